@@ -1,0 +1,103 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import type { AccessGrantConfig, AuthorizationMode, Permissions } from "./config";
+import { MIN_REASON_LENGTH } from "./config";
+import { ACCESS_PRESETS, BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId } from "./roles";
+
+export interface AccessGrantArgs {
+    /** The grant as parsed from `accessGrants[i]` (plain: it decides which resource is declared). */
+    grant: AccessGrantConfig;
+    /** How the vault authorizes data access (plain: it decides which resource is declared). */
+    authorization: AuthorizationMode;
+    /** Name of the existing Key Vault. */
+    vaultName: pulumi.Input<string>;
+    /** Resource group of the vault. */
+    resourceGroupName: pulumi.Input<string>;
+    /** ARM ID of the vault: the scope of a role assignment. */
+    vaultId: pulumi.Input<string>;
+    /** Subscription holding the role definitions. */
+    subscriptionId: pulumi.Input<string>;
+    /** Entra tenant of the principal (access policies). */
+    tenantId: pulumi.Input<string>;
+    /** Protect the Azure resource against deletion (prod). Defaults to false. */
+    protect?: boolean;
+}
+
+/** Why `grant` cannot be declared in `mode`, or undefined. Config parsing reports the same earlier. */
+export function grantProblem(grant: AccessGrantConfig, mode: AuthorizationMode): string | undefined {
+    const forms = (["access", "permissions", "roleId"] as const).filter((k) => grant[k] !== undefined);
+    if (forms.length !== 1) return "exactly one of [access], [permissions] and [role] must be specified";
+    if (mode === "rbac" && grant.permissions) return "[permissions] needs accessPolicy authorization";
+    if (mode === "accessPolicy" && grant.roleId) return "[role] needs rbac authorization";
+    if (grant.reason.trim().length < MIN_REASON_LENGTH) return `[reason] must be at least ${MIN_REASON_LENGTH} characters`;
+    return undefined;
+}
+
+/** The access-policy permissions a grant asks for: the preset's secret permissions or the explicit lists. */
+export function grantPermissions(grant: AccessGrantConfig): Permissions {
+    return grant.access ? { secrets: [...ACCESS_PRESETS[grant.access].secrets] } : (grant.permissions ?? {});
+}
+
+/** The role definition GUID a grant asks for in rbac mode: the explicit role or the preset's. */
+export function grantRoleId(grant: AccessGrantConfig): string {
+    return grant.roleId ?? BUILTIN_ROLES[ACCESS_PRESETS[grant.access ?? "read"].role];
+}
+
+/**
+ * One principal's access to the vault: an access policy entry or an RBAC role assignment at the
+ * vault's scope. The component's own inputs carry the reason, so the policy pack and reviewers see
+ * it; a role assignment also stores it in Azure as its description.
+ */
+export class AccessGrant extends pulumi.ComponentResource {
+    /** The Azure resource that grants the access. */
+    public readonly resource: keyvault.AccessPolicy | authorization.RoleAssignment;
+
+    constructor(name: string, args: AccessGrantArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { grant } = args;
+        super(
+            "altinn:keyvault:AccessGrant",
+            name,
+            {
+                vaultName: args.vaultName,
+                authorization: args.authorization,
+                principalId: grant.principalId,
+                access: grant.access,
+                permissions: grant.permissions,
+                roleId: grant.roleId,
+                reason: grant.reason,
+            },
+            opts,
+        );
+        const problem = grantProblem(grant, args.authorization);
+        if (problem) throw new pulumi.ResourceError(`grant for ${grant.principalId}: ${problem}`, this);
+
+        const childOpts = { parent: this, protect: args.protect ?? false };
+        if (args.authorization === "accessPolicy") {
+            this.resource = new keyvault.AccessPolicy(
+                `${name}-policy`,
+                {
+                    vaultName: args.vaultName,
+                    resourceGroupName: args.resourceGroupName,
+                    policy: { tenantId: args.tenantId, objectId: grant.principalId, permissions: grantPermissions(grant) },
+                },
+                childOpts,
+            );
+        } else {
+            const id = grantRoleId(grant);
+            this.resource = new authorization.RoleAssignment(
+                `${name}-role`,
+                {
+                    scope: args.vaultId,
+                    principalId: grant.principalId,
+                    principalType: grant.principalType,
+                    roleDefinitionId: pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, id)),
+                    roleAssignmentName: pulumi.output(args.vaultId).apply((scope) => roleAssignmentName(scope, grant.principalId, id)),
+                    description: grant.reason,
+                },
+                childOpts,
+            );
+        }
+        this.registerOutputs({ resource: this.resource });
+    }
+}

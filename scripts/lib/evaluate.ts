@@ -1,0 +1,36 @@
+/**
+ * Evaluate the real program (`index.ts`) under Pulumi mocks: no cloud, no CLI.
+ * One evaluation per process: Pulumi's runtime state is global.
+ */
+import * as path from "node:path";
+import { parseStackConfig, StackConfig } from "../../components/config";
+import { installMocks, RecordedResource, settle, valueOf } from "./mocks";
+import { readStackFiles, StackFiles } from "./stack";
+
+export interface Evaluation {
+    files: StackFiles;
+    config: StackConfig;
+    resources: RecordedResource[];
+    /** The program's stack outputs, resolved. */
+    outputs: Record<string, unknown>;
+}
+
+/** Throws StackFileError or ConfigError before anything is declared. */
+export async function evaluateStack(root: string, stack: string, configDir = root): Promise<Evaluation> {
+    const files = readStackFiles(root, stack, configDir);
+    return evaluateConfig(root, files);
+}
+
+export async function evaluateConfig(root: string, files: StackFiles): Promise<Evaluation> {
+    const config = parseStackConfig(files.config);
+    const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys });
+    const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
+    await settle();
+    const outputs: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(program)) {
+        if (name === "default" || name === "__esModule") continue;
+        outputs[name] = await valueOf(value);
+    }
+    await settle();
+    return { files, config, resources, outputs };
+}

@@ -1,0 +1,168 @@
+/**
+ * Pulumi mocks shared by the offline plan, the benchmark and the tests. They record every
+ * resource (type, name, parent, protect, inputs with secrets kept as `Secret`) and throw on any
+ * invoke they do not know, so a test fails loudly instead of passing on undefined.
+ */
+import { createHash, generateKeyPairSync } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** A value Pulumi marked secret. Serializes as "[secret]" so it cannot leak into JSON by accident. */
+export class Secret {
+    constructor(public readonly value: unknown) {}
+    toJSON(): string {
+        return "[secret]";
+    }
+    toString(): string {
+        return "[secret]";
+    }
+}
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    /** True for custom (cloud) resources, false for components. */
+    custom: boolean;
+    /** URN of the parent, if any. */
+    parent?: string;
+    urn: string;
+    protect: boolean;
+    /** Inputs as the engine received them; secret values are `Secret` instances. */
+    inputs: Record<string, unknown>;
+    /** Outputs the mocks returned. */
+    state: Record<string, unknown>;
+}
+
+export interface MockOptions {
+    project: string;
+    stack: string;
+    /** Full config keys (`project:key`) to string values, objects as JSON text. */
+    config: Record<string, string>;
+    /** Full keys whose values are secrets. */
+    secretKeys?: string[];
+    /** Identity returned by `authorization.getClientConfig`. */
+    clientConfig?: { tenantId: string; subscriptionId: string; objectId: string; clientId: string };
+}
+
+export const MOCK_CLIENT_CONFIG = {
+    tenantId: "00000000-0000-0000-0000-00000000aaaa",
+    subscriptionId: "00000000-0000-0000-0000-00000000bbbb",
+    objectId: "00000000-0000-0000-0000-00000000cccc",
+    clientId: "00000000-0000-0000-0000-00000000dddd",
+};
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replace Pulumi's secret wrappers with `Secret`, recursively. */
+export function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return new Secret(plain(o.value));
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** The value with every secret wrapper removed (for computing mock outputs). */
+export function plain(value: unknown): unknown {
+    if (value instanceof Secret) return plain(value.value);
+    if (Array.isArray(value)) return value.map(plain);
+    if (value && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return plain(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)]));
+    }
+    return value;
+}
+
+type Outputs = Record<string, unknown>;
+type RegisterRequest = { getType(): string; getName(): string; getProtect(): boolean; getParent(): string };
+
+/** Provider-computed outputs, the way Azure and the tls provider would fill them in. */
+function computedOutputs(type: string, name: string, inputs: Outputs): Outputs {
+    switch (type) {
+        case "azure-native:keyvault:Secret": {
+            const props = (inputs.properties ?? {}) as Outputs;
+            const secretName = String(inputs.secretName ?? name);
+            const base = `https://${String(inputs.vaultName)}.vault.azure.net/secrets/${secretName}`;
+            // A new value is a new version, as in Key Vault; the version is derived, never the value.
+            const version = createHash("sha256").update(JSON.stringify(plain(props.value) ?? "")).digest("hex").slice(0, 32);
+            return { properties: { ...props, secretUri: base, secretUriWithVersion: `${base}/${version}` } };
+        }
+        case "tls:index/privateKey:PrivateKey": {
+            const bits = Number(inputs.rsaBits ?? 2048);
+            const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+            return {
+                privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }),
+                privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }),
+                publicKeyPem: publicKey.export({ type: "spki", format: "pem" }),
+            };
+        }
+        default:
+            return {};
+    }
+}
+
+/**
+ * Install the mocks and the stack config. Call before importing the program.
+ * Returns the list that fills up as the program declares resources.
+ */
+export function installMocks(opts: MockOptions): RecordedResource[] {
+    const resources: RecordedResource[] = [];
+    const pending = new Map<string, { protect: boolean; parent?: string }>();
+    const clientConfig = opts.clientConfig ?? MOCK_CLIENT_CONFIG;
+
+    pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Outputs } {
+                const key = `${args.type}::${args.name}`;
+                const meta = pending.get(key) ?? { protect: false };
+                pending.delete(key);
+                const inputs = unwrapSecrets(args.inputs) as Outputs;
+                const state = { ...args.inputs, ...computedOutputs(args.type, args.name, inputs) };
+                // The URN is filled in when the monitor answers (see registerResource below).
+                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, parent: meta.parent, urn: "", protect: meta.protect, inputs, state: unwrapSecrets(state) as Outputs });
+                return { id: args.custom ? `${args.name}-id` : "", state };
+            },
+            call(args: pulumi.runtime.MockCallArgs): Outputs {
+                if (args.token === "azure-native:authorization:getClientConfig") return { ...clientConfig };
+                throw new Error(`unexpected invoke ${args.token} in mocks`);
+            },
+        },
+        opts.project,
+        opts.stack,
+        true,
+    );
+    // setMocks hides protect and parent from newResource; read them off the request first.
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        const type = req.getType();
+        const name = req.getName();
+        pending.set(`${type}::${name}`, { protect: req.getProtect(), parent: req.getParent() || undefined });
+        register(req, (err, resp) => {
+            const recorded = resources.find((r) => r.type === type && r.name === name && r.urn === "");
+            if (recorded && resp) recorded.urn = resp.getUrn();
+            cb(err, resp);
+        });
+    };
+    pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
+    return resources;
+}
+
+/** Resolve an Output (or a plain value) to its value, keeping nothing secret-marked. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
+}
+
+/** Wait until every registration the program started has reached the mocks. */
+export async function settle(): Promise<void> {
+    // Two rounds: outputs resolved in the first can start registrations awaited by the second.
+    for (let i = 0; i < 2; i++) {
+        await new Promise((r) => setImmediate(r));
+        await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    }
+}

@@ -1,0 +1,66 @@
+/**
+ * Read a stack's configuration the way the Pulumi CLI hands it to the program:
+ * `Pulumi.yaml` for the project, `Pulumi.<stack>.yaml` for the values.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+/** A stack file problem: missing, unreadable or not YAML. */
+export class StackFileError extends Error {}
+
+export interface StackFiles {
+    project: string;
+    stack: string;
+    /** Full key -> value as Pulumi passes it (objects as JSON text). */
+    config: Record<string, string>;
+    /** Full keys holding at least one `secure:` value. */
+    secretKeys: string[];
+}
+
+/** Stand-in for a `secure:` value: the offline plan has no key to decrypt it. */
+export const OFFLINE_SECRET_PLACEHOLDER = "offline-plan-placeholder-for-an-encrypted-value";
+
+function readYaml(file: string): unknown {
+    try {
+        return parse(readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new StackFileError(`${path.basename(file)}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
+    }
+}
+
+/** Replace `{secure: ...}` leaves with the placeholder; report whether any were found. */
+function withoutCiphertext(value: unknown): { value: unknown; secret: boolean } {
+    if (Array.isArray(value)) {
+        const items = value.map(withoutCiphertext);
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (value && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length === 1 && entries[0][0] === "secure") return { value: OFFLINE_SECRET_PLACEHOLDER, secret: true };
+        const mapped = entries.map(([k, v]) => [k, withoutCiphertext(v)] as const);
+        return { value: Object.fromEntries(mapped.map(([k, v]) => [k, v.value])), secret: mapped.some(([, v]) => v.secret) };
+    }
+    return { value, secret: false };
+}
+
+/** `root` holds Pulumi.yaml; `configDir` holds the stack files (Pulumi's stackConfigDir). */
+export function readStackFiles(root: string, stack: string, configDir = root): StackFiles {
+    if (!/^[\w.-]+$/.test(stack)) throw new StackFileError(`--stack: ${JSON.stringify(stack)} is not a stack name`);
+    const projectFile = path.join(root, "Pulumi.yaml");
+    const stackFile = path.join(configDir, `Pulumi.${stack}.yaml`);
+    if (!existsSync(projectFile)) throw new StackFileError(`Pulumi.yaml not found in ${root}`);
+    if (!existsSync(stackFile)) throw new StackFileError(`Pulumi.${stack}.yaml not found: no stack named ${JSON.stringify(stack)} in ${configDir}`);
+    const project = (readYaml(projectFile) as { name?: unknown } | null)?.name;
+    if (typeof project !== "string") throw new StackFileError("Pulumi.yaml: name is missing");
+    const doc = (readYaml(stackFile) ?? {}) as { config?: Record<string, unknown> };
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, raw] of Object.entries(doc.config ?? {})) {
+        const fullKey = key.includes(":") ? key : `${project}:${key}`;
+        const { value, secret } = withoutCiphertext(raw);
+        config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+        if (secret) secretKeys.push(fullKey);
+    }
+    return { project, stack, config, secretKeys };
+}

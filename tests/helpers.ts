@@ -1,0 +1,75 @@
+/**
+ * Assertions on the rendered model, as CDK's Template does: count and find resources the
+ * mocks recorded. Also: run the plan CLI and write throwaway stack files.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import type { RecordedResource } from "../scripts/lib/mocks";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+export function resourcesOfType(resources: RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+export function resourceCount(resources: RecordedResource[], type: string): number {
+    return resourcesOfType(resources, type).length;
+}
+
+/** True when `actual` contains everything in `partial` (objects by key, arrays element-wise). */
+export function matches(actual: unknown, partial: unknown): boolean {
+    if (partial === null || typeof partial !== "object") return Object.is(actual, partial);
+    if (Array.isArray(partial)) {
+        return Array.isArray(actual) && actual.length === partial.length && partial.every((p, i) => matches(actual[i], p));
+    }
+    if (actual === null || typeof actual !== "object") return false;
+    return Object.entries(partial).every(([k, v]) => matches((actual as Record<string, unknown>)[k], v));
+}
+
+export function hasResource(resources: RecordedResource[], type: string, partialInputs: Record<string, unknown>): boolean {
+    return resourcesOfType(resources, type).some((r) => matches(r.inputs, partialInputs));
+}
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Run a repo script with tsx, as `npm run` would, with extra environment. */
+export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
+        const child = spawn(tsx, [path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+}
+
+export function runPlan(args: string[]): Promise<RunResult> {
+    return runScript("scripts/plan.ts", args);
+}
+
+/** Write `Pulumi.<stack>.yaml` files for the given configs into a fresh temporary folder. */
+export function writeStacks(stacks: Record<string, Record<string, unknown>>): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "altinn-app-secrets-"));
+    for (const [stack, config] of Object.entries(stacks)) {
+        const namespaced = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `altinn-app-secrets:${k}`, v]));
+        writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: namespaced }));
+    }
+    return dir;
+}
+
+/** Raw config as Pulumi passes it: full keys, objects as JSON text. */
+export function rawConfig(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [`altinn-app-secrets:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+}

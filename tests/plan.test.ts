@@ -1,0 +1,87 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { RunResult, runPlan, writeStacks } from "./helpers";
+
+const OPS = "11111111-2222-3333-4444-555555555555";
+
+let tt02: RunResult;
+let prod: RunResult;
+let tt02Text: RunResult;
+let bad: RunResult;
+let missing: RunResult;
+
+beforeAll(async () => {
+    const dir = writeStacks({
+        broken: {
+            org: "TTD",
+            environment: "at22",
+            accessGrants: [{ principalId: "bob", access: "read", reason: "Operations" }, { principalId: OPS, access: "read", permissions: { secrets: ["get"] } }],
+        },
+    });
+    [tt02, prod, tt02Text, bad, missing] = await Promise.all([
+        runPlan(["--stack", "tt02", "--json"]),
+        runPlan(["--stack", "prod", "--json"]),
+        runPlan(["--stack", "tt02"]),
+        runPlan(["--stack", "broken", "--config-dir", dir, "--json"]),
+        runPlan(["--stack", "staging"]),
+    ]);
+});
+
+describe("plan --json for the example stacks", () => {
+    it("exits 0 with the contract's keys for tt02", () => {
+        expect(tt02.code).toBe(0);
+        const report = JSON.parse(tt02.stdout);
+        expect(Object.keys(report)).toEqual(expect.arrayContaining(["stack", "org", "environment", "resources", "secrets", "grants", "redeploys", "findings"]));
+        expect(report).toMatchObject({ stack: "tt02", org: "ttd", environment: "tt02" });
+        for (const key of ["resources", "secrets", "grants", "redeploys", "findings"]) expect(Array.isArray(report[key])).toBe(true);
+    });
+
+    it("lists tt02's access-policy grants with vault, principal, permissions and reason, unprotected", () => {
+        const report = JSON.parse(tt02.stdout);
+        const ops = report.grants.find((g: { principalId: string }) => g.principalId === OPS);
+        expect(ops).toMatchObject({ vault: "ttd-tt02-apps-kv", authorization: "accessPolicy", access: "read", reason: 'Operations team, "Access to logs and secrets"', protect: false });
+        const policies = report.resources.filter((r: { type: string }) => r.type === "azure-native:keyvault:AccessPolicy");
+        expect(policies.length).toBe(report.grants.length);
+        expect(policies.every((r: { protect: boolean }) => !r.protect)).toBe(true);
+    });
+
+    it("lists prod's RBAC grants with role names, all protected", () => {
+        expect(prod.code).toBe(0);
+        const report = JSON.parse(prod.stdout);
+        expect(report.grants.map((g: { role: string }) => g.role).sort()).toEqual(["Key Vault Reader", "Key Vault Secrets User"]);
+        expect(report.grants.every((g: { protect: boolean; vault: string }) => g.protect && g.vault === "ttd-prod-apps-kv")).toBe(true);
+        const assignments = report.resources.filter((r: { type: string }) => r.type === "azure-native:authorization:RoleAssignment");
+        expect(assignments.length).toBe(2);
+    });
+});
+
+describe("plan text output", () => {
+    it("is a grouped summary, not JSON", () => {
+        expect(tt02Text.code).toBe(0);
+        expect(tt02Text.stdout).toMatch(/^Plan for stack tt02: org ttd, environment tt02/);
+        expect(tt02Text.stdout).toContain("Access grants (3)");
+        expect(tt02Text.stdout).toContain("azure-native:keyvault:AccessPolicy (3)");
+        expect(() => JSON.parse(tt02Text.stdout)).toThrow();
+    });
+});
+
+describe("plan on bad input", () => {
+    it("exits 2 with one line per error, each naming its key, and no stack trace", () => {
+        expect(bad.code).toBe(2);
+        expect(bad.stdout).toBe("");
+        const lines = bad.stderr.trim().split("\n");
+        expect(lines).toEqual([
+            'org: "TTD" is not a service owner code (lower-case letters and digits, 2-20, e.g. "ttd")',
+            'environment: "at22" is not one of tt02, prod',
+            'accessGrants[0].principalId: "bob" is not an Entra object ID (GUID)',
+            "accessGrants[1].reason: is required",
+            "accessGrants[1]: only one of [access] and [permissions] can be specified",
+        ]);
+        expect(bad.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it("exits 2 naming the missing stack file for an unknown stack", () => {
+        expect(missing.code).toBe(2);
+        expect(missing.stderr.trim()).toMatch(/^Pulumi\.staging\.yaml not found: no stack named "staging" in /);
+        expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+    });
+});
