@@ -6,7 +6,11 @@ import { childKeys, PROJECT } from "./schema";
 import {
     defaultResourceGroupName,
     defaultVaultName,
+    keyProblem,
     resourceGroupNameProblem,
+    sectionProblem,
+    secretNameProblem,
+    SECTION_SEPARATOR,
     vaultNameProblem,
 } from "./naming";
 import { ACCESS_PRESETS, AccessPreset, GUID_PATTERN, roleId } from "./roles";
@@ -21,7 +25,16 @@ export const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] a
 export type PermissionKind = (typeof PERMISSION_KINDS)[number];
 export type Permissions = Partial<Record<PermissionKind, string[]>>;
 
+export const CLIENT_FORMATS = ["legacy", "builtin"] as const;
+export type ClientFormat = (typeof CLIENT_FORMATS)[number];
+
 export const MIN_REASON_LENGTH = 10;
+/** Maskinporten accepts only RS256 keys of this size. */
+export const MASKINPORTEN_KEY_SIZE = 2048;
+/** Maskinporten keeps at most this many keys on a client. */
+export const MAX_KEYS_PER_CLIENT = 5;
+/** Altinn Studio's app (repository) name rule. */
+export const APP_NAME_PATTERN = /^(?!datamodels$)[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 export const DEFAULT_STUDIO_URL = "https://altinn.studio";
 
 export interface KeyVaultConfig {
@@ -50,11 +63,38 @@ export interface RedeployConfig {
     studioUrl: string;
 }
 
+/** One Maskinporten client: its settings section, key generations and the apps that read it. */
+export interface MaskinportenClientConfig {
+    section: string;
+    clientId: string;
+    format: ClientFormat;
+    /** Space-separated scopes (legacy settings). */
+    scope?: string;
+    exchangeToAltinnToken: boolean;
+    /** The active key pair, whose private JWK is in the vault. */
+    keyGeneration: number;
+    /** A staged key pair, published but not yet in the vault. */
+    nextKeyGeneration?: number;
+    /** Earlier key pairs still published. */
+    retiredKeyGenerations: number[];
+    apps: string[];
+}
+
+/** Another app setting stored as a Key Vault secret. `value` is secret: never print it. */
+export interface AppSecretConfig {
+    section: string;
+    key: string;
+    value: string;
+    apps: string[];
+}
+
 export interface StackConfig {
     org: string;
     environment: Environment;
     keyVault: KeyVaultConfig;
     accessGrants: AccessGrantConfig[];
+    maskinportenClients: MaskinportenClientConfig[];
+    appSecrets: AppSecretConfig[];
     redeploy: RedeployConfig;
 }
 
@@ -131,6 +171,14 @@ class Checker {
         return s.toLowerCase();
     }
 
+    integer(value: Json | undefined, path: string, min: number): number | undefined {
+        if (value === undefined || value === null) return undefined;
+        if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+            return this.fail(path, `must be a whole number >= ${min}, got ${describe(value)}`);
+        }
+        return value;
+    }
+
     stringList(value: Json | undefined, path: string): string[] | undefined {
         if (value === undefined || value === null) return undefined;
         const items = this.list(value, path);
@@ -148,6 +196,11 @@ function describe(value: Json): string {
     if (Array.isArray(value)) return "a list";
     if (typeof value === "object") return "an object";
     return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The kind of a value without the value itself (for places that may hold a secret). */
+function kindOf(value: Json): string {
+    return value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`;
 }
 
 /** Pulumi passes structured values as JSON text and plain ones as strings. */
@@ -170,7 +223,7 @@ function decode(raw: string | undefined): Json | undefined {
  * Parse the project's keys out of `raw` (full keys `altinn-app-secrets:<key>`).
  * Throws `ConfigError` with every problem found, each naming its key path.
  */
-export function parseStackConfig(raw: RawConfig): StackConfig {
+export function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): StackConfig {
     const c = new Checker();
     const prefix = `${PROJECT}:`;
     const top: Obj = {};
@@ -190,10 +243,147 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     const environment = c.oneOf(top.environment, "environment", ENVIRONMENTS, true);
     const keyVault = parseKeyVault(c, top.keyVault, org ?? "org", environment ?? "env", org !== undefined && environment !== undefined);
     const accessGrants = parseGrants(c, top.accessGrants, keyVault.authorization);
+    const names = new SecretNames(c);
+    const maskinportenClients = parseClients(c, top.maskinportenClients, names);
+    const appSecretsStoredSecret = opts.secretKeys === undefined || opts.secretKeys.includes(`${prefix}appSecrets`);
+    const appSecrets = parseAppSecrets(c, top.appSecrets, names, appSecretsStoredSecret);
     const redeploy = parseRedeploy(c, top.redeploy);
 
     if (c.errors.length > 0 || org === undefined || environment === undefined) throw new ConfigError(c.errors);
-    return { org, environment, keyVault, accessGrants, redeploy };
+    return { org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, redeploy };
+}
+
+export interface ParseOptions {
+    /** Full keys Pulumi marks secret; when given, a plain-text appSecrets value is refused. */
+    secretKeys?: string[];
+}
+
+/** The secret names every client and app secret would create, to refuse collisions. */
+class SecretNames {
+    private readonly taken = new Map<string, string>();
+    constructor(private readonly c: Checker) {}
+
+    /** Record `<section>--<key>`; report a collision or an over-long name at `path`. */
+    claim(section: string, key: string, path: string): void {
+        const name = `${section}${SECTION_SEPARATOR}${key}`;
+        const problem = secretNameProblem(name);
+        if (problem) {
+            this.c.fail(path, `secret name ${JSON.stringify(name)} ${problem}`);
+            return;
+        }
+        // Key Vault secret names are case-insensitive.
+        const earlier = this.taken.get(name.toLowerCase());
+        if (earlier !== undefined) {
+            this.c.fail(path, `secret name ${JSON.stringify(name)} is already used by ${earlier}`);
+            return;
+        }
+        this.taken.set(name.toLowerCase(), path);
+    }
+}
+
+/** The secret keys each client format stores. */
+export const CLIENT_SECRET_KEYS: Record<ClientFormat, readonly string[]> = {
+    legacy: ["ClientId", "EncodedJwk"],
+    builtin: ["Authority", "ClientId", "JwkBase64"],
+};
+
+function parseSection(c: Checker, value: Json | undefined, path: string): string | undefined {
+    const section = c.string(value, path, true);
+    if (section === undefined) return undefined;
+    const problem = sectionProblem(section);
+    return problem ? c.fail(path, `${JSON.stringify(section)} ${problem}`) : section;
+}
+
+function parseApps(c: Checker, value: Json | undefined, path: string): string[] {
+    const apps = c.stringList(value, path) ?? [];
+    apps.forEach((app, i) => {
+        if (!APP_NAME_PATTERN.test(app)) {
+            c.fail(`${path}[${i}]`, `${JSON.stringify(app)} is not an Altinn app name (lower-case letters, digits and hyphens, 3-30, starting with a letter)`);
+        }
+    });
+    const dupes = apps.filter((a, i) => apps.indexOf(a) !== i);
+    if (dupes.length) c.fail(path, `lists ${JSON.stringify(dupes[0])} twice`);
+    return [...new Set(apps)];
+}
+
+function parseClients(c: Checker, value: Json | undefined, names: SecretNames): MaskinportenClientConfig[] {
+    const clients: MaskinportenClientConfig[] = [];
+    const sections = new Map<string, number>();
+    c.list(value, "maskinportenClients").forEach((item, i) => {
+        const path = `maskinportenClients[${i}]`;
+        if (item === null || typeof item !== "object" || Array.isArray(item)) {
+            c.fail(path, `must be an object with section, clientId and format, got ${describe(item)}`);
+            return;
+        }
+        const m = c.object(item, path, "maskinportenClients[]") ?? {};
+        const section = parseSection(c, m.section, `${path}.section`);
+        if (section !== undefined) {
+            const earlier = sections.get(section.toLowerCase());
+            if (earlier !== undefined) c.fail(`${path}.section`, `${JSON.stringify(section)} is already used by maskinportenClients[${earlier}]`);
+            else sections.set(section.toLowerCase(), i);
+        }
+        const clientId = c.string(m.clientId, `${path}.clientId`, true);
+        if (clientId !== undefined && clientId.trim() !== "" && /\s/.test(clientId)) {
+            c.fail(`${path}.clientId`, `${JSON.stringify(clientId)} contains white space; copy the client ID from Samarbeidsportalen`);
+        }
+        const format = c.oneOf(m.format, `${path}.format`, CLIENT_FORMATS, false) ?? "legacy";
+        const scope = c.string(m.scope, `${path}.scope`, format === "legacy");
+        const exchangeToAltinnToken = c.boolean(m.exchangeToAltinnToken, `${path}.exchangeToAltinnToken`) ?? true;
+        const keySize = c.integer(m.keySize, `${path}.keySize`, 1);
+        if (keySize !== undefined && keySize !== MASKINPORTEN_KEY_SIZE) {
+            c.fail(`${path}.keySize`, `${keySize} is not allowed; Maskinporten accepts only RS256 keys of ${MASKINPORTEN_KEY_SIZE} bits`);
+        }
+        const keyGeneration = c.integer(m.keyGeneration, `${path}.keyGeneration`, 1) ?? 1;
+        const nextKeyGeneration = c.integer(m.nextKeyGeneration, `${path}.nextKeyGeneration`, 1);
+        const retired = (m.retiredKeyGenerations === undefined || m.retiredKeyGenerations === null ? [] : c.list(m.retiredKeyGenerations, `${path}.retiredKeyGenerations`))
+            .map((g, j) => c.integer(g, `${path}.retiredKeyGenerations[${j}]`, 1))
+            .filter((g): g is number => g !== undefined);
+        if (nextKeyGeneration !== undefined && nextKeyGeneration === keyGeneration) {
+            c.fail(`${path}.nextKeyGeneration`, `${nextKeyGeneration} is the active keyGeneration; stage a new number`);
+        }
+        const clash = retired.find((g) => g === keyGeneration || g === nextKeyGeneration);
+        if (clash !== undefined) c.fail(`${path}.retiredKeyGenerations`, `lists ${clash}, which is also the active or staged generation`);
+        if (new Set(retired).size !== retired.length) c.fail(`${path}.retiredKeyGenerations`, "lists a generation twice");
+        const published = 1 + (nextKeyGeneration !== undefined ? 1 : 0) + new Set(retired).size;
+        if (published > MAX_KEYS_PER_CLIENT) {
+            c.fail(path, `publishes ${published} keys (keyGeneration, nextKeyGeneration, retiredKeyGenerations); Maskinporten allows at most ${MAX_KEYS_PER_CLIENT} per client`);
+        }
+        const apps = parseApps(c, m.apps, `${path}.apps`);
+        if (section !== undefined) {
+            for (const key of CLIENT_SECRET_KEYS[format]) names.claim(section, key, `${path}.section`);
+        }
+        if (section !== undefined && clientId !== undefined) {
+            clients.push({ section, clientId: clientId.trim(), format, scope, exchangeToAltinnToken, keyGeneration, nextKeyGeneration, retiredKeyGenerations: [...new Set(retired)], apps });
+        }
+    });
+    return clients;
+}
+
+function parseAppSecrets(c: Checker, value: Json | undefined, names: SecretNames, storedSecret: boolean): AppSecretConfig[] {
+    const secrets: AppSecretConfig[] = [];
+    c.list(value, "appSecrets").forEach((item, i) => {
+        const path = `appSecrets[${i}]`;
+        if (item === null || typeof item !== "object" || Array.isArray(item)) {
+            c.fail(path, `must be an object with section, key, value and apps, got ${kindOf(item)}`);
+            return;
+        }
+        const a = c.object(item, path, "appSecrets[]") ?? {};
+        const section = parseSection(c, a.section, `${path}.section`);
+        const key = c.string(a.key, `${path}.key`, true);
+        const keyIssue = key !== undefined ? keyProblem(key) : undefined;
+        if (keyIssue) c.fail(`${path}.key`, `${JSON.stringify(key)} ${keyIssue}`);
+        // Never echo the value: describe only what is wrong with it.
+        const setIt = `set it with: pulumi config set --secret --path '${path}.value' <value>`;
+        let secretValue: string | undefined;
+        if (a.value === undefined || a.value === null || a.value === "") c.fail(`${path}.value`, `is required; ${setIt}`);
+        else if (typeof a.value !== "string") c.fail(`${path}.value`, `must be a string; ${setIt}`);
+        else if (!storedSecret) c.fail(`${path}.value`, `is stored in plain text in the stack file; ${setIt}`);
+        else secretValue = a.value;
+        const apps = parseApps(c, a.apps, `${path}.apps`);
+        if (section !== undefined && key !== undefined && !keyIssue) names.claim(section, key, `${path}.key`);
+        if (section !== undefined && key !== undefined && secretValue !== undefined) secrets.push({ section, key, value: secretValue, apps });
+    });
+    return secrets;
 }
 
 function parseKeyVault(c: Checker, value: Json | undefined, org: string, env: string, checkDefaults: boolean): KeyVaultConfig {

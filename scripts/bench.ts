@@ -29,6 +29,21 @@ function grantsStack(grants: number): Record<string, unknown> {
     };
 }
 
+/** A tt02 stack with `clients` Maskinporten clients (one key pair each, generated as the plan does). */
+function clientsStack(clients: number): Record<string, unknown> {
+    return {
+        "altinn-app-secrets:org": "ttd",
+        "altinn-app-secrets:environment": "tt02",
+        "altinn-app-secrets:maskinportenClients": Array.from({ length: clients }, (_, i) => ({
+            section: `Client${i}`,
+            clientId: guid(i, 2),
+            format: i % 2 === 0 ? "legacy" : "builtin",
+            scope: "altinn:serviceowner/instances.read",
+            apps: [`app-${i % 10}`],
+        })),
+    };
+}
+
 interface Figure {
     name: string;
     medianMs: number;
@@ -63,6 +78,8 @@ function main(): void {
         const stacks: Record<string, Record<string, unknown>> = {
             "grants-1": grantsStack(1),
             "grants-100": grantsStack(100),
+            "clients-1": clientsStack(1),
+            "clients-100": clientsStack(100),
         };
         for (const [name, config] of Object.entries(stacks)) writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
         const figures = Object.keys(stacks).map((s) => measure(dir, s));
@@ -70,7 +87,7 @@ function main(): void {
         for (const f of figures) {
             console.log(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
         }
-        for (const kind of ["grants"]) {
+        for (const kind of ["grants", "clients"]) {
             const one = figures.find((f) => f.name === `${kind}-1`)!;
             const hundred = figures.find((f) => f.name === `${kind}-100`)!;
             console.log(`  ratio ${kind} 100:1  time ${(hundred.medianMs / one.medianMs).toFixed(2)}x  memory ${(hundred.maxRssMb / one.maxRssMb).toFixed(2)}x`);

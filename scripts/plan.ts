@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     const { stack, json, configDir } = parseArgs(process.argv.slice(2));
     const evaluation = await evaluateStack(root, stack, configDir ? path.resolve(configDir) : root);
     const report = buildReport(evaluation, []);
-    process.stdout.write((json ? JSON.stringify(report, null, 2) : renderText(report)) + "\n");
+    await new Promise<void>((resolve) => process.stdout.write((json ? JSON.stringify(report, null, 2) : renderText(report)) + "\n", () => resolve()));
     return report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0;
 }
 

@@ -46,12 +46,49 @@ describe("parseStackConfig", () => {
         expect(c.accessGrants[0].roleId).toBe("21090545-7ca7-4776-b22c-e363652d74d2");
     });
 
+    const client = (extra: Record<string, unknown>) => ({ section: "MaskinportenSettings", clientId: "5f6e1b2c-0d3a-4e5f-8a9b-0c1d2e3f4a5b", format: "legacy", scope: "altinn:serviceowner/instances.read", apps: ["app-a"], ...extra });
+    const appSecret = (extra: Record<string, unknown>) => ({ section: "ExternalApi", key: "ApiKey", value: "from-pulumi-config-secret", apps: ["app-a"], ...extra });
+
+    it("defaults a client to legacy, generation 1, no staged or retired keys", () => {
+        const c = parseStackConfig(rawConfig({ ...base, maskinportenClients: [{ section: "Integrations--AppB", clientId: "abc", scope: "s" }] }));
+        expect(c.maskinportenClients[0]).toEqual({ section: "Integrations--AppB", clientId: "abc", format: "legacy", scope: "s", exchangeToAltinnToken: true, keyGeneration: 1, nextKeyGeneration: undefined, retiredKeyGenerations: [], apps: [] });
+    });
+
+    it("accepts app secrets whose key is stored as a Pulumi secret", () => {
+        const c = parseStackConfig(rawConfig({ ...base, appSecrets: [appSecret({})] }), { secretKeys: ["altinn-app-secrets:appSecrets"] });
+        expect(c.appSecrets).toEqual([{ section: "ExternalApi", key: "ApiKey", value: "from-pulumi-config-secret", apps: ["app-a"] }]);
+    });
+
+    const clientCases: [string, Record<string, unknown>, string][] = [
+        ["section with underscore", { maskinportenClients: [client({}), client({ section: "Maskin_porten" })] }, 'maskinportenClients[1].section: "Maskin_porten" may only contain letters, digits and hyphens (Key Vault secret names allow 0-9a-zA-Z-)'],
+        ["section with tripled hyphen", { maskinportenClients: [client({ section: "A---B" })] }, 'maskinportenClients[0].section: "A---B" has a leading, trailing or tripled hyphen that .NET configuration would read differently (nest sections with "--")'],
+        ["section too long for a secret name", { maskinportenClients: [client({ section: "S".repeat(120) })] }, `maskinportenClients[0].section: secret name "${"S".repeat(120)}--EncodedJwk" is 132 characters; Key Vault secret names are at most 127`],
+        ["duplicate section", { maskinportenClients: [client({}), client({ section: "maskinportensettings" })] }, 'maskinportenClients[1].section: "maskinportensettings" is already used by maskinportenClients[0]'],
+        ["empty client ID", { maskinportenClients: [client({ clientId: " " })] }, "maskinportenClients[0].clientId: is required and may not be empty"],
+        ["missing scope for legacy", { maskinportenClients: [client({ scope: undefined })] }, "maskinportenClients[0].scope: is required"],
+        ["unknown format", { maskinportenClients: [client({ format: "v2" })] }, 'maskinportenClients[0].format: "v2" is not one of legacy, builtin'],
+        ["key size 4096", { maskinportenClients: [client({ keySize: 4096 })] }, "maskinportenClients[0].keySize: 4096 is not allowed; Maskinporten accepts only RS256 keys of 2048 bits"],
+        ["too many keys", { maskinportenClients: [client({ keyGeneration: 6, nextKeyGeneration: 7, retiredKeyGenerations: [2, 3, 4, 5] })] }, "maskinportenClients[0]: publishes 6 keys (keyGeneration, nextKeyGeneration, retiredKeyGenerations); Maskinporten allows at most 5 per client"],
+        ["staging the active generation", { maskinportenClients: [client({ keyGeneration: 2, nextKeyGeneration: 2 })] }, "maskinportenClients[0].nextKeyGeneration: 2 is the active keyGeneration; stage a new number"],
+        ["retiring the active generation", { maskinportenClients: [client({ keyGeneration: 2, retiredKeyGenerations: [2] })] }, "maskinportenClients[0].retiredKeyGenerations: lists 2, which is also the active or staged generation"],
+        ["generation zero", { maskinportenClients: [client({ keyGeneration: 0 })] }, "maskinportenClients[0].keyGeneration: must be a whole number >= 1, got number 0"],
+        ["app name Altinn would refuse", { maskinportenClients: [client({ apps: ["App_A"] })] }, 'maskinportenClients[0].apps[0]: "App_A" is not an Altinn app name (lower-case letters, digits and hyphens, 3-30, starting with a letter)'],
+        ["unknown client key", { maskinportenClients: [client({ scopes: "x" })] }, "maskinportenClients[0].scopes: unknown key (expected one of section, clientId, format, scope, exchangeToAltinnToken, keyGeneration, nextKeyGeneration, retiredKeyGenerations, keySize, apps)"],
+        ["app secret colliding with a client secret", { maskinportenClients: [client({})], appSecrets: [appSecret({ section: "MaskinportenSettings", key: "clientid" })] }, 'appSecrets[0].key: secret name "MaskinportenSettings--clientid" is already used by maskinportenClients[0].section'],
+        ["app secret key with --", { appSecrets: [appSecret({ key: "Api--Key" })] }, 'appSecrets[0].key: "Api--Key" may only contain letters, digits and single inner hyphens (no "--", which nests a section)'],
+        ["app secret without value", { appSecrets: [appSecret({ value: undefined })] }, "appSecrets[0].value: is required; set it with: pulumi config set --secret --path 'appSecrets[0].value' <value>"],
+    ];
+
+    it.each(clientCases)("refuses %s", (_name, config, expected) => {
+        expect(errorsOf({ ...base, ...config })).toContain(expected);
+    });
+
     // Each bad input and the exact line it must produce.
     const cases: [string, Record<string, unknown>, string][] = [
         ["missing org", { environment: "tt02" }, "org: is required"],
         ["upper-case org", { ...base, org: "TTD" }, 'org: "TTD" is not a service owner code (lower-case letters and digits, 2-20, e.g. "ttd")'],
         ["unknown environment", { ...base, environment: "at22" }, 'environment: "at22" is not one of tt02, prod'],
-        ["unknown top-level key", { ...base, acessGrants: [] }, "acessGrants: unknown key (expected one of org, environment, keyVault, accessGrants, redeploy)"],
+        ["unknown top-level key", { ...base, acessGrants: [] }, "acessGrants: unknown key (expected one of org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, redeploy)"],
         ["unknown keyVault key", { ...base, keyVault: { nmae: "x" } }, "keyVault.nmae: unknown key (expected one of name, resourceGroupName, subscriptionId, tenantId, authorization)"],
         ["keyVault not an object", { ...base, keyVault: "ttd-kv" }, 'keyVault: must be an object, got string "ttd-kv"'],
         ["invalid vault name", { ...base, keyVault: { name: "ttd_vault" } }, 'keyVault.name: "ttd_vault" must start with a letter, end with a letter or digit, and contain only letters, digits and single hyphens'],

@@ -54,6 +54,47 @@ describe("plan --json for the example stacks", () => {
     });
 });
 
+describe("plan --json: Maskinporten clients and secrets", () => {
+    it("lists every secret with vault, name, section, key and consuming apps, all values secret", () => {
+        const report = JSON.parse(tt02.stdout);
+        const names = report.secrets.map((s: { name: string }) => s.name);
+        expect(names).toEqual([
+            "ExternalApi--ApiKey",
+            "Integrations--AppB--Authority",
+            "Integrations--AppB--ClientId",
+            "Integrations--AppB--JwkBase64",
+            "MaskinportenSettings--ClientId",
+            "MaskinportenSettings--EncodedJwk",
+        ]);
+        expect(report.secrets.find((s: { name: string }) => s.name === "MaskinportenSettings--EncodedJwk")).toMatchObject({
+            vault: "ttd-tt02-apps-kv", section: "MaskinportenSettings", key: "EncodedJwk", apps: ["app-a", "app-b"], contentType: "application/jwk+json;base64", valueIsSecret: true,
+        });
+        expect(report.secrets.every((s: { valueIsSecret: boolean }) => s.valueIsSecret)).toBe(true);
+    });
+
+    it("says each client's rotation state and exports only public keys", () => {
+        const report = JSON.parse(tt02.stdout);
+        const staged = report.clients.find((c: { section: string }) => c.section === "Integrations--AppB");
+        expect(staged).toMatchObject({ format: "builtin", state: "staged" });
+        expect(staged.publicJwks.keys).toHaveLength(2);
+        expect(staged.publicJwks.keys.map((k: { kid: string }) => k.kid)).toContain(staged.stagedKid);
+        for (const k of staged.publicJwks.keys) expect(Object.keys(k).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
+        expect(report.clients.find((c: { section: string }) => c.section === "MaskinportenSettings").state).toBe("active");
+    });
+
+    it("gives each app the non-secret appsettings it needs", () => {
+        const report = JSON.parse(tt02.stdout);
+        expect(report.appSettings.find((a: { app: string }) => a.app === "app-a")).toEqual({
+            app: "app-a",
+            appsettings: { MaskinportenSettings: { Environment: "test", Scope: "altinn:serviceowner/instances.read", ExhangeToAltinnToken: true } },
+            vaultSecrets: ["ExternalApi--ApiKey", "MaskinportenSettings--ClientId", "MaskinportenSettings--EncodedJwk"],
+        });
+        const prodReport = JSON.parse(prod.stdout);
+        expect(prodReport.appSettings[0].appsettings.MaskinportenSettings.Environment).toBe("prod");
+        expect(prodReport.secrets.every((s: { protect: boolean }) => s.protect)).toBe(true);
+    });
+});
+
 describe("plan text output", () => {
     it("is a grouped summary, not JSON", () => {
         expect(tt02Text.code).toBe(0);

@@ -3,7 +3,8 @@
  * resource (type, name, parent, protect, inputs with secrets kept as `Secret`) and throw on any
  * invoke they do not know, so a test fails loudly instead of passing on undefined.
  */
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPair } from "node:crypto";
+import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 
 /** A value Pulumi marked secret. Serializes as "[secret]" so it cannot leak into JSON by accident. */
@@ -79,8 +80,10 @@ export function plain(value: unknown): unknown {
 type Outputs = Record<string, unknown>;
 type RegisterRequest = { getType(): string; getName(): string; getProtect(): boolean; getParent(): string };
 
+const generateRsa = promisify(generateKeyPair);
+
 /** Provider-computed outputs, the way Azure and the tls provider would fill them in. */
-function computedOutputs(type: string, name: string, inputs: Outputs): Outputs {
+async function computedOutputs(type: string, name: string, inputs: Outputs): Promise<Outputs> {
     switch (type) {
         case "azure-native:keyvault:Secret": {
             const props = (inputs.properties ?? {}) as Outputs;
@@ -92,7 +95,8 @@ function computedOutputs(type: string, name: string, inputs: Outputs): Outputs {
         }
         case "tls:index/privateKey:PrivateKey": {
             const bits = Number(inputs.rsaBits ?? 2048);
-            const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+            // Real keys, generated off the main thread so many clients use both cores.
+            const { privateKey, publicKey } = await generateRsa("rsa", { modulusLength: bits });
             return {
                 privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }),
                 privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }),
@@ -115,12 +119,12 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
 
     pulumi.runtime.setMocks(
         {
-            newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Outputs } {
+            async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Outputs }> {
                 const key = `${args.type}::${args.name}`;
                 const meta = pending.get(key) ?? { protect: false };
                 pending.delete(key);
                 const inputs = unwrapSecrets(args.inputs) as Outputs;
-                const state = { ...args.inputs, ...computedOutputs(args.type, args.name, inputs) };
+                const state = { ...args.inputs, ...(await computedOutputs(args.type, args.name, inputs)) };
                 // The URN is filled in when the monitor answers (see registerResource below).
                 resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, parent: meta.parent, urn: "", protect: meta.protect, inputs, state: unwrapSecrets(state) as Outputs });
                 return { id: args.custom ? `${args.name}-id` : "", state };

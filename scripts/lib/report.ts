@@ -33,15 +33,54 @@ export interface PlanFinding {
     suppressed?: { reason: string };
 }
 
+export interface PlanSecret {
+    vault: string;
+    name: string;
+    section: string;
+    key: string;
+    contentType: string;
+    /** Apps that read the secret (and are redeployed when it changes). */
+    apps: string[];
+    kid?: string;
+    protect: boolean;
+    /** True when the value is a Pulumi secret (it always should be). */
+    valueIsSecret: boolean;
+    resource: string;
+}
+
+export interface PlanClient {
+    section: string;
+    clientId: string;
+    format: string;
+    apps: string[];
+    secretNames: string[];
+    activeKid: string;
+    stagedKid?: string;
+    state: string;
+    nextStep: string;
+    /** Public keys to have registered at Samarbeidsportalen (no private members). */
+    publicJwks: { keys: Record<string, string>[] };
+}
+
+export interface PlanAppSettings {
+    app: string;
+    /** The non-secret part of appsettings.json this app needs, nested as .NET reads it. */
+    appsettings: Record<string, unknown>;
+    /** The Key Vault secrets the app reads. */
+    vaultSecrets: string[];
+}
+
 export interface PlanReport {
     stack: string;
     org: string;
     environment: string;
     resources: PlanResource[];
-    secrets: unknown[];
+    secrets: PlanSecret[];
     grants: PlanGrant[];
     redeploys: unknown[];
     findings: PlanFinding[];
+    clients: PlanClient[];
+    appSettings: PlanAppSettings[];
 }
 
 function childrenOf(resources: RecordedResource[], parent: RecordedResource): RecordedResource[] {
@@ -76,7 +115,72 @@ function rbacRoleOf(child: RecordedResource | undefined): string {
     return id.slice(id.lastIndexOf("/") + 1);
 }
 
+import { Secret } from "./mocks";
+
+export function secretsOf(resources: RecordedResource[]): PlanSecret[] {
+    return resources
+        .filter((r) => r.type === "azure-native:keyvault:Secret")
+        .map((r) => {
+            const parent = resources.find((p) => p.urn === r.parent);
+            const name = String(r.inputs.secretName);
+            const cut = name.lastIndexOf("--");
+            const props = r.inputs.properties as Record<string, unknown> | Secret;
+            const properties = (props instanceof Secret ? props.value : props) as Record<string, unknown>;
+            const tags = (r.inputs.tags ?? {}) as Record<string, string>;
+            const secret: PlanSecret = {
+                vault: String(r.inputs.vaultName),
+                name,
+                section: name.slice(0, cut),
+                key: name.slice(cut + 2),
+                contentType: String(properties.contentType ?? ""),
+                apps: ((parent?.inputs.apps as string[] | undefined) ?? []).slice().sort(),
+                protect: r.protect,
+                valueIsSecret: props instanceof Secret || properties.value instanceof Secret,
+                resource: `${r.type}::${r.name}`,
+            };
+            if (tags.kid) secret.kid = tags.kid;
+            return secret;
+        })
+        .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+interface ClientOutput {
+    section: string;
+    clientId: string;
+    format: string;
+    apps: string[];
+    secretNames: string[];
+    activeKid: string;
+    stagedKid?: string;
+    publicJwks: { keys: Record<string, string>[] };
+    rotation: { state: string; nextStep: string };
+    appSettings: Record<string, unknown>;
+}
+
+function clientsOf(outputs: Record<string, unknown>): ClientOutput[] {
+    return (outputs.maskinportenClients as ClientOutput[] | undefined) ?? [];
+}
+
+/** Put `value` at the .NET configuration path of `section` (`A--B` is `A:B`, nested objects). */
+function nest(target: Record<string, unknown>, section: string, value: Record<string, unknown>): void {
+    const parts = section.split("--");
+    let node = target;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[parts[parts.length - 1]] = { ...((node[parts[parts.length - 1]] as object | undefined) ?? {}), ...value };
+}
+
+export function appSettingsOf(clients: ClientOutput[], secrets: PlanSecret[]): PlanAppSettings[] {
+    const apps = [...new Set(secrets.flatMap((s) => s.apps))].sort();
+    return apps.map((app) => {
+        const appsettings: Record<string, unknown> = {};
+        for (const c of clients.filter((c) => c.apps.includes(app))) nest(appsettings, c.section, c.appSettings);
+        return { app, appsettings, vaultSecrets: secrets.filter((s) => s.apps.includes(app)).map((s) => s.name) };
+    });
+}
+
 export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport {
+    const secrets = secretsOf(ev.resources);
+    const clients = clientsOf(ev.outputs);
     return {
         stack: ev.files.stack,
         org: ev.config.org,
@@ -85,10 +189,23 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             .filter((r) => r.custom)
             .map((r) => ({ type: r.type, name: r.name, protect: r.protect }))
             .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
-        secrets: [],
+        secrets,
         grants: grantsOf(ev.resources),
         redeploys: [],
         findings,
+        clients: clients.map((c) => ({
+            section: c.section,
+            clientId: c.clientId,
+            format: c.format,
+            apps: c.apps,
+            secretNames: c.secretNames,
+            activeKid: c.activeKid,
+            ...(c.stagedKid ? { stagedKid: c.stagedKid } : {}),
+            state: c.rotation.state,
+            nextStep: c.rotation.nextStep,
+            publicJwks: c.publicJwks,
+        })),
+        appSettings: appSettingsOf(clients, secrets),
     };
 }
 
@@ -113,6 +230,29 @@ export function renderText(report: PlanReport): string {
         out.push(`      reason: ${g.reason}`);
     }
     if (report.grants.length === 0) out.push("  none");
+    out.push("");
+    out.push(`Key Vault secrets (${report.secrets.length})`);
+    for (const sec of report.secrets) {
+        const flags = [sec.kid ? `kid ${sec.kid}` : "", sec.protect ? "protected" : ""].filter(Boolean).join(", ");
+        out.push(`  ${sec.vault}/${sec.name}  section ${sec.section}, key ${sec.key}${flags ? `  [${flags}]` : ""}`);
+        out.push(`      read by: ${sec.apps.length ? sec.apps.join(", ") : "no app listed"}`);
+    }
+    if (report.secrets.length === 0) out.push("  none");
+    out.push("");
+    out.push(`Maskinporten clients (${report.clients.length})${report.clients.length ? " - key pairs are generated fresh offline, so these kids differ from the deployed stack's" : ""}`);
+    for (const c of report.clients) {
+        out.push(`  ${c.section} (${c.format}, client ${c.clientId}): ${c.state}, active kid ${c.activeKid}${c.stagedKid ? `, staged kid ${c.stagedKid}` : ""}`);
+        out.push(`      next: ${c.nextStep}`);
+        out.push(`      public keys to register: ${c.publicJwks.keys.map((k) => k.kid).join(", ")} (pulumi stack output maskinportenClients)`);
+    }
+    if (report.clients.length === 0) out.push("  none");
+    out.push("");
+    out.push(`App settings per app (${report.appSettings.length})`);
+    for (const a of report.appSettings) {
+        out.push(`  ${a.app}: reads ${a.vaultSecrets.join(", ")}`);
+        out.push(`      appsettings.json: ${JSON.stringify(a.appsettings)}`);
+    }
+    if (report.appSettings.length === 0) out.push("  none");
     out.push("");
     const open = report.findings.filter((f) => !f.suppressed);
     out.push(`Policy findings (${open.length} open, ${report.findings.length - open.length} suppressed)`);

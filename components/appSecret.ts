@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "./config";
+import { keyProblem, secretName, sectionProblem } from "./naming";
+import { secretVersion, vaultSecret } from "./vaultSecret";
+
+export interface AppSecretArgs {
+    /** appsettings section (nest with `--`). */
+    section: string;
+    /** Key in the section. */
+    key: string;
+    /** The value; stored as a Pulumi secret whatever is passed. */
+    value: pulumi.Input<string>;
+    /** Service owner code, for tags. */
+    org: string;
+    /** Altinn environment, for tags. */
+    environment: Environment;
+    /** Apps that read it (for the report). Defaults to none. */
+    apps?: string[];
+    /** Name of the existing Key Vault. */
+    vaultName: pulumi.Input<string>;
+    /** Resource group of the vault. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Protect the secret against deletion (prod). Defaults to false. */
+    protect?: boolean;
+}
+
+/** Another app setting (an API key, a password) stored as Key Vault secret `<section>--<key>`. */
+export class AppSecret extends pulumi.ComponentResource {
+    /** `<Section>--<Key>`. */
+    public readonly secretName: string;
+    /** Versioned URI: what a redeploy is triggered by. */
+    public readonly secretVersion: pulumi.Output<string>;
+
+    constructor(name: string, args: AppSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("altinn:keyvault:AppSecret", name, { section: args.section, key: args.key, apps: args.apps ?? [] }, opts);
+        const problem = sectionProblem(args.section) ? `[section] ${sectionProblem(args.section)}` : keyProblem(args.key) ? `[key] ${keyProblem(args.key)}` : undefined;
+        if (problem) throw new pulumi.ResourceError(`appSecrets ${args.section}/${args.key}: ${problem}`, this);
+        this.secretName = secretName(args.section, args.key);
+        const secret = vaultSecret(`${name}-secret`, {
+            vaultName: args.vaultName,
+            resourceGroupName: args.resourceGroupName,
+            secretName: this.secretName,
+            value: args.value,
+            contentType: "text/plain",
+            tags: { org: args.org, environment: args.environment, section: args.section },
+            protect: args.protect ?? false,
+            parent: this,
+        });
+        this.secretVersion = secretVersion(secret);
+        this.registerOutputs({ secretName: this.secretName });
+    }
+}

@@ -1,0 +1,38 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+
+export const MANAGED_BY = "altinn-app-secrets";
+
+export interface VaultSecretArgs {
+    vaultName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    /** `<Section>--<Key>`. */
+    secretName: string;
+    /** The value; always stored as a Pulumi secret. */
+    value: pulumi.Input<string>;
+    contentType: string;
+    /** Metadata kept apart from the value. */
+    tags: Record<string, pulumi.Input<string>>;
+    protect: boolean;
+    parent: pulumi.Resource;
+}
+
+/** A Key Vault secret whose value is a Pulumi secret in state, outputs and exports. */
+export function vaultSecret(name: string, args: VaultSecretArgs): keyvault.Secret {
+    return new keyvault.Secret(
+        name,
+        {
+            vaultName: args.vaultName,
+            resourceGroupName: args.resourceGroupName,
+            secretName: args.secretName,
+            properties: { value: pulumi.secret(args.value), contentType: args.contentType },
+            tags: { "managed-by": MANAGED_BY, ...args.tags },
+        },
+        { parent: args.parent, protect: args.protect, additionalSecretOutputs: ["properties"] },
+    );
+}
+
+/** The versioned URI of a secret: changes exactly when a new version is written. */
+export function secretVersion(secret: keyvault.Secret): pulumi.Output<string> {
+    return pulumi.unsecret(secret.properties.apply((p) => p.secretUriWithVersion));
+}
