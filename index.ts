@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { AppRedeploy, secretsByApp } from "./components/appRedeploy";
 import { AppSecret } from "./components/appSecret";
+import { ENVIRONMENT_FACTS } from "./components/environments";
 import { ConfigError, parseStackConfig, StackConfig } from "./components/config";
 import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinportenClient";
@@ -55,6 +57,30 @@ const appSecrets = config.appSecrets.map(
         }),
 );
 
+// Every secret, its current version and the apps that read it: one redeploy per app.
+const versions: Record<string, pulumi.Output<string>> = {};
+const readers: { secretName: string; apps: string[] }[] = [];
+clients.forEach((c, i) => {
+    Object.assign(versions, c.secretVersions);
+    for (const name of c.secretNames) readers.push({ secretName: name, apps: config.maskinportenClients[i].apps });
+});
+appSecrets.forEach((s, i) => {
+    versions[s.secretName] = s.secretVersion;
+    readers.push({ secretName: s.secretName, apps: config.appSecrets[i].apps });
+});
+const byApp = secretsByApp(readers);
+if (config.redeploy.enabled) {
+    for (const [app, names] of byApp) {
+        new AppRedeploy(`redeploy-${app}`, {
+            org: config.org,
+            app,
+            environment: config.environment,
+            studioUrl: config.redeploy.studioUrl,
+            secretVersions: Object.fromEntries(names.map((n) => [n, versions[n]])),
+        });
+    }
+}
+
 export const org = config.org;
 export const environment = config.environment;
 export const vault = { ...vaultArgs, id: access.vaultId, authorization: keyVault.authorization };
@@ -74,3 +100,10 @@ export const maskinportenClients = clients.map((c, i) => ({
     appSettings: c.appSettings,
 }));
 export const appSecretNames = appSecrets.map((s) => s.secretName);
+/** Which apps are redeployed when which secrets change; `automatic: false` means do it by hand. */
+export const redeploys = [...byApp].map(([app, secretNames]) => ({
+    app,
+    envName: ENVIRONMENT_FACTS[config.environment].studioEnvName,
+    secretNames,
+    automatic: config.redeploy.enabled,
+}));

@@ -70,6 +70,18 @@ export interface PlanAppSettings {
     vaultSecrets: string[];
 }
 
+export interface PlanRedeploy {
+    app: string;
+    envName: string;
+    /** The secrets whose new versions trigger it. */
+    secrets: string[];
+    /** The trigger values (versioned secret URIs) the command was declared with. */
+    triggers: string[];
+    /** false: redeploy.enabled is false, a person redeploys by hand. */
+    automatic: boolean;
+    resource?: string;
+}
+
 export interface PlanReport {
     stack: string;
     org: string;
@@ -77,7 +89,7 @@ export interface PlanReport {
     resources: PlanResource[];
     secrets: PlanSecret[];
     grants: PlanGrant[];
-    redeploys: unknown[];
+    redeploys: PlanRedeploy[];
     findings: PlanFinding[];
     clients: PlanClient[];
     appSettings: PlanAppSettings[];
@@ -157,6 +169,35 @@ interface ClientOutput {
     appSettings: Record<string, unknown>;
 }
 
+interface RedeployOutput {
+    app: string;
+    envName: string;
+    secretNames: string[];
+    automatic: boolean;
+}
+
+/** Declared redeploy commands (read off the resources), or the manual list when disabled. */
+export function redeploysOf(resources: RecordedResource[], outputs: Record<string, unknown>): PlanRedeploy[] {
+    const commands = resources.filter((r) => r.type === "command:local:Command");
+    const declared = commands.map((c): PlanRedeploy => {
+        const env = c.inputs.environment as Record<string, string>;
+        const triggers = ((c.inputs.triggers as unknown[]) ?? []).map(String);
+        return {
+            app: env.ALTINN_APP,
+            envName: env.ALTINN_ENV,
+            // A versioned URI is https://<vault>.vault.azure.net/secrets/<name>/<version>.
+            secrets: triggers.map((t) => t.split("/secrets/")[1]?.split("/")[0] ?? t),
+            triggers,
+            automatic: true,
+            resource: `${c.type}::${c.name}`,
+        };
+    });
+    const manual = ((outputs.redeploys as RedeployOutput[] | undefined) ?? [])
+        .filter((r) => !r.automatic)
+        .map((r): PlanRedeploy => ({ app: r.app, envName: r.envName, secrets: r.secretNames, triggers: [], automatic: false }));
+    return [...declared, ...manual].sort((a, b) => a.app.localeCompare(b.app));
+}
+
 function clientsOf(outputs: Record<string, unknown>): ClientOutput[] {
     return (outputs.maskinportenClients as ClientOutput[] | undefined) ?? [];
 }
@@ -191,7 +232,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
         secrets,
         grants: grantsOf(ev.resources),
-        redeploys: [],
+        redeploys: redeploysOf(ev.resources, ev.outputs),
         findings,
         clients: clients.map((c) => ({
             section: c.section,
@@ -238,6 +279,14 @@ export function renderText(report: PlanReport): string {
         out.push(`      read by: ${sec.apps.length ? sec.apps.join(", ") : "no app listed"}`);
     }
     if (report.secrets.length === 0) out.push("  none");
+    out.push("");
+    out.push(`Redeploys (${report.redeploys.length})`);
+    for (const r of report.redeploys) {
+        out.push(r.automatic
+            ? `  ${r.app} in ${r.envName}: redeployed by pulumi up when any of these change: ${r.secrets.join(", ")}`
+            : `  ${r.app} in ${r.envName}: MANUAL (redeploy.enabled is false): after pulumi up changes any of ${r.secrets.join(", ")}, run: npm run redeploy -- --org ${report.org} --app ${r.app} --env ${r.envName}`);
+    }
+    if (report.redeploys.length === 0) out.push("  none");
     out.push("");
     out.push(`Maskinporten clients (${report.clients.length})${report.clients.length ? " - key pairs are generated fresh offline, so these kids differ from the deployed stack's" : ""}`);
     for (const c of report.clients) {

@@ -2,6 +2,7 @@
  * Read a stack's configuration the way the Pulumi CLI hands it to the program:
  * `Pulumi.yaml` for the project, `Pulumi.<stack>.yaml` for the values.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -18,8 +19,13 @@ export interface StackFiles {
     secretKeys: string[];
 }
 
-/** Stand-in for a `secure:` value: the offline plan has no key to decrypt it. */
-export const OFFLINE_SECRET_PLACEHOLDER = "offline-plan-placeholder-for-an-encrypted-value";
+/**
+ * Stand-in for a `secure:` value: the offline plan has no key to decrypt it. Derived from the
+ * ciphertext, so a changed secret still looks changed (and triggers its redeploys) offline.
+ */
+export function offlinePlaceholder(ciphertext: unknown): string {
+    return `offline-placeholder-${createHash("sha256").update(String(ciphertext)).digest("hex").slice(0, 16)}`;
+}
 
 function readYaml(file: string): unknown {
     try {
@@ -37,7 +43,7 @@ function withoutCiphertext(value: unknown): { value: unknown; secret: boolean } 
     }
     if (value && typeof value === "object") {
         const entries = Object.entries(value as Record<string, unknown>);
-        if (entries.length === 1 && entries[0][0] === "secure") return { value: OFFLINE_SECRET_PLACEHOLDER, secret: true };
+        if (entries.length === 1 && entries[0][0] === "secure") return { value: offlinePlaceholder(entries[0][1]), secret: true };
         const mapped = entries.map(([k, v]) => [k, withoutCiphertext(v)] as const);
         return { value: Object.fromEntries(mapped.map(([k, v]) => [k, v.value])), secret: mapped.some(([, v]) => v.secret) };
     }
