@@ -10,6 +10,7 @@ import { ENVIRONMENT_FACTS } from "./components/environments";
 import { ConfigError, parseStackConfig, StackConfig } from "./components/config";
 import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinportenClient";
+import { ReviewContext } from "./components/reviewContext";
 
 function readStackConfig(): StackConfig {
     const raw = pulumi.runtime.allConfig();
@@ -37,7 +38,11 @@ const access = new KeyVaultAccess("vault", {
     authorization: keyVault.authorization,
     grants: config.accessGrants,
     protect: prod,
+    environment: config.environment,
 });
+
+// The policy pack sees component inputs, not stack config: hand it the environment and suppressions.
+new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions });
 
 const clients = config.maskinportenClients.map(
     (c) => new MaskinportenClient(`maskinporten-${c.section}`, { ...vaultArgs, client: c, org: config.org, environment: config.environment, protect: prod }),

@@ -22,6 +22,8 @@ export interface AccessGrantArgs {
     tenantId: pulumi.Input<string>;
     /** Protect the Azure resource against deletion (prod). Defaults to false. */
     protect?: boolean;
+    /** Altinn environment, for the policy pack (write access is mandatory-reviewed in prod). */
+    environment?: string;
 }
 
 /** Why `grant` cannot be declared in `mode`, or undefined. Config parsing reports the same earlier. */
@@ -60,6 +62,7 @@ export class AccessGrant extends pulumi.ComponentResource {
             name,
             {
                 vaultName: args.vaultName,
+                environment: args.environment,
                 authorization: args.authorization,
                 principalId: grant.principalId,
                 access: grant.access,

@@ -14,6 +14,7 @@ import {
     vaultNameProblem,
 } from "./naming";
 import { ACCESS_PRESETS, AccessPreset, GUID_PATTERN, roleId } from "./roles";
+import { RULE_IDS } from "../policy/ruleIds";
 
 export const ENVIRONMENTS = ["tt02", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -88,6 +89,14 @@ export interface AppSecretConfig {
     apps: string[];
 }
 
+/** A policy finding silenced on purpose. */
+export interface SuppressionConfig {
+    rule: string;
+    principalId?: string;
+    secretName?: string;
+    reason: string;
+}
+
 export interface StackConfig {
     org: string;
     environment: Environment;
@@ -95,6 +104,7 @@ export interface StackConfig {
     accessGrants: AccessGrantConfig[];
     maskinportenClients: MaskinportenClientConfig[];
     appSecrets: AppSecretConfig[];
+    suppressions: SuppressionConfig[];
     redeploy: RedeployConfig;
 }
 
@@ -247,10 +257,11 @@ export function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): Stack
     const maskinportenClients = parseClients(c, top.maskinportenClients, names);
     const appSecretsStoredSecret = opts.secretKeys === undefined || opts.secretKeys.includes(`${prefix}appSecrets`);
     const appSecrets = parseAppSecrets(c, top.appSecrets, names, appSecretsStoredSecret);
+    const suppressions = parseSuppressions(c, top.suppressions);
     const redeploy = parseRedeploy(c, top.redeploy);
 
     if (c.errors.length > 0 || org === undefined || environment === undefined) throw new ConfigError(c.errors);
-    return { org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, redeploy };
+    return { org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, suppressions, redeploy };
 }
 
 export interface ParseOptions {
@@ -476,6 +487,33 @@ function parseGrants(c: Checker, value: Json | undefined, mode: AuthorizationMod
         }
     });
     return grants;
+}
+
+function parseSuppressions(c: Checker, value: Json | undefined): SuppressionConfig[] {
+    const out: SuppressionConfig[] = [];
+    c.list(value, "suppressions").forEach((item, i) => {
+        const path = `suppressions[${i}]`;
+        if (item === null || typeof item !== "object" || Array.isArray(item)) {
+            c.fail(path, `must be an object with rule, principalId or secretName, and reason, got ${describe(item)}`);
+            return;
+        }
+        const s = c.object(item, path, "suppressions[]") ?? {};
+        const rule = c.string(s.rule, `${path}.rule`, true);
+        if (rule !== undefined && rule.trim() !== "" && !(RULE_IDS as readonly string[]).includes(rule)) {
+            c.fail(`${path}.rule`, `${JSON.stringify(rule)} is not a rule id (one of ${RULE_IDS.join(", ")})`);
+        }
+        const principalId = c.guid(s.principalId, `${path}.principalId`, false, "an Entra object ID");
+        const secretName = c.string(s.secretName, `${path}.secretName`, false);
+        if ((s.principalId === undefined) === (s.secretName === undefined)) {
+            c.fail(path, "exactly one of [principalId] and [secretName] must be specified");
+        }
+        const reason = c.string(s.reason, `${path}.reason`, true);
+        if (reason !== undefined && reason.trim().length > 0 && reason.trim().length < MIN_REASON_LENGTH) {
+            c.fail(`${path}.reason`, `${JSON.stringify(reason)} is shorter than ${MIN_REASON_LENGTH} characters; say why this finding is acceptable`);
+        }
+        if (rule !== undefined && reason !== undefined) out.push({ rule, principalId, secretName, reason: reason.trim() });
+    });
+    return out;
 }
 
 function parseRedeploy(c: Checker, value: Json | undefined): RedeployConfig {

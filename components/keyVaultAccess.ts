@@ -18,15 +18,8 @@ export interface KeyVaultAccessArgs {
     grants?: AccessGrantConfig[];
     /** Protect every grant against deletion, as prod does. Defaults to false. */
     protect?: boolean;
-}
-
-/** What a reviewer needs to know about one declared grant. */
-export interface GrantSummary {
-    principalId: string;
-    access?: string;
-    permissions?: AccessGrantConfig["permissions"];
-    roleId?: string;
-    reason: string;
+    /** Altinn environment, passed to each grant for the policy pack. */
+    environment?: string;
 }
 
 /** The org's access to its existing Key Vault: one `AccessGrant` per principal. */
@@ -55,6 +48,7 @@ export class KeyVaultAccess extends pulumi.ComponentResource {
                         subscriptionId: args.subscriptionId,
                         tenantId: args.tenantId,
                         protect: args.protect,
+                        environment: args.environment,
                     },
                     { parent: this },
                 ),

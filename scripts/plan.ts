@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../components/config";
 import { evaluateStack } from "./lib/evaluate";
+import { planFindings } from "./lib/findings";
 import { buildReport, renderText } from "./lib/report";
 import { StackFileError } from "./lib/stack";
 
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
     const root = path.resolve(__dirname, "..");
     const { stack, json, configDir } = parseArgs(process.argv.slice(2));
     const evaluation = await evaluateStack(root, stack, configDir ? path.resolve(configDir) : root);
-    const report = buildReport(evaluation, []);
+    const report = buildReport(evaluation, planFindings(evaluation));
     await new Promise<void>((resolve) => process.stdout.write((json ? JSON.stringify(report, null, 2) : renderText(report)) + "\n", () => resolve()));
     return report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0;
 }

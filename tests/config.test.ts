@@ -88,7 +88,7 @@ describe("parseStackConfig", () => {
         ["missing org", { environment: "tt02" }, "org: is required"],
         ["upper-case org", { ...base, org: "TTD" }, 'org: "TTD" is not a service owner code (lower-case letters and digits, 2-20, e.g. "ttd")'],
         ["unknown environment", { ...base, environment: "at22" }, 'environment: "at22" is not one of tt02, prod'],
-        ["unknown top-level key", { ...base, acessGrants: [] }, "acessGrants: unknown key (expected one of org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, redeploy)"],
+        ["unknown top-level key", { ...base, acessGrants: [] }, "acessGrants: unknown key (expected one of org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, suppressions, redeploy)"],
         ["unknown keyVault key", { ...base, keyVault: { nmae: "x" } }, "keyVault.nmae: unknown key (expected one of name, resourceGroupName, subscriptionId, tenantId, authorization)"],
         ["keyVault not an object", { ...base, keyVault: "ttd-kv" }, 'keyVault: must be an object, got string "ttd-kv"'],
         ["invalid vault name", { ...base, keyVault: { name: "ttd_vault" } }, 'keyVault.name: "ttd_vault" must start with a letter, end with a letter or digit, and contain only letters, digits and single hyphens'],

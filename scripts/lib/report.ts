@@ -6,6 +6,7 @@
 import type { Evaluation } from "./evaluate";
 import type { RecordedResource } from "./mocks";
 import { roleName } from "../../components/roles";
+import type { Finding } from "../../policy/evaluate";
 
 export interface PlanResource {
     type: string;
@@ -25,13 +26,7 @@ export interface PlanGrant {
     protect: boolean;
 }
 
-export interface PlanFinding {
-    policy: string;
-    level: "mandatory" | "advisory";
-    resource: string;
-    message: string;
-    suppressed?: { reason: string };
-}
+export type PlanFinding = Pick<Finding, "policy" | "level" | "resource" | "message" | "suppressed">;
 
 export interface PlanSecret {
     vault: string;
@@ -233,7 +228,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
         secrets,
         grants: grantsOf(ev.resources),
         redeploys: redeploysOf(ev.resources, ev.outputs),
-        findings,
+        findings: findings.map((f) => ({ policy: f.policy, level: f.level, resource: f.resource, message: f.message, ...(f.suppressed ? { suppressed: f.suppressed } : {}) })),
         clients: clients.map((c) => ({
             section: c.section,
             clientId: c.clientId,

@@ -59,14 +59,18 @@ export function readStackFiles(root: string, stack: string, configDir = root): S
     if (!existsSync(stackFile)) throw new StackFileError(`Pulumi.${stack}.yaml not found: no stack named ${JSON.stringify(stack)} in ${configDir}`);
     const project = (readYaml(projectFile) as { name?: unknown } | null)?.name;
     if (typeof project !== "string") throw new StackFileError("Pulumi.yaml: name is missing");
-    const doc = (readYaml(stackFile) ?? {}) as { config?: Record<string, unknown> };
+    return { project, stack, ...stackConfigOf(readYaml(stackFile), project) };
+}
+
+/** The config map of a parsed stack file, as Pulumi would pass it to the program. */
+export function stackConfigOf(doc: unknown, project: string): Pick<StackFiles, "config" | "secretKeys"> {
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, raw] of Object.entries(doc.config ?? {})) {
+    for (const [key, raw] of Object.entries(((doc ?? {}) as { config?: Record<string, unknown> }).config ?? {})) {
         const fullKey = key.includes(":") ? key : `${project}:${key}`;
         const { value, secret } = withoutCiphertext(raw);
         config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
         if (secret) secretKeys.push(fullKey);
     }
-    return { project, stack, config, secretKeys };
+    return { config, secretKeys };
 }

@@ -1,0 +1,46 @@
+/**
+ * CrossGuard policy pack: `pulumi preview --policy-pack policy`. It only wires the rules in
+ * policy/rules (pure, one per file) to CrossGuard; the offline plan runs the same rules.
+ *
+ * Each rule that can block is a mandatory stack policy reporting its unsuppressed mandatory
+ * findings; `altinn-review-notes` (advisory) reports advisory findings and suppressed ones with
+ * their reasons, so a suppression never hides a finding from the review.
+ */
+import { PolicyPack, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { blocks, evaluateRules, Finding, Suppression } from "./evaluate";
+import { readPackConfig } from "./packConfig";
+import type { PolicyResource, ReviewContext, Rule } from "./rule";
+import { ALL_RULES } from "./rules";
+
+const REVIEW_CONTEXT_TYPE = "altinn:policy:ReviewContext";
+
+function findingsOf(args: StackValidationArgs, rules: readonly Rule[]): Finding[] {
+    const resources: PolicyResource[] = args.resources.map((r) => ({ type: r.type, name: r.name, id: r.urn, props: r.props, protect: r.opts.protect }));
+    const review = args.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)?.props ?? {};
+    const context: ReviewContext = { environment: typeof review.environment === "string" ? review.environment : undefined, ...readPackConfig() };
+    const suppressions = Array.isArray(review.suppressions) ? (review.suppressions as Suppression[]) : [];
+    return evaluateRules(resources, context, suppressions, rules);
+}
+
+const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => rule.level === "mandatory" || rule.id === "write-access-reviewed").map((rule) => ({
+    name: rule.id,
+    description: rule.explanation,
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const f of findingsOf(args, [rule]).filter(blocks)) reportViolation(f.message, f.resource);
+    },
+}));
+
+const notes: StackValidationPolicy = {
+    name: "altinn-review-notes",
+    description: "Advisory findings, and suppressed findings with the reason they were accepted.",
+    enforcementLevel: "advisory",
+    validateStack: (args, reportViolation) => {
+        for (const f of findingsOf(args, ALL_RULES).filter((f) => !blocks(f))) {
+            const tag = f.suppressed ? `${f.policy}, suppressed: ${f.suppressed.reason}` : f.policy;
+            reportViolation(`[${tag}] ${f.message}`, f.resource);
+        }
+    },
+};
+
+new PolicyPack("altinn-app-secrets", { description: "Access review for altinn-app-secrets: who may use the org's Key Vault, and how.", policies: [...blocking, notes] });

@@ -1,0 +1,69 @@
+/**
+ * The shape of a policy rule, cdk-nag style: a pure function from one resource (and the
+ * review context) to a verdict. Rules know nothing of CrossGuard or mocks; the pack and the
+ * offline plan each turn what they see into `PolicyResource`s and run the same rules.
+ */
+
+export type Level = "mandatory" | "advisory";
+
+/** One declared resource as a rule sees it. */
+export interface PolicyResource {
+    type: string;
+    name: string;
+    /** URN (CrossGuard) or `type::name` (offline plan): how findings point at the resource. */
+    id: string;
+    props: Record<string, unknown>;
+    protect: boolean;
+    /**
+     * Whether the Key Vault secret's value is a Pulumi secret. The offline plan knows; CrossGuard
+     * unwraps secrets before policies see them, so there it is undefined.
+     */
+    valueIsSecret?: boolean;
+}
+
+/** What the rules know about the stack and the pack's configuration. */
+export interface ReviewContext {
+    /** Altinn environment of the stack (tt02, prod), when known. */
+    environment?: string;
+    /** Principals allowed to hold access at all; undefined: no allowlist configured. */
+    principalAllowlist?: string[];
+    /** Principals allowed write access in prod. */
+    writeAllowlist?: string[];
+}
+
+/** One problem a rule found on a resource. */
+export interface RuleFinding {
+    /** cdk-nag style detail, e.g. `Permission::purge`. */
+    detail: string;
+    /** The principal concerned, for grant rules (suppressions match on it). */
+    principalId?: string;
+    /** The secret concerned, for secret rules (suppressions match on it). */
+    secretName?: string;
+    /** Overrides the rule's level (e.g. write access: advisory in tt02, mandatory in prod). */
+    level?: Level;
+}
+
+export type Verdict =
+    | { status: "not-applicable" }
+    | { status: "compliant" }
+    | { status: "non-compliant"; findings: RuleFinding[] };
+
+export interface Rule {
+    /** Stable id, equal to the rule's file name. */
+    id: string;
+    /** Default level of its findings. */
+    level: Level;
+    /** Why it fired, in one sentence (the finding's message starts with it). */
+    info: string;
+    /** Why the rule exists. */
+    explanation: string;
+    check(resource: PolicyResource, context: ReviewContext): Verdict;
+}
+
+export const NOT_APPLICABLE: Verdict = { status: "not-applicable" };
+export const COMPLIANT: Verdict = { status: "compliant" };
+
+/** Non-compliant with the given findings, or compliant when there are none. */
+export function verdict(findings: RuleFinding[]): Verdict {
+    return findings.length ? { status: "non-compliant", findings } : COMPLIANT;
+}

@@ -1,0 +1,18 @@
+import type { Rule } from "../rule";
+import { rule as accessPolicySecretsOnly } from "./access-policy-secrets-only";
+import { rule as grantHasReason } from "./grant-has-reason";
+import { rule as principalAllowlisted } from "./principal-allowlisted";
+import { rule as prodResourcesProtected } from "./prod-resources-protected";
+import { rule as rbacSecretRolesAtVaultScope } from "./rbac-secret-roles-at-vault-scope";
+import { rule as secretValueSecretAndTyped } from "./secret-value-secret-and-typed";
+import { rule as writeAccessReviewed } from "./write-access-reviewed";
+
+export const ALL_RULES: readonly Rule[] = [
+    accessPolicySecretsOnly,
+    grantHasReason,
+    principalAllowlisted,
+    prodResourcesProtected,
+    rbacSecretRolesAtVaultScope,
+    secretValueSecretAndTyped,
+    writeAccessReviewed,
+];

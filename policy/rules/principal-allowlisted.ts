@@ -1,0 +1,15 @@
+import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+
+/** Principals outside the pack's configured allowlist are flagged. */
+export const rule: Rule = {
+    id: "principal-allowlisted",
+    level: "advisory",
+    info: "The principal is not on the policy pack's principalAllowlist.",
+    explanation: "An org can keep a list of the groups and identities that may ever hold vault access, so a grant to anyone else stands out in review.",
+    check(r, context) {
+        if (r.type !== "altinn:keyvault:AccessGrant" || context.principalAllowlist === undefined) return NOT_APPLICABLE;
+        const principalId = String(r.props.principalId ?? "");
+        const known = context.principalAllowlist.map((p) => p.toLowerCase()).includes(principalId.toLowerCase());
+        return verdict(known ? [] : [{ detail: "Principal::not-allowlisted", principalId }]);
+    },
+};

@@ -1,0 +1,27 @@
+import { roleName } from "../../components/roles";
+import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../rule";
+
+/** Roles a grant on the vault may use: data access to secrets, or reading vault metadata. */
+export const ALLOWED_ROLES = ["Key Vault Secrets User", "Key Vault Secrets Officer", "Key Vault Reader"];
+
+const VAULT_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i;
+
+/** RBAC only with the Key Vault secrets roles or Reader, at the vault's own scope. */
+export const rule: Rule = {
+    id: "rbac-secret-roles-at-vault-scope",
+    level: "mandatory",
+    info: "The role assignment uses a role other than Key Vault Secrets User, Secrets Officer or Reader, or a scope other than the vault.",
+    explanation:
+        "Owner, Contributor, User Access Administrator and Key Vault Administrator can grant themselves or others anything; a subscription or resource-group scope reaches every vault and resource below it.",
+    check(r) {
+        if (r.type !== "azure-native:authorization:RoleAssignment") return NOT_APPLICABLE;
+        const principalId = typeof r.props.principalId === "string" ? r.props.principalId : undefined;
+        const definition = String(r.props.roleDefinitionId ?? "");
+        const name = roleName(definition.slice(definition.lastIndexOf("/") + 1));
+        const scope = String(r.props.scope ?? "");
+        const findings: RuleFinding[] = [];
+        if (!ALLOWED_ROLES.includes(name)) findings.push({ detail: `Role::${name}`, principalId });
+        if (!VAULT_SCOPE.test(scope)) findings.push({ detail: `Scope::${scope || "(none)"}`, principalId });
+        return verdict(findings);
+    },
+};

@@ -1,0 +1,19 @@
+import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../rule";
+
+/** Every Key Vault secret's value is a Pulumi secret and the secret has a content type. */
+export const rule: Rule = {
+    id: "secret-value-secret-and-typed",
+    level: "mandatory",
+    info: "The Key Vault secret's value is not a Pulumi secret, or the secret has no content type.",
+    explanation:
+        "A value that is not a Pulumi secret is stored in plain text in the state and shown in previews; the content type tells the next reader what the value is without reading it. (CrossGuard hides secretness from policies, so there only the content type is checked; the offline plan checks both.)",
+    check(r) {
+        if (r.type !== "azure-native:keyvault:Secret") return NOT_APPLICABLE;
+        const secretName = String(r.props.secretName ?? r.name);
+        const properties = (r.props.properties ?? {}) as Record<string, unknown>;
+        const findings: RuleFinding[] = [];
+        if (r.valueIsSecret === false) findings.push({ detail: "Value::plain-text", secretName });
+        if (typeof properties.contentType !== "string" || properties.contentType === "") findings.push({ detail: "ContentType::missing", secretName });
+        return verdict(findings);
+    },
+};
