@@ -100,6 +100,7 @@ export const maskinportenClients = clients.map((c, i) => ({
     activeKid: c.activeKid,
     stagedKid: c.stagedKid,
     activePublicJwk: c.activePublicJwk,
+    activePublicKeyPem: c.activePublicKeyPem,
     publicJwks: c.publicJwks,
     rotation: c.rotation,
     appSettings: c.appSettings,

@@ -143,6 +143,17 @@ class Checker {
         return value;
     }
 
+    /**
+     * One item of a list of objects: the object, or undefined after reporting what it should be.
+     * `mayHoldSecret`: describe the wrong value by its kind only, never by its content.
+     */
+    entry(item: Json, path: string, schemaPath: string, expected: string, mayHoldSecret = false): Obj | undefined {
+        if (item === null || typeof item !== "object" || Array.isArray(item)) {
+            return this.fail(path, `must be an object with ${expected}, got ${mayHoldSecret ? kindOf(item) : describe(item)}`);
+        }
+        return this.object(item, path, schemaPath) ?? {};
+    }
+
     list(value: Json | undefined, path: string): Json[] {
         if (value === undefined || value === null) return [];
         if (!Array.isArray(value)) {
@@ -322,11 +333,8 @@ function parseClients(c: Checker, value: Json | undefined, names: SecretNames): 
     const sections = new Map<string, number>();
     c.list(value, "maskinportenClients").forEach((item, i) => {
         const path = `maskinportenClients[${i}]`;
-        if (item === null || typeof item !== "object" || Array.isArray(item)) {
-            c.fail(path, `must be an object with section, clientId and format, got ${describe(item)}`);
-            return;
-        }
-        const m = c.object(item, path, "maskinportenClients[]") ?? {};
+        const m = c.entry(item, path, "maskinportenClients[]", "section, clientId and format");
+        if (m === undefined) return;
         const section = parseSection(c, m.section, `${path}.section`);
         if (section !== undefined) {
             const earlier = sections.get(section.toLowerCase());
@@ -374,11 +382,8 @@ function parseAppSecrets(c: Checker, value: Json | undefined, names: SecretNames
     const secrets: AppSecretConfig[] = [];
     c.list(value, "appSecrets").forEach((item, i) => {
         const path = `appSecrets[${i}]`;
-        if (item === null || typeof item !== "object" || Array.isArray(item)) {
-            c.fail(path, `must be an object with section, key, value and apps, got ${kindOf(item)}`);
-            return;
-        }
-        const a = c.object(item, path, "appSecrets[]") ?? {};
+        const a = c.entry(item, path, "appSecrets[]", "section, key, value and apps", true);
+        if (a === undefined) return;
         const section = parseSection(c, a.section, `${path}.section`);
         const key = c.string(a.key, `${path}.key`, true);
         const keyIssue = key !== undefined ? keyProblem(key) : undefined;
@@ -424,11 +429,8 @@ function parseGrants(c: Checker, value: Json | undefined, mode: AuthorizationMod
     const seen = new Map<string, number>();
     c.list(value, "accessGrants").forEach((item, i) => {
         const path = `accessGrants[${i}]`;
-        if (item === null || typeof item !== "object" || Array.isArray(item)) {
-            c.fail(path, `must be an object with principalId, access and reason, got ${describe(item)}`);
-            return;
-        }
-        const g = c.object(item, path, "accessGrants[]") ?? {};
+        const g = c.entry(item, path, "accessGrants[]", "principalId, access and reason");
+        if (g === undefined) return;
         const principalId = c.guid(g.principalId, `${path}.principalId`, true, "an Entra object ID");
         const principalType = c.oneOf(g.principalType, `${path}.principalType`, PRINCIPAL_TYPES, false);
         if (mode === "rbac" && (g.principalType === undefined || g.principalType === null)) {
@@ -493,11 +495,8 @@ function parseSuppressions(c: Checker, value: Json | undefined): SuppressionConf
     const out: SuppressionConfig[] = [];
     c.list(value, "suppressions").forEach((item, i) => {
         const path = `suppressions[${i}]`;
-        if (item === null || typeof item !== "object" || Array.isArray(item)) {
-            c.fail(path, `must be an object with rule, principalId or secretName, and reason, got ${describe(item)}`);
-            return;
-        }
-        const s = c.object(item, path, "suppressions[]") ?? {};
+        const s = c.entry(item, path, "suppressions[]", "rule, principalId or secretName, and reason");
+        if (s === undefined) return;
         const rule = c.string(s.rule, `${path}.rule`, true);
         if (rule !== undefined && rule.trim() !== "" && !(RULE_IDS as readonly string[]).includes(rule)) {
             c.fail(`${path}.rule`, `${JSON.stringify(rule)} is not a rule id (one of ${RULE_IDS.join(", ")})`);

@@ -96,6 +96,8 @@ export class MaskinportenClient extends pulumi.ComponentResource {
     public readonly publicJwks: pulumi.Output<{ keys: PublicRsaJwk[] }>;
     /** The active public key alone, for the "JWK" field at Samarbeidsportalen. */
     public readonly activePublicJwk: pulumi.Output<PublicRsaJwk>;
+    /** The active public key as PEM (SPKI), for the "PEM" option at Samarbeidsportalen. */
+    public readonly activePublicKeyPem: pulumi.Output<string>;
     /** Where the client is in the rotation cycle and what to do next. */
     public readonly rotation: RotationStatus;
     /** Non-secret settings the app repository's appsettings needs in this section. */
@@ -110,10 +112,13 @@ export class MaskinportenClient extends pulumi.ComponentResource {
         this.rotation = rotationStatus(client);
         this.appSettings = appSettingsSection(client, args.environment);
         const jwkOf = new Map<number, pulumi.Output<PrivateRsaJwk>>();
+        const keyOf = new Map<number, tls.PrivateKey>();
         for (const generation of this.rotation.published) {
             const key = new tls.PrivateKey(`${name}-key-${generation}`, { algorithm: "RSA", rsaBits: MASKINPORTEN_KEY_SIZE }, { parent: this });
+            keyOf.set(generation, key);
             jwkOf.set(generation, pulumi.secret(key.privateKeyPemPkcs8.apply(privateJwkFromPem)));
         }
+        this.activePublicKeyPem = pulumi.unsecret(keyOf.get(client.keyGeneration)!.publicKeyPem);
         const publicOf = (g: number) => pulumi.unsecret(jwkOf.get(g)!.apply(publicJwk));
         const active = jwkOf.get(client.keyGeneration)!;
         this.activePublicJwk = publicOf(client.keyGeneration);

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, randomUUID, sign, verify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MaskinportenClientConfig } from "../components/config";
-import { installMocks, RecordedResource, Secret, settle, valueOf } from "../scripts/lib/mocks";
+import { installMocks, plain, RecordedResource, secretProperties, settle, valueOf } from "../scripts/lib/mocks";
 import { resourcesOfType } from "./helpers";
 
 let resources: RecordedResource[];
@@ -27,13 +27,10 @@ function secretsOf(component: string): RecordedResource[] {
     return resourcesOfType(resources, "azure-native:keyvault:Secret").filter((r) => r.name.startsWith(`${component}-`));
 }
 
-/** A Key Vault secret's properties and whether Pulumi holds its value as a secret. */
+/** A Key Vault secret's value, content type and whether Pulumi holds the value as a secret. */
 function properties(r: RecordedResource): { value: unknown; contentType: unknown; valueIsSecret: boolean } {
-    const props = r.inputs.properties;
-    // azure-native applies defaults to `properties` in an apply, which makes the whole object secret.
-    const inner = (props instanceof Secret ? props.value : props) as Record<string, unknown>;
-    const valueIsSecret = props instanceof Secret || inner.value instanceof Secret;
-    return { value: inner.value instanceof Secret ? inner.value.value : inner.value, contentType: inner.contentType, valueIsSecret };
+    const { properties: inner, valueIsSecret } = secretProperties(r);
+    return { value: plain(inner.value), contentType: inner.contentType, valueIsSecret };
 }
 
 function storedValue(component: string, key: string): string {
@@ -171,6 +168,8 @@ describe("compatibility with the .NET clients", () => {
             expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
 
             const published = await valueOf(declared[component].activePublicJwk);
+            const pem = await valueOf(declared[component].activePublicKeyPem);
+            expect(createPublicKey(pem).export({ format: "jwk" }).n).toBe(published.n);
             expect(published.kid).toBe(header.kid);
             const ok = verify("sha256", Buffer.from(`${h}.${c}`), createPublicKey({ key: published, format: "jwk" }), Buffer.from(s, "base64url"));
             expect(ok).toBe(true);

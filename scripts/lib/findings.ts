@@ -3,16 +3,12 @@ import { evaluateRules, Finding } from "../../policy/evaluate";
 import { readPackConfig } from "../../policy/packConfig";
 import type { PolicyResource, ReviewContext } from "../../policy/rule";
 import type { Evaluation } from "./evaluate";
-import { plain, RecordedResource, Secret } from "./mocks";
+import { plain, RecordedResource, secretProperties } from "./mocks";
 
 export function policyResources(resources: RecordedResource[]): PolicyResource[] {
     return resources.map((r) => {
         const view: PolicyResource = { type: r.type, name: r.name, id: `${r.type}::${r.name}`, props: plain(r.inputs) as Record<string, unknown>, protect: r.protect };
-        if (r.type === "azure-native:keyvault:Secret") {
-            const props = r.inputs.properties;
-            const inner = (props instanceof Secret ? props.value : props) as Record<string, unknown> | undefined;
-            view.valueIsSecret = props instanceof Secret || inner?.value instanceof Secret;
-        }
+        if (r.type === "azure-native:keyvault:Secret") view.valueIsSecret = secretProperties(r).valueIsSecret;
         return view;
     });
 }

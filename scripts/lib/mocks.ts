@@ -170,3 +170,13 @@ export async function settle(): Promise<void> {
         await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
     }
 }
+
+/**
+ * A recorded Key Vault secret's `properties` and whether its value is a Pulumi secret.
+ * azure-native applies defaults to `properties` in an apply, which makes the whole object secret.
+ */
+export function secretProperties(r: RecordedResource): { properties: Record<string, unknown>; valueIsSecret: boolean } {
+    const props = r.inputs.properties;
+    const inner = ((props instanceof Secret ? props.value : props) ?? {}) as Record<string, unknown>;
+    return { properties: inner, valueIsSecret: props instanceof Secret || inner.value instanceof Secret };
+}

@@ -122,7 +122,7 @@ function rbacRoleOf(child: RecordedResource | undefined): string {
     return id.slice(id.lastIndexOf("/") + 1);
 }
 
-import { Secret } from "./mocks";
+import { secretProperties } from "./mocks";
 
 export function secretsOf(resources: RecordedResource[]): PlanSecret[] {
     return resources
@@ -131,8 +131,7 @@ export function secretsOf(resources: RecordedResource[]): PlanSecret[] {
             const parent = resources.find((p) => p.urn === r.parent);
             const name = String(r.inputs.secretName);
             const cut = name.lastIndexOf("--");
-            const props = r.inputs.properties as Record<string, unknown> | Secret;
-            const properties = (props instanceof Secret ? props.value : props) as Record<string, unknown>;
+            const { properties, valueIsSecret } = secretProperties(r);
             const tags = (r.inputs.tags ?? {}) as Record<string, string>;
             const secret: PlanSecret = {
                 vault: String(r.inputs.vaultName),
@@ -142,7 +141,7 @@ export function secretsOf(resources: RecordedResource[]): PlanSecret[] {
                 contentType: String(properties.contentType ?? ""),
                 apps: ((parent?.inputs.apps as string[] | undefined) ?? []).slice().sort(),
                 protect: r.protect,
-                valueIsSecret: props instanceof Secret || properties.value instanceof Secret,
+                valueIsSecret,
                 resource: `${r.type}::${r.name}`,
             };
             if (tags.kid) secret.kid = tags.kid;
@@ -151,18 +150,8 @@ export function secretsOf(resources: RecordedResource[]): PlanSecret[] {
         .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-interface ClientOutput {
-    section: string;
-    clientId: string;
-    format: string;
-    apps: string[];
-    secretNames: string[];
-    activeKid: string;
-    stagedKid?: string;
-    publicJwks: { keys: Record<string, string>[] };
-    rotation: { state: string; nextStep: string };
-    appSettings: Record<string, unknown>;
-}
+/** One entry of the program's `maskinportenClients` stack output. */
+type ClientOutput = Omit<PlanClient, "state" | "nextStep"> & { rotation: { state: string; nextStep: string }; appSettings: Record<string, unknown> };
 
 interface RedeployOutput {
     app: string;
