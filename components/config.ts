@@ -389,7 +389,7 @@ function parseAppSecrets(c: Checker, value: Json | undefined, names: SecretNames
         const keyIssue = key !== undefined ? keyProblem(key) : undefined;
         if (keyIssue) c.fail(`${path}.key`, `${JSON.stringify(key)} ${keyIssue}`);
         // Never echo the value: describe only what is wrong with it.
-        const setIt = `set it with: pulumi config set --secret --path '${path}.value' <value>`;
+        const setIt = `set it with: pulumi config set --secret --path '${path}.value' (it prompts for the value, which keeps it out of shell history)`;
         let secretValue: string | undefined;
         if (a.value === undefined || a.value === null || a.value === "") c.fail(`${path}.value`, `is required; ${setIt}`);
         else if (typeof a.value !== "string") c.fail(`${path}.value`, `must be a string; ${setIt}`);

@@ -110,7 +110,7 @@ describe("no secret leaves the program except into the vault", () => {
         const dir = writeStacks({ plain: { ...config, appSecrets: [{ section: "ExternalApi", key: "ApiKey", value: CANARY }] } });
         const run = await runPlan(["--stack", "plain", "--config-dir", dir, "--json"]);
         expect(run.code).toBe(2);
-        expect(run.stderr.trim()).toBe("appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[0].value' <value>");
+        expect(run.stderr.trim()).toBe("appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)");
         expect(run.stdout + run.stderr).not.toContain(CANARY);
     });
 });
