@@ -267,7 +267,7 @@ export function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): Stack
     const names = new SecretNames(c);
     const maskinportenClients = parseClients(c, top.maskinportenClients, names);
     const appSecretsStoredSecret = opts.secretKeys === undefined || opts.secretKeys.includes(`${prefix}appSecrets`);
-    const appSecrets = parseAppSecrets(c, top.appSecrets, names, appSecretsStoredSecret);
+    const appSecrets = parseAppSecrets(c, top.appSecrets, names, (i) => appSecretsStoredSecret && !(opts.plainTextPaths ?? []).includes(`appSecrets[${i}].value`));
     const suppressions = parseSuppressions(c, top.suppressions);
     const redeploy = parseRedeploy(c, top.redeploy);
 
@@ -278,6 +278,11 @@ export function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): Stack
 export interface ParseOptions {
     /** Full keys Pulumi marks secret; when given, a plain-text appSecrets value is refused. */
     secretKeys?: string[];
+    /**
+     * Paths of values the stack file holds in plain text. Pulumi marks a whole key secret when any
+     * part of it is, so only a reader of the file itself can tell one plain entry from the rest.
+     */
+    plainTextPaths?: string[];
 }
 
 /** The secret names every client and app secret would create, to refuse collisions. */
@@ -378,7 +383,7 @@ function parseClients(c: Checker, value: Json | undefined, names: SecretNames): 
     return clients;
 }
 
-function parseAppSecrets(c: Checker, value: Json | undefined, names: SecretNames, storedSecret: boolean): AppSecretConfig[] {
+function parseAppSecrets(c: Checker, value: Json | undefined, names: SecretNames, storedSecret: (index: number) => boolean): AppSecretConfig[] {
     const secrets: AppSecretConfig[] = [];
     c.list(value, "appSecrets").forEach((item, i) => {
         const path = `appSecrets[${i}]`;
@@ -393,7 +398,7 @@ function parseAppSecrets(c: Checker, value: Json | undefined, names: SecretNames
         let secretValue: string | undefined;
         if (a.value === undefined || a.value === null || a.value === "") c.fail(`${path}.value`, `is required; ${setIt}`);
         else if (typeof a.value !== "string") c.fail(`${path}.value`, `must be a string; ${setIt}`);
-        else if (!storedSecret) c.fail(`${path}.value`, `is stored in plain text in the stack file; ${setIt}`);
+        else if (!storedSecret(i)) c.fail(`${path}.value`, `is stored in plain text in the stack file; ${setIt}`);
         else secretValue = a.value;
         const apps = parseApps(c, a.apps, `${path}.apps`);
         if (section !== undefined && key !== undefined && !keyIssue) names.claim(section, key, `${path}.key`);

@@ -45,8 +45,8 @@ function baseRows(configDir: string, stack: string, ref: string): { rows: GrantR
         return { rows: [], note: `Pulumi.${stack}.yaml does not exist at \`${ref}\`: every grant is new.` };
     }
     try {
-        const { config, secretKeys } = stackConfigOf(parse(text), PROJECT);
-        return { rows: grantRows(parseStackConfig(config, { secretKeys })) };
+        const { config, secretKeys, plainTextPaths } = stackConfigOf(parse(text), PROJECT);
+        return { rows: grantRows(parseStackConfig(config, { secretKeys, plainTextPaths })) };
     } catch (e) {
         const problem = e instanceof ConfigError ? `${e.errors.length} config error(s)` : "not valid YAML";
         return { rows: [], note: `Pulumi.${stack}.yaml at \`${ref}\` could not be read (${problem}); compared with no grants.` };

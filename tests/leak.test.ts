@@ -113,4 +113,20 @@ describe("no secret leaves the program except into the vault", () => {
         expect(run.stderr.trim()).toBe("appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)");
         expect(run.stdout + run.stderr).not.toContain(CANARY);
     });
+
+    it("spots the one plain-text entry among encrypted ones, which Pulumi alone cannot", async () => {
+        const dir = writeStacks({
+            mixed: {
+                ...config,
+                appSecrets: [
+                    { section: "ExternalApi", key: "ApiKey", value: { secure: "v1:ciphertext" } },
+                    { section: "Other", key: "Password", value: CANARY },
+                ],
+            },
+        });
+        const run = await runPlan(["--stack", "mixed", "--config-dir", dir]);
+        expect(run.code).toBe(2);
+        expect(run.stderr.trim()).toBe("appSecrets[1].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[1].value' (it prompts for the value, which keeps it out of shell history)");
+        expect(run.stdout + run.stderr).not.toContain(CANARY);
+    });
 });

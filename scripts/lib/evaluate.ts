@@ -22,7 +22,7 @@ export async function evaluateStack(root: string, stack: string, configDir = roo
 }
 
 export async function evaluateConfig(root: string, files: StackFiles): Promise<Evaluation> {
-    const config = parseStackConfig(files.config, { secretKeys: files.secretKeys });
+    const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
     const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys });
     const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
     await settle();

@@ -17,6 +17,8 @@ export interface StackFiles {
     config: Record<string, string>;
     /** Full keys holding at least one `secure:` value. */
     secretKeys: string[];
+    /** `appSecrets[i].value` paths written in plain text (a mistake the parser refuses). */
+    plainTextPaths?: string[];
 }
 
 /**
@@ -63,14 +65,21 @@ export function readStackFiles(root: string, stack: string, configDir = root): S
 }
 
 /** The config map of a parsed stack file, as Pulumi would pass it to the program. */
-export function stackConfigOf(doc: unknown, project: string): Pick<StackFiles, "config" | "secretKeys"> {
+export function stackConfigOf(doc: unknown, project: string): Required<Pick<StackFiles, "config" | "secretKeys" | "plainTextPaths">> {
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
+    const plainTextPaths: string[] = [];
     for (const [key, raw] of Object.entries(((doc ?? {}) as { config?: Record<string, unknown> }).config ?? {})) {
         const fullKey = key.includes(":") ? key : `${project}:${key}`;
         const { value, secret } = withoutCiphertext(raw);
         config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
         if (secret) secretKeys.push(fullKey);
+        if (fullKey === `${project}:appSecrets` && Array.isArray(raw)) {
+            raw.forEach((entry, i) => {
+                const v = (entry as Record<string, unknown> | null)?.value;
+                if (v !== undefined && v !== null && !(typeof v === "object" && "secure" in v)) plainTextPaths.push(`appSecrets[${i}].value`);
+            });
+        }
     }
-    return { config, secretKeys };
+    return { config, secretKeys, plainTextPaths };
 }
