@@ -39,11 +39,10 @@ export interface RunResult {
     stderr: string;
 }
 
-/** Run a repo script with tsx, as `npm run` would, with extra environment. */
+/** Run a repo script with tsx (as a loader: one process, not tsx's two), with extra environment. */
 export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-        const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-        const child = spawn(tsx, [path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+        const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

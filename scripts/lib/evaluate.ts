@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { parseStackConfig, StackConfig } from "../../components/config";
-import { installMocks, RecordedResource, settle, valueOf } from "./mocks";
+import type { RecordedResource } from "./values";
 import { readStackFiles, StackFiles } from "./stack";
 
 export interface Evaluation {
@@ -23,6 +23,8 @@ export async function evaluateStack(root: string, stack: string, configDir = roo
 
 export async function evaluateConfig(root: string, files: StackFiles): Promise<Evaluation> {
     const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
+    // The SDK loads only for a valid config, so bad input is reported without waiting for it.
+    const { installMocks, settle, valueOf } = await import("./mocks");
     const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys });
     const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
     await settle();

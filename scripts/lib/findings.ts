@@ -3,7 +3,7 @@ import { evaluateRules, Finding } from "../../policy/evaluate";
 import { readPackConfig } from "../../policy/packConfig";
 import type { PolicyResource, ReviewContext } from "../../policy/rule";
 import type { Evaluation } from "./evaluate";
-import { plain, RecordedResource, secretProperties } from "./mocks";
+import { plain, RecordedResource, secretProperties } from "./values";
 
 export function policyResources(resources: RecordedResource[]): PolicyResource[] {
     return resources.map((r) => {

@@ -4,7 +4,7 @@
  * so the report shows what the program really declares.
  */
 import type { Evaluation } from "./evaluate";
-import type { RecordedResource } from "./mocks";
+import { RecordedResource, secretProperties } from "./values";
 import { roleName } from "../../components/roles";
 import type { Finding } from "../../policy/evaluate";
 
@@ -121,8 +121,6 @@ function rbacRoleOf(child: RecordedResource | undefined): string {
     const id = String(child?.inputs.roleDefinitionId ?? "");
     return id.slice(id.lastIndexOf("/") + 1);
 }
-
-import { secretProperties } from "./mocks";
 
 export function secretsOf(resources: RecordedResource[]): PlanSecret[] {
     return resources
