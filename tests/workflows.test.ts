@@ -99,6 +99,13 @@ describe("preview.yml", () => {
         expect(pulumiStep(job).with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", "comment-on-pr": true, diff: true, refresh: true });
     });
 
+    it("runs the offline plan first, so config mistakes fail with their key paths", () => {
+        const steps = preview.jobs.preview.steps;
+        const plan = steps.findIndex((s) => s.run === 'npm run --silent plan -- --stack "$STACK"');
+        expect(plan).toBeGreaterThan(0);
+        expect(plan).toBeLessThan(steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
+    });
+
     it("posts the grant review against the base commit", () => {
         const runs = preview.jobs.preview.steps.map((s) => s.run ?? "").join("\n");
         expect(runs).toContain('npm run --silent review -- --stack "$STACK" --base "$BASE_SHA"');
