@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as local from "@pulumi/command/local";
-import type { Environment } from "./config";
+import { DEFAULT_STUDIO_URL, Environment } from "./config";
 import { ENVIRONMENT_FACTS } from "./environments";
 
 /** The script the command runs, relative to the project root (where `pulumi up` runs). */
@@ -50,7 +50,7 @@ export class AppRedeploy extends pulumi.ComponentResource {
                     ALTINN_ORG: args.org,
                     ALTINN_APP: args.app,
                     ALTINN_ENV: ENVIRONMENT_FACTS[args.environment].studioEnvName,
-                    ALTINN_STUDIO_URL: args.studioUrl ?? "https://altinn.studio",
+                    ALTINN_STUDIO_URL: args.studioUrl ?? DEFAULT_STUDIO_URL,
                 },
                 triggers: this.secretNames.map((n) => args.secretVersions[n]),
             },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "./config";
-import { keyProblem, secretName, sectionProblem } from "./naming";
+import { secretName } from "./naming";
 import { secretVersion, vaultSecret } from "./vaultSecret";
 
 export interface AppSecretArgs {
@@ -33,9 +33,11 @@ export class AppSecret extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppSecretArgs, opts?: pulumi.ComponentResourceOptions) {
         super("altinn:keyvault:AppSecret", name, { section: args.section, key: args.key, apps: args.apps ?? [] }, opts);
-        const problem = sectionProblem(args.section) ? `[section] ${sectionProblem(args.section)}` : keyProblem(args.key) ? `[key] ${keyProblem(args.key)}` : undefined;
-        if (problem) throw new pulumi.ResourceError(`appSecrets ${args.section}/${args.key}: ${problem}`, this);
-        this.secretName = secretName(args.section, args.key);
+        try {
+            this.secretName = secretName(args.section, args.key);
+        } catch (e) {
+            throw new pulumi.ResourceError(`appSecrets: ${(e as Error).message}`, this);
+        }
         const secret = vaultSecret(`${name}-secret`, {
             vaultName: args.vaultName,
             resourceGroupName: args.resourceGroupName,

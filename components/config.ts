@@ -192,6 +192,15 @@ class Checker {
         return s.toLowerCase();
     }
 
+    /** A required reason of at least MIN_REASON_LENGTH characters; `hint` says what a good one holds. */
+    reason(value: Json | undefined, path: string, hint: string): string | undefined {
+        const reason = this.string(value, path, true);
+        if (reason !== undefined && reason.trim().length > 0 && reason.trim().length < MIN_REASON_LENGTH) {
+            this.fail(path, `${JSON.stringify(reason)} is shorter than ${MIN_REASON_LENGTH} characters; ${hint}`);
+        }
+        return reason;
+    }
+
     integer(value: Json | undefined, path: string, min: number): number | undefined {
         if (value === undefined || value === null) return undefined;
         if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
@@ -442,10 +451,7 @@ function parseGrants(c: Checker, value: Json | undefined, mode: AuthorizationMod
             // azure-native sends "User" when it is left out, and Azure refuses that for groups and service principals.
             c.fail(`${path}.principalType`, "is required with keyVault.authorization rbac (User, Group or ServicePrincipal)");
         }
-        const reason = c.string(g.reason, `${path}.reason`, true);
-        if (reason !== undefined && reason.trim().length > 0 && reason.trim().length < MIN_REASON_LENGTH) {
-            c.fail(`${path}.reason`, `${JSON.stringify(reason)} is shorter than ${MIN_REASON_LENGTH} characters; say who this is and why they need access`);
-        }
+        const reason = c.reason(g.reason, `${path}.reason`, "say who this is and why they need access");
 
         const given = (["access", "permissions", "role"] as const).filter((k) => g[k] !== undefined && g[k] !== null);
         if (given.length > 1) {
@@ -511,10 +517,7 @@ function parseSuppressions(c: Checker, value: Json | undefined): SuppressionConf
         if ((s.principalId === undefined) === (s.secretName === undefined)) {
             c.fail(path, "exactly one of [principalId] and [secretName] must be specified");
         }
-        const reason = c.string(s.reason, `${path}.reason`, true);
-        if (reason !== undefined && reason.trim().length > 0 && reason.trim().length < MIN_REASON_LENGTH) {
-            c.fail(`${path}.reason`, `${JSON.stringify(reason)} is shorter than ${MIN_REASON_LENGTH} characters; say why this finding is acceptable`);
-        }
+        const reason = c.reason(s.reason, `${path}.reason`, "say why this finding is acceptable");
         if (rule !== undefined && reason !== undefined) out.push({ rule, principalId, secretName, reason: reason.trim() });
     });
     return out;

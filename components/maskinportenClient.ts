@@ -126,33 +126,31 @@ export class MaskinportenClient extends pulumi.ComponentResource {
         if (client.nextKeyGeneration !== undefined) this.stagedKid = publicOf(client.nextKeyGeneration).apply((k) => k.kid);
         this.publicJwks = pulumi.all(this.rotation.published.map(publicOf)).apply(jwks);
 
-        const values: Record<string, { value: pulumi.Input<string>; contentType: string }> = {
+        // What each secret key holds; a format stores a subset (CLIENT_SECRET_KEYS).
+        const encodedJwk = active.apply(encodeJwk);
+        const jwkTags = { kid: this.activeKid, "key-generation": String(client.keyGeneration) };
+        const contents: Record<string, { value: pulumi.Input<string>; contentType: string; tags?: Record<string, pulumi.Input<string>> }> = {
             ClientId: { value: client.clientId, contentType: "text/plain" },
             Authority: { value: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority, contentType: "text/plain" },
-            EncodedJwk: { value: active.apply(encodeJwk), contentType: "application/jwk+json;base64" },
-            JwkBase64: { value: active.apply(encodeJwk), contentType: "application/jwk+json;base64" },
+            EncodedJwk: { value: encodedJwk, contentType: "application/jwk+json;base64", tags: jwkTags },
+            JwkBase64: { value: encodedJwk, contentType: "application/jwk+json;base64", tags: jwkTags },
         };
         this.secretNames = [];
         this.secretVersions = {};
         for (const key of CLIENT_SECRET_KEYS[client.format]) {
-            const isJwk = key === "EncodedJwk" || key === "JwkBase64";
+            const nameInVault = secretName(client.section, key);
             const secret = vaultSecret(`${name}-${key}`, {
                 vaultName: args.vaultName,
                 resourceGroupName: args.resourceGroupName,
-                secretName: secretName(client.section, key),
-                value: values[key].value,
-                contentType: values[key].contentType,
-                tags: {
-                    org: args.org,
-                    environment: args.environment,
-                    section: client.section,
-                    ...(isJwk ? { kid: this.activeKid, "key-generation": String(client.keyGeneration) } : {}),
-                },
+                secretName: nameInVault,
+                value: contents[key].value,
+                contentType: contents[key].contentType,
+                tags: { org: args.org, environment: args.environment, section: client.section, ...contents[key].tags },
                 protect: args.protect ?? false,
                 parent: this,
             });
-            this.secretNames.push(secretName(client.section, key));
-            this.secretVersions[secretName(client.section, key)] = secretVersion(secret);
+            this.secretNames.push(nameInVault);
+            this.secretVersions[nameInVault] = secretVersion(secret);
         }
         this.registerOutputs({ secretNames: this.secretNames, activeKid: this.activeKid, publicJwks: this.publicJwks });
     }
