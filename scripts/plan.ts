@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ConfigError } from "../components/config";
+import { firstLine, reportInputError, writeOut } from "./lib/cli";
 import { evaluateStack } from "./lib/evaluate";
 import { planFindings } from "./lib/findings";
 import { buildReport, renderText } from "./lib/report";
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
     const { stack, json, configDir } = parseArgs(process.argv.slice(2));
     const evaluation = await evaluateStack(root, stack, configDir ? path.resolve(configDir) : root);
     const report = buildReport(evaluation, planFindings(evaluation));
-    await new Promise<void>((resolve) => process.stdout.write((json ? JSON.stringify(report, null, 2) : renderText(report)) + "\n", () => resolve()));
+    await writeOut(json ? JSON.stringify(report, null, 2) : renderText(report));
     return report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0;
 }
 
@@ -52,15 +52,9 @@ main().then(
         process.exit(code);
     },
     (e: unknown) => {
-        if (e instanceof ConfigError) {
-            for (const line of e.errors) process.stderr.write(`${line}\n`);
-        } else if (e instanceof StackFileError) {
-            process.stderr.write(`${e.message}\n`);
-        } else {
-            // Anything else is a bug in the program: one line, no stack trace, no values.
-            process.stderr.write(`plan failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
-            process.exit(3);
-        }
-        process.exit(2);
+        if (reportInputError(e)) process.exit(2);
+        // Anything else is a bug in the program.
+        process.stderr.write(`plan failed: ${firstLine(e)}\n`);
+        process.exit(3);
     },
 );

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig } from "../components/config";
+import { firstLine, reportInputError, writeOut } from "./lib/cli";
 import { evaluateStack } from "./lib/evaluate";
 import { planFindings } from "./lib/findings";
 import { GrantRow, grantRows, renderReview } from "./lib/grantReview";
@@ -66,14 +67,13 @@ async function main(): Promise<void> {
         findings: planFindings(evaluation),
         base: base ? { ref: base, ...baseRows(configDir, stack, base) } : undefined,
     });
-    await new Promise<void>((resolve) => process.stdout.write(`${markdown}\n`, () => resolve()));
+    await writeOut(markdown);
 }
 
 main().then(
     () => process.exit(0),
     (e: unknown) => {
-        if (e instanceof ConfigError) for (const line of e.errors) process.stderr.write(`${line}\n`);
-        else process.stderr.write(`${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
+        if (!reportInputError(e)) process.stderr.write(`${firstLine(e)}\n`);
         process.exit(2);
     },
 );

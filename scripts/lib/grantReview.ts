@@ -6,6 +6,7 @@ import type { AccessGrantConfig, StackConfig } from "../../components/config";
 import { grantPermissions, grantRoleId } from "../../components/accessGrant";
 import { roleName } from "../../components/roles";
 import type { Finding } from "../../policy/evaluate";
+import { formatPermissions } from "./report";
 
 export interface GrantRow {
     vault: string;
@@ -32,7 +33,7 @@ function describeGrant(grant: AccessGrantConfig, mode: string): { access: string
     }
     const permissions = grantPermissions(grant);
     const caps = Object.entries(permissions).flatMap(([kind, list]) => (list ?? []).map((p) => `${kind}:${p.toLowerCase()}`));
-    const text = Object.entries(permissions).map(([kind, list]) => `${kind}: ${(list ?? []).join(", ")}`).join("; ");
+    const text = formatPermissions(permissions);
     return { access: grant.access ? `${grant.access} (${text})` : text, capabilities: [...new Set(caps)].sort() };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Evaluation } from "./evaluate";
 import { RecordedResource, secretProperties } from "./values";
-import { roleName } from "../../components/roles";
+import { ACCESS_PRESETS, AccessPreset, roleName } from "../../components/roles";
 import type { Finding } from "../../policy/evaluate";
 
 export interface PlanResource {
@@ -248,7 +248,7 @@ export function renderText(report: PlanReport): string {
     out.push("");
     out.push(`Access grants (${report.grants.length})`);
     for (const g of report.grants) {
-        const what = g.role ? `role ${g.role}` : g.access ? `${g.access} (${formatPermissions(g.permissions ?? accessPermissions(g.access))})` : formatPermissions(g.permissions ?? {});
+        const what = g.role ? `role ${g.role}` : g.access ? `${g.access} (${formatPermissions(g.permissions ?? presetPermissions(g.access))})` : formatPermissions(g.permissions ?? {});
         out.push(`  ${g.principalId} on ${g.vault}: ${what}${g.protect ? "  [protected]" : ""}`);
         out.push(`      reason: ${g.reason}`);
     }
@@ -295,11 +295,12 @@ export function renderText(report: PlanReport): string {
     return out.join("\n");
 }
 
-function accessPermissions(access: string): Record<string, string[]> {
-    return access === "write" ? { secrets: ["get", "list", "set", "delete"] } : { secrets: ["get", "list"] };
+function presetPermissions(access: string): Record<string, string[]> {
+    return { secrets: [...ACCESS_PRESETS[access as AccessPreset].secrets] };
 }
 
-function formatPermissions(p: Record<string, string[]>): string {
-    const parts = Object.entries(p).filter(([, v]) => v.length > 0).map(([k, v]) => `${k}: ${v.join(", ")}`);
+/** `secrets: get, list; keys: get`, leaving out empty lists; "nothing" when all are empty. */
+export function formatPermissions(p: Partial<Record<string, string[]>>): string {
+    const parts = Object.entries(p).filter(([, v]) => v && v.length > 0).map(([k, v]) => `${k}: ${v!.join(", ")}`);
     return parts.length ? parts.join("; ") : "nothing";
 }
