@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type { AccessGrantConfig, AuthorizationMode, Permissions } from "./config";
-import { MIN_REASON_LENGTH } from "./config";
+import { MIN_REASON_LENGTH } from "./limits";
 import { ACCESS_PRESETS, BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId } from "./roles";
 
 export interface AccessGrantArgs {

@@ -3,7 +3,7 @@
  * jose uses WebCrypto). Deterministic: the same key always gives the same bytes.
  */
 import { calculateJwkThumbprint, exportJWK, importPKCS8 } from "jose";
-import { MASKINPORTEN_KEY_SIZE } from "./config";
+import { MASKINPORTEN_KEY_SIZE } from "./limits";
 
 /** Every member of a private RSA JWK, as the builtin Maskinporten client requires them. */
 export const PRIVATE_JWK_MEMBERS = ["kty", "use", "kid", "alg", "n", "e", "d", "p", "q", "qi", "dp", "dq"] as const;

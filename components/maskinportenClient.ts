@@ -63,7 +63,8 @@ export function clientProblem(client: MaskinportenClientConfig): string | undefi
     const status = rotationStatus(client);
     if (new Set(status.published).size !== status.published.length) return "key generations must be distinct";
     if (status.published.length > MAX_KEYS_PER_CLIENT) return `at most ${MAX_KEYS_PER_CLIENT} keys may be published`;
-    if (client.clientId.trim() === "") return "[clientId] is required";
+    // A registered client without clientId gets its ID from the self-service registration (issue 13).
+    if ((client.clientId ?? "").trim() === "") return "[clientId] is required";
     if (client.format === "legacy" && !client.scope) return "[scope] is required for the legacy format";
     return undefined;
 }
@@ -130,7 +131,7 @@ export class MaskinportenClient extends pulumi.ComponentResource {
         const encodedJwk = active.apply(encodeJwk);
         const jwkTags = { kid: this.activeKid, "key-generation": String(client.keyGeneration) };
         const contents: Record<string, { value: pulumi.Input<string>; contentType: string; tags?: Record<string, pulumi.Input<string>> }> = {
-            ClientId: { value: client.clientId, contentType: "text/plain" },
+            ClientId: { value: client.clientId ?? "", contentType: "text/plain" },
             Authority: { value: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority, contentType: "text/plain" },
             EncodedJwk: { value: encodedJwk, contentType: "application/jwk+json;base64", tags: jwkTags },
             JwkBase64: { value: encodedJwk, contentType: "application/jwk+json;base64", tags: jwkTags },

@@ -3,6 +3,7 @@
  * IDs are the same in every Azure tenant.
  */
 import { createHash } from "node:crypto";
+import { GUID_PATTERN } from "./limits";
 
 export const BUILTIN_ROLES = {
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
@@ -26,7 +27,7 @@ export const ACCESS_PRESETS = {
 
 export type AccessPreset = keyof typeof ACCESS_PRESETS;
 
-export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { GUID_PATTERN };
 
 /** The role ID for a friendly built-in name or a role definition GUID; undefined when neither. */
 export function roleId(nameOrId: string): string | undefined {

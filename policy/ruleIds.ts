@@ -1,10 +1,24 @@
-/** The rule ids, for config validation of suppressions (kept equal to policy/rules by a test). */
-export const RULE_IDS = [
-    "access-policy-secrets-only",
-    "grant-has-reason",
-    "principal-allowlisted",
-    "prod-resources-protected",
-    "rbac-secret-roles-at-vault-scope",
-    "secret-value-secret-and-typed",
-    "write-access-reviewed",
-] as const;
+/**
+ * The one list of policy rule ids, with the level each rule's findings can reach per environment.
+ * Pure data: config validation reads it without loading the rules (kept equal to policy/rules by a test).
+ * A stack file may suppress a rule only where all its findings are advisory.
+ */
+export const RULE_LEVELS = {
+    "access-policy-secrets-only": { tt02: "mandatory", prod: "mandatory" },
+    "grant-has-reason": { tt02: "mandatory", prod: "mandatory" },
+    "principal-allowlisted": { tt02: "advisory", prod: "advisory" },
+    "prod-resources-protected": { tt02: "mandatory", prod: "mandatory" },
+    "rbac-secret-roles-at-vault-scope": { tt02: "mandatory", prod: "mandatory" },
+    "secret-value-secret-and-typed": { tt02: "mandatory", prod: "mandatory" },
+    // Advisory in tt02; mandatory in prod unless the writer is on the pack's writeAllowlist.
+    "write-access-reviewed": { tt02: "advisory", prod: "mandatory" },
+} as const satisfies Record<string, { tt02: "mandatory" | "advisory"; prod: "mandatory" | "advisory" }>;
+
+export type RuleId = keyof typeof RULE_LEVELS;
+
+export const RULE_IDS = Object.keys(RULE_LEVELS) as RuleId[];
+
+/** Whether findings of `rule` can be mandatory in `environment` (and so need policy/config.json to suppress). */
+export function canBeMandatory(rule: RuleId, environment: "tt02" | "prod"): boolean {
+    return RULE_LEVELS[rule][environment] === "mandatory";
+}

@@ -28,6 +28,7 @@ describe("parseStackConfig", () => {
             tenantId: undefined,
             subscriptionId: undefined,
             authorization: "accessPolicy",
+            unmanagedAccess: "warn",
         });
         expect(c.accessGrants).toEqual([]);
         expect(c.redeploy).toEqual({ enabled: true, studioUrl: "https://altinn.studio" });
@@ -62,7 +63,7 @@ describe("parseStackConfig", () => {
     const clientCases: [string, Record<string, unknown>, string][] = [
         ["section with underscore", { maskinportenClients: [client({}), client({ section: "Maskin_porten" })] }, 'maskinportenClients[1].section: "Maskin_porten" may only contain letters, digits and hyphens (Key Vault secret names allow 0-9a-zA-Z-)'],
         ["section with tripled hyphen", { maskinportenClients: [client({ section: "A---B" })] }, 'maskinportenClients[0].section: "A---B" has a leading, trailing or tripled hyphen that .NET configuration would read differently (nest sections with "--")'],
-        ["section too long for a secret name", { maskinportenClients: [client({ section: "S".repeat(120) })] }, `maskinportenClients[0].section: secret name "${"S".repeat(120)}--EncodedJwk" is 132 characters; Key Vault secret names are at most 127`],
+        ["section too long for a secret name", { maskinportenClients: [client({ section: "S".repeat(120) })] }, `maskinportenClients[0].section: secret name "${"S".repeat(120)}--ClientId" is 130 characters; Key Vault secret names are at most 127`],
         ["duplicate section", { maskinportenClients: [client({}), client({ section: "maskinportensettings" })] }, 'maskinportenClients[1].section: "maskinportensettings" is already used by maskinportenClients[0]'],
         ["empty client ID", { maskinportenClients: [client({ clientId: " " })] }, "maskinportenClients[0].clientId: is required and may not be empty"],
         ["missing scope for legacy", { maskinportenClients: [client({ scope: undefined })] }, "maskinportenClients[0].scope: is required"],
@@ -73,7 +74,7 @@ describe("parseStackConfig", () => {
         ["retiring the active generation", { maskinportenClients: [client({ keyGeneration: 2, retiredKeyGenerations: [2] })] }, "maskinportenClients[0].retiredKeyGenerations: lists 2, which is also the active or staged generation"],
         ["generation zero", { maskinportenClients: [client({ keyGeneration: 0 })] }, "maskinportenClients[0].keyGeneration: must be a whole number >= 1, got number 0"],
         ["app name Altinn would refuse", { maskinportenClients: [client({ apps: ["App_A"] })] }, 'maskinportenClients[0].apps[0]: "App_A" is not an Altinn app name (lower-case letters, digits and hyphens, 3-30, starting with a letter)'],
-        ["unknown client key", { maskinportenClients: [client({ scopes: "x" })] }, "maskinportenClients[0].scopes: unknown key (expected one of section, clientId, format, scope, exchangeToAltinnToken, keyGeneration, nextKeyGeneration, retiredKeyGenerations, keySize, apps)"],
+        ["unknown client key", { maskinportenClients: [client({ scopes: "x" })] }, "maskinportenClients[0].scopes: unknown key (expected one of section, clientId, format, scope, exchangeToAltinnToken, keyGeneration, nextKeyGeneration, retiredKeyGenerations, keySize, apps, register, clientName, description)"],
         ["app secret colliding with a client secret", { maskinportenClients: [client({})], appSecrets: [appSecret({ section: "MaskinportenSettings", key: "clientid" })] }, 'appSecrets[0].key: secret name "MaskinportenSettings--clientid" is already used by maskinportenClients[0].section'],
         ["app secret key with --", { appSecrets: [appSecret({ key: "Api--Key" })] }, 'appSecrets[0].key: "Api--Key" may only contain letters, digits and single inner hyphens (no "--", which nests a section)'],
         ["app secret without value", { appSecrets: [appSecret({ value: undefined })] }, "appSecrets[0].value: is required; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)"],
@@ -88,8 +89,8 @@ describe("parseStackConfig", () => {
         ["missing org", { environment: "tt02" }, "org: is required"],
         ["upper-case org", { ...base, org: "TTD" }, 'org: "TTD" is not a service owner code (lower-case letters and digits, 2-20, e.g. "ttd")'],
         ["unknown environment", { ...base, environment: "at22" }, 'environment: "at22" is not one of tt02, prod'],
-        ["unknown top-level key", { ...base, acessGrants: [] }, "acessGrants: unknown key (expected one of org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, suppressions, redeploy)"],
-        ["unknown keyVault key", { ...base, keyVault: { nmae: "x" } }, "keyVault.nmae: unknown key (expected one of name, resourceGroupName, subscriptionId, tenantId, authorization)"],
+        ["unknown top-level key", { ...base, acessGrants: [] }, "acessGrants: unknown key (expected one of org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, suppressions, redeploy, maskinporten)"],
+        ["unknown keyVault key", { ...base, keyVault: { nmae: "x" } }, "keyVault.nmae: unknown key (expected one of name, resourceGroupName, subscriptionId, tenantId, authorization, unmanagedAccess)"],
         ["keyVault not an object", { ...base, keyVault: "ttd-kv" }, 'keyVault: must be an object, got string "ttd-kv"'],
         ["invalid vault name", { ...base, keyVault: { name: "ttd_vault" } }, 'keyVault.name: "ttd_vault" must start with a letter, end with a letter or digit, and contain only letters, digits and single hyphens'],
         ["too long default vault name", { ...base, org: "averyveryverylongorg" }, 'keyVault.name: the default "averyveryverylongorg-tt02-apps-kv" is 33 characters; vault names are 3-24; set keyVault.name'],

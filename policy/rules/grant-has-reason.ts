@@ -1,4 +1,4 @@
-import { MIN_REASON_LENGTH } from "../../components/config";
+import { MIN_REASON_LENGTH } from "../../components/limits";
 import { NOT_APPLICABLE, Rule, verdict } from "../rule";
 
 /** Every grant carries a reason of at least 10 characters. */
