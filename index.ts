@@ -31,21 +31,27 @@ const prod = config.environment === "prod";
 const client = keyVault.tenantId && keyVault.subscriptionId ? undefined : authorization.getClientConfigOutput();
 const vaultArgs = { vaultName: keyVault.name, resourceGroupName: keyVault.resourceGroupName };
 
-const access = new KeyVaultAccess("vault", {
-    ...vaultArgs,
-    subscriptionId: keyVault.subscriptionId ?? client!.subscriptionId,
-    tenantId: keyVault.tenantId ?? client!.tenantId,
-    authorization: keyVault.authorization,
-    grants: config.accessGrants,
-    protect: prod,
-    environment: config.environment,
-});
+// Grants and secrets in prod are protected: set once here, inherited by every child resource.
+const protect = { protect: prod };
+
+const access = new KeyVaultAccess(
+    "vault",
+    {
+        ...vaultArgs,
+        subscriptionId: keyVault.subscriptionId ?? client!.subscriptionId,
+        tenantId: keyVault.tenantId ?? client!.tenantId,
+        authorization: keyVault.authorization,
+        grants: config.accessGrants,
+        environment: config.environment,
+    },
+    protect,
+);
 
 // The policy pack sees component inputs, not stack config: hand it the environment and suppressions.
 new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions });
 
 const clients = config.maskinportenClients.map(
-    (c) => new MaskinportenClient(`maskinporten-${c.section}`, { ...vaultArgs, client: c, org: config.org, environment: config.environment, protect: prod }),
+    (c) => new MaskinportenClient(`maskinporten-${c.section}`, { ...vaultArgs, client: c, org: config.org, environment: config.environment }, protect),
 );
 
 const appSecrets = config.appSecrets.map(
@@ -58,8 +64,7 @@ const appSecrets = config.appSecrets.map(
             apps: s.apps,
             org: config.org,
             environment: config.environment,
-            protect: prod,
-        }),
+        }, protect),
 );
 
 // Every secret, its current version and the apps that read it: one redeploy per app.

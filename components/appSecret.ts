@@ -20,8 +20,6 @@ export interface AppSecretArgs {
     vaultName: pulumi.Input<string>;
     /** Resource group of the vault. */
     resourceGroupName: pulumi.Input<string>;
-    /** Protect the secret against deletion (prod). Defaults to false. */
-    protect?: boolean;
 }
 
 /** Another app setting (an API key, a password) stored as Key Vault secret `<section>--<key>`. */
@@ -45,7 +43,6 @@ export class AppSecret extends pulumi.ComponentResource {
             value: args.value,
             contentType: "text/plain",
             tags: { org: args.org, environment: args.environment, section: args.section },
-            protect: args.protect ?? false,
             parent: this,
         });
         this.secretVersion = secretVersion(secret);

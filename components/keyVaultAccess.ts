@@ -16,8 +16,6 @@ export interface KeyVaultAccessArgs {
     authorization?: AuthorizationMode;
     /** Who gets access, one child per grant (plain list). Defaults to none. */
     grants?: AccessGrantConfig[];
-    /** Protect every grant against deletion, as prod does. Defaults to false. */
-    protect?: boolean;
     /** Altinn environment, passed to each grant for the policy pack. */
     environment?: string;
 }
@@ -47,7 +45,6 @@ export class KeyVaultAccess extends pulumi.ComponentResource {
                         vaultId: this.vaultId,
                         subscriptionId: args.subscriptionId,
                         tenantId: args.tenantId,
-                        protect: args.protect,
                         environment: args.environment,
                     },
                     { parent: this },

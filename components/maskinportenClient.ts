@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { Environment, MaskinportenClientConfig } from "./config";
-import { CLIENT_SECRET_KEYS, MASKINPORTEN_KEY_SIZE, MAX_KEYS_PER_CLIENT } from "./config";
+import { CLIENT_SECRET_KEYS, MASKINPORTEN_KEY_SIZE } from "./config";
 import { ENVIRONMENT_FACTS } from "./environments";
 import { encodeJwk, jwks, PrivateRsaJwk, privateJwkFromPem, publicJwk, PublicRsaJwk } from "./jwk";
+import { appSettingsSection, clientProblem, RotationStatus, rotationStatus } from "./maskinportenSettings";
 import { secretName } from "./naming";
 import { secretVersion, vaultSecret } from "./vaultSecret";
+
+export { appSettingsSection, clientProblem, rotationStatus } from "./maskinportenSettings";
+export type { RotationState, RotationStatus } from "./maskinportenSettings";
 
 export interface MaskinportenClientArgs {
     /** The client as parsed from `maskinportenClients[i]` (plain: it decides what is declared). */
@@ -18,65 +22,6 @@ export interface MaskinportenClientArgs {
     vaultName: pulumi.Input<string>;
     /** Resource group of the vault. */
     resourceGroupName: pulumi.Input<string>;
-    /** Protect the secrets against deletion (prod). Defaults to false. */
-    protect?: boolean;
-}
-
-export type RotationState = "active" | "staged" | "rotated";
-
-export interface RotationStatus {
-    state: RotationState;
-    /** Generations whose public keys are published, active first. */
-    published: number[];
-    /** What the operator does next, in one sentence. */
-    nextStep: string;
-}
-
-/** Where a client is in the stage -> activate -> retire cycle, from its config alone. Pure. */
-export function rotationStatus(client: MaskinportenClientConfig): RotationStatus {
-    const { keyGeneration: active, nextKeyGeneration: next, retiredKeyGenerations: retired } = client;
-    const published = [active, ...(next !== undefined ? [next] : []), ...retired];
-    const at = `maskinportenClients[section=${client.section}]`;
-    if (next !== undefined) {
-        return {
-            state: "staged",
-            published,
-            nextStep: `register the public key of generation ${next} for client ${client.clientId} at Samarbeidsportalen, then set ${at}.keyGeneration: ${next}, move ${active} to retiredKeyGenerations and remove nextKeyGeneration`,
-        };
-    }
-    if (retired.length > 0) {
-        return {
-            state: "rotated",
-            published,
-            nextStep: `once every app in [${client.apps.join(", ")}] runs with generation ${active}, delete the keys of generation ${retired.join(", ")} at Samarbeidsportalen and remove them from ${at}.retiredKeyGenerations`,
-        };
-    }
-    return {
-        state: "active",
-        published,
-        nextStep: `make sure the public key of generation ${active} is registered for client ${client.clientId}; to rotate, set ${at}.nextKeyGeneration: ${active + 1}`,
-    };
-}
-
-/** Why the client cannot be declared, or undefined. Config parsing reports the same earlier. */
-export function clientProblem(client: MaskinportenClientConfig): string | undefined {
-    const status = rotationStatus(client);
-    if (new Set(status.published).size !== status.published.length) return "key generations must be distinct";
-    if (status.published.length > MAX_KEYS_PER_CLIENT) return `at most ${MAX_KEYS_PER_CLIENT} keys may be published`;
-    // A registered client without clientId gets its ID from the self-service registration (issue 13).
-    if ((client.clientId ?? "").trim() === "") return "[clientId] is required";
-    if (client.format === "legacy" && !client.scope) return "[scope] is required for the legacy format";
-    return undefined;
-}
-
-/** The non-secret appsettings section the app repository needs beside the vault secrets. */
-export function appSettingsSection(client: MaskinportenClientConfig, environment: Environment): Record<string, string | boolean> {
-    if (client.format === "builtin") return {};
-    return {
-        Environment: ENVIRONMENT_FACTS[environment].legacyEnvironment,
-        Scope: client.scope ?? "",
-        ExhangeToAltinnToken: client.exchangeToAltinnToken,
-    };
 }
 
 /**
@@ -115,7 +60,8 @@ export class MaskinportenClient extends pulumi.ComponentResource {
         const jwkOf = new Map<number, pulumi.Output<PrivateRsaJwk>>();
         const keyOf = new Map<number, tls.PrivateKey>();
         for (const generation of this.rotation.published) {
-            const key = new tls.PrivateKey(`${name}-key-${generation}`, { algorithm: "RSA", rsaBits: MASKINPORTEN_KEY_SIZE }, { parent: this });
+            // Never protected, even when the component is: a retired generation's key leaves state by design.
+            const key = new tls.PrivateKey(`${name}-key-${generation}`, { algorithm: "RSA", rsaBits: MASKINPORTEN_KEY_SIZE }, { parent: this, protect: false });
             keyOf.set(generation, key);
             jwkOf.set(generation, pulumi.secret(key.privateKeyPemPkcs8.apply(privateJwkFromPem)));
         }
@@ -147,7 +93,6 @@ export class MaskinportenClient extends pulumi.ComponentResource {
                 value: contents[key].value,
                 contentType: contents[key].contentType,
                 tags: { org: args.org, environment: args.environment, section: client.section, ...contents[key].tags },
-                protect: args.protect ?? false,
                 parent: this,
             });
             this.secretNames.push(nameInVault);

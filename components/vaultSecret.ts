@@ -13,7 +13,7 @@ export interface VaultSecretArgs {
     contentType: string;
     /** Metadata kept apart from the value. */
     tags: Record<string, pulumi.Input<string>>;
-    protect: boolean;
+    /** The component that owns the secret; the secret inherits its `protect`. */
     parent: pulumi.Resource;
 }
 
@@ -28,7 +28,7 @@ export function vaultSecret(name: string, args: VaultSecretArgs): keyvault.Secre
             properties: { value: pulumi.secret(args.value), contentType: args.contentType },
             tags: { "managed-by": MANAGED_BY, ...args.tags },
         },
-        { parent: args.parent, protect: args.protect, additionalSecretOutputs: ["properties"] },
+        { parent: args.parent, additionalSecretOutputs: ["properties"] },
     );
 }
 

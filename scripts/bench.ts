@@ -1,15 +1,25 @@
 /**
  * `npm run bench`: time the offline plan (`plan --json`, a fresh process each run, as a person
- * runs it) on generated stacks, and print each figure and the 100:1 ratios. A script, not a test.
+ * runs it) on generated stacks, print progress as it goes, then each figure and the 100:1 ratios.
+ * A script, not a test.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { CliSpec, runCli, UsageError } from "./lib/cli";
 
 const ROOT = path.resolve(__dirname, "..");
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const BENCH_CLI: CliSpec = {
+    command: "bench",
+    summary: "Time the offline plan (plan --json, a fresh process per run) on generated stacks of 1 and 100 grants and 1 and 100 Maskinporten clients.",
+    options: {
+        runs: { type: "string", value: "<n>", description: "runs per stack; the median is reported. Defaults to $BENCH_RUNS or 3" },
+    },
+    notes: ["Progress goes to stdout as each run ends; the table and the 100:1 ratios come last."],
+};
 
 function guid(i: number, salt: number): string {
     const hex = (i * 7919 + salt).toString(16).padStart(12, "0").slice(-12);
@@ -51,12 +61,17 @@ interface Figure {
     resources: number;
 }
 
-function measure(dir: string, stack: string): Figure {
+/** One progress line, printed at once (the whole bench takes tens of seconds). */
+function progress(line: string): void {
+    process.stdout.write(`${line}\n`);
+}
+
+function measure(dir: string, stack: string, runs: number, started: bigint): Figure {
     const times: number[] = [];
     let rss = 0;
     let resources = 0;
     const statsFile = path.join(dir, `${stack}.stats.json`);
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs; i++) {
         const start = process.hrtime.bigint();
         const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "scripts", "plan.ts"), "--stack", stack, "--config-dir", dir, "--json"], {
             cwd: ROOT,
@@ -67,12 +82,17 @@ function measure(dir: string, stack: string): Figure {
         if (run.status !== 0) throw new Error(`plan --stack ${stack} exited ${run.status}: ${run.stderr.toString().split("\n")[0]}`);
         resources = (JSON.parse(run.stdout.toString()) as { resources: unknown[] }).resources.length;
         rss = Math.max(rss, (JSON.parse(readFileSync(statsFile, "utf8")) as { maxRssKb: number }).maxRssKb / 1024);
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+        progress(`  ${stack.padEnd(12)} run ${i + 1}/${runs}: ${String(resources).padStart(4)} resources in ${(times[i] / 1000).toFixed(1).padStart(5)} s  (${elapsed.toFixed(0)} s elapsed)`);
     }
     times.sort((a, b) => a - b);
     return { name: stack, medianMs: times[Math.floor(times.length / 2)], maxRssMb: rss, resources };
 }
 
-function main(): void {
+runCli(BENCH_CLI, async (args) => {
+    const runs = Number(args.runs ?? process.env.BENCH_RUNS ?? 3);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new UsageError(`--runs: ${JSON.stringify(args.runs ?? process.env.BENCH_RUNS)} is not a whole number from 1 to 50`);
+    const started = process.hrtime.bigint();
     const dir = mkdtempSync(path.join(tmpdir(), "altinn-bench-"));
     try {
         const stacks: Record<string, Record<string, unknown>> = {
@@ -82,19 +102,19 @@ function main(): void {
             "clients-100": clientsStack(100),
         };
         for (const [name, config] of Object.entries(stacks)) writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
-        const figures = Object.keys(stacks).map((s) => measure(dir, s));
-        console.log(`plan --json, median of ${RUNS} runs each (fresh process per run, includes tsx start-up)`);
+        progress(`bench: ${Object.keys(stacks).length} stacks x ${runs} runs of plan --json`);
+        const figures = Object.keys(stacks).map((s) => measure(dir, s, runs, started));
+        const out = [`plan --json, median of ${runs} runs each (fresh process per run, includes tsx start-up)`];
         for (const f of figures) {
-            console.log(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
+            out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
         }
         for (const kind of ["grants", "clients"]) {
             const one = figures.find((f) => f.name === `${kind}-1`)!;
             const hundred = figures.find((f) => f.name === `${kind}-100`)!;
-            console.log(`  ratio ${kind} 100:1  time ${(hundred.medianMs / one.medianMs).toFixed(2)}x  memory ${(hundred.maxRssMb / one.maxRssMb).toFixed(2)}x`);
+            out.push(`  ratio ${kind} 100:1  time ${(hundred.medianMs / one.medianMs).toFixed(2)}x  memory ${(hundred.maxRssMb / one.maxRssMb).toFixed(2)}x`);
         }
+        return { output: out.join("\n"), code: 0 };
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
-}
-
-main();
+});

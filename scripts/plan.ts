@@ -5,38 +5,18 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { firstLine, reportInputError, writeOut } from "./lib/cli";
-import { evaluateStack } from "./lib/evaluate";
-import { planFindings } from "./lib/findings";
-import { buildReport, renderText } from "./lib/report";
-import { StackFileError } from "./lib/stack";
+import { CliSpec, runCli } from "./lib/cli";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--json] [--config-dir <dir>]";
-
-function parseArgs(argv: string[]): { stack: string; json: boolean; configDir?: string } {
-    let stack: string | undefined;
-    let configDir: string | undefined;
-    let json = false;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--json") json = true;
-        else if (a === "--stack" || a === "-s") stack = argv[++i];
-        else if (a.startsWith("--stack=")) stack = a.slice("--stack=".length);
-        else if (a === "--config-dir") configDir = argv[++i];
-        else throw new StackFileError(`unknown argument ${JSON.stringify(a)}; ${USAGE}`);
-    }
-    if (!stack) throw new StackFileError(`--stack is required; ${USAGE}`);
-    return { stack, json, configDir };
-}
-
-async function main(): Promise<number> {
-    const root = path.resolve(__dirname, "..");
-    const { stack, json, configDir } = parseArgs(process.argv.slice(2));
-    const evaluation = await evaluateStack(root, stack, configDir ? path.resolve(configDir) : root);
-    const report = buildReport(evaluation, planFindings(evaluation));
-    await writeOut(json ? JSON.stringify(report, null, 2) : renderText(report));
-    return report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0;
-}
+const PLAN_CLI: CliSpec = {
+    command: "plan",
+    summary: "Evaluate index.ts for a stack under Pulumi mocks (no Azure, no Pulumi CLI) and print what `pulumi up` would declare.",
+    options: {
+        stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
+        json: { type: "boolean", description: "print one JSON object and nothing else on stdout, to pipe: `npm run --silent plan -- --stack tt02 --json | jq .`" },
+        "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
+    },
+    notes: ["exit codes: 0 no mandatory finding, 1 a mandatory policy finding, 2 bad arguments or config (one line per mistake), 3 a bug"],
+};
 
 /** For `npm run bench`: peak memory and CPU time of this run, written where PLAN_STATS_FILE says. */
 function writeStats(): void {
@@ -46,15 +26,16 @@ function writeStats(): void {
     writeFileSync(file, JSON.stringify({ maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
 }
 
-main().then(
-    (code) => {
-        writeStats();
-        process.exit(code);
-    },
-    (e: unknown) => {
-        if (reportInputError(e)) process.exit(2);
-        // Anything else is a bug in the program.
-        process.stderr.write(`plan failed: ${firstLine(e)}\n`);
-        process.exit(3);
-    },
-);
+runCli(PLAN_CLI, async (args) => {
+    const root = path.resolve(__dirname, "..");
+    const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
+    // Loaded only after the arguments are good, so `--help` and bad arguments do no work.
+    const [{ evaluateStack }, { planFindings }, { buildReport, renderText }] = await Promise.all([import("./lib/evaluate"), import("./lib/findings"), import("./lib/report")]);
+    const evaluation = await evaluateStack(root, String(args.stack), configDir);
+    const report = buildReport(evaluation, planFindings(evaluation));
+    writeStats();
+    return {
+        output: args.json ? JSON.stringify(report, null, 2) : renderText(report),
+        code: report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0,
+    };
+});

@@ -7,29 +7,23 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig } from "../components/config";
-import { firstLine, reportInputError, writeOut } from "./lib/cli";
+import { CliSpec, runCli } from "./lib/cli";
 import { evaluateStack } from "./lib/evaluate";
 import { planFindings } from "./lib/findings";
 import { GrantRow, grantRows, renderReview } from "./lib/grantReview";
 import { StackFileError, stackConfigOf } from "./lib/stack";
 import { PROJECT } from "../components/schema";
 
-const USAGE = "usage: npm run review -- --stack <name> [--base <git-ref>] [--config-dir <dir>]";
-
-function parseArgs(argv: string[]): { stack: string; base?: string; configDir?: string } {
-    const out: { stack?: string; base?: string; configDir?: string } = {};
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, value] = [argv[i], argv[i + 1]];
-        if (value === undefined || value.startsWith("--")) throw new StackFileError(`${flag} needs a value; ${USAGE}`);
-        if (flag === "--stack" || flag === "-s") out.stack = value;
-        else if (flag === "--base") out.base = value;
-        else if (flag === "--config-dir") out.configDir = value;
-        else throw new StackFileError(`unknown argument ${JSON.stringify(flag)}; ${USAGE}`);
-        i++;
-    }
-    if (!out.stack) throw new StackFileError(`--stack is required; ${USAGE}`);
-    return out as { stack: string; base?: string; configDir?: string };
-}
+const REVIEW_CLI: CliSpec = {
+    command: "review",
+    summary: "Print every access grant of a stack as a Markdown table with its policy findings and, with --base, what the change adds, removes or widens.",
+    options: {
+        stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
+        base: { type: "string", value: "<git-ref>", description: "compare with the stack file at this git ref (e.g. origin/main)" },
+        "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file (a git work tree for --base). Defaults to the project folder" },
+    },
+    notes: ["exit codes: 0 report printed, 2 bad arguments or config (one line per mistake), 3 a bug"],
+};
 
 /** The grants of the stack file at `ref`, or none with a note when there is no usable file. */
 function baseRows(configDir: string, stack: string, ref: string): { rows: GrantRow[]; note?: string } {
@@ -54,10 +48,11 @@ function baseRows(configDir: string, stack: string, ref: string): { rows: GrantR
     }
 }
 
-async function main(): Promise<void> {
+runCli(REVIEW_CLI, async (args) => {
     const root = path.resolve(__dirname, "..");
-    const { stack, base, configDir: dirArg } = parseArgs(process.argv.slice(2));
-    const configDir = dirArg ? path.resolve(dirArg) : root;
+    const stack = String(args.stack);
+    const base = typeof args.base === "string" ? args.base : undefined;
+    const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
     const evaluation = await evaluateStack(root, stack, configDir);
     const markdown = renderReview({
         stack,
@@ -67,13 +62,5 @@ async function main(): Promise<void> {
         findings: planFindings(evaluation),
         base: base ? { ref: base, ...baseRows(configDir, stack, base) } : undefined,
     });
-    await writeOut(markdown);
-}
-
-main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-        if (!reportInputError(e)) process.stderr.write(`${firstLine(e)}\n`);
-        process.exit(2);
-    },
-);
+    return { output: markdown, code: 0 };
+});

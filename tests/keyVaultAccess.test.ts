@@ -26,8 +26,7 @@ function declare(name: string, authorization: "accessPolicy" | "rbac", list: Acc
         tenantId: TENANT,
         authorization,
         grants: list,
-        protect,
-    });
+    }, { protect });
 }
 
 function underComponent(name: string, type: string): RecordedResource[] {

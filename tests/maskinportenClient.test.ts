@@ -20,7 +20,7 @@ const base: MaskinportenClientConfig = {
 };
 
 function declare(name: string, client: MaskinportenClientConfig, environment: "tt02" | "prod" = "tt02"): void {
-    declared[name] = new mod.MaskinportenClient(name, { client, org: "ttd", environment, vaultName: "ttd-tt02-apps-kv", resourceGroupName: "altinnapps-ttd-tt02-rg", protect: environment === "prod" });
+    declared[name] = new mod.MaskinportenClient(name, { client, org: "ttd", environment, vaultName: "ttd-tt02-apps-kv", resourceGroupName: "altinnapps-ttd-tt02-rg" }, { protect: environment === "prod" });
 }
 
 function secretsOf(component: string): RecordedResource[] {
@@ -79,9 +79,16 @@ describe("MaskinportenClient secrets", () => {
         expect(jwkSecret.inputs.tags).toMatchObject({ "managed-by": "altinn-app-secrets", org: "ttd", environment: "tt02", kid: await valueOf(declared["c-legacy"].activeKid), "key-generation": "1" });
     });
 
-    it("protects secrets in prod only", () => {
+    it("protects secrets in prod only, inherited from the component's protect option", () => {
         expect(secretsOf("c-prod").every((s) => s.protect)).toBe(true);
         expect(secretsOf("c-legacy").some((s) => s.protect)).toBe(false);
+        expect(resources.find((r) => r.type === "altinn:maskinporten:MaskinportenClient" && r.name === "c-prod")?.protect).toBe(true);
+    });
+
+    it("never protects key pairs, so a retired generation can leave state", () => {
+        const keys = resourcesOfType(resources, "tls:index/privateKey:PrivateKey").filter((r) => r.name.startsWith("c-prod-"));
+        expect(keys.length).toBeGreaterThan(0);
+        expect(keys.some((k) => k.protect)).toBe(false);
     });
 
     it("stores the JWK that the key pair in state yields, byte for byte", async () => {

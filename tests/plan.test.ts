@@ -44,6 +44,16 @@ describe("plan --json for the example stacks", () => {
         expect(policies.every((r: { protect: boolean }) => !r.protect)).toBe(true);
     });
 
+    it("shows a preset's effective permissions in the same field an explicit grant uses", () => {
+        const report = JSON.parse(tt02.stdout);
+        const byId = (id: string) => report.grants.find((g: { principalId: string }) => g.principalId === id);
+        expect(byId(OPS)).toMatchObject({ access: "read", permissions: { secrets: ["get", "list"] } });
+        expect(byId("22222222-3333-4444-5555-666666666666")).toMatchObject({ access: "write", permissions: { secrets: ["get", "list", "set", "delete"] } });
+        const explicit = byId("66666666-7777-8888-9999-000000000000");
+        expect(explicit.access).toBeUndefined();
+        expect(explicit.permissions).toEqual({ secrets: ["get", "list"] });
+    });
+
     it("lists prod's RBAC grants with role names, all protected", () => {
         expect(prod.code).toBe(0);
         const report = JSON.parse(prod.stdout);

@@ -1,19 +1,120 @@
-/** What the plan and review CLIs share: flushing output, and reporting bad input in one line each. */
+/**
+ * What the CLIs share: one argument parser (`node:util` parseArgs), `-h`/`--help`, and one
+ * output and exit-code path (bad input in one line each, no stack trace, a closed pipe ends quietly).
+ */
+import { parseArgs } from "node:util";
 import { ConfigError } from "../../components/config";
 import { StackFileError } from "./stack";
 
-/** Write to stdout and wait until it is flushed (process.exit would cut a large pipe write). */
-export function writeOut(text: string): Promise<void> {
-    return new Promise((resolve) => process.stdout.write(`${text}\n`, () => resolve()));
+/** Bad command-line arguments: reported in one line with the usage, exit 2. */
+export class UsageError extends Error {}
+
+export interface OptionSpec {
+    type: "string" | "boolean";
+    short?: string;
+    /** Placeholder shown in the usage, e.g. `<name>`. */
+    value?: string;
+    description: string;
+    required?: boolean;
 }
 
-/** Print a config or stack-file error, one line per problem; false for anything else. */
+export interface CliSpec {
+    /** `npm run <command>`. */
+    command: string;
+    /** One sentence: what the command does. */
+    summary: string;
+    options: Record<string, OptionSpec>;
+    /** Exit codes and other notes printed after the options. */
+    notes?: string[];
+}
+
+export type CliValues = Record<string, string | boolean | undefined>;
+
+/** The one-line synopsis: `usage: npm run plan -- --stack <name> [--json]`. */
+export function synopsis(spec: CliSpec): string {
+    const parts = Object.entries(spec.options).map(([name, o]) => {
+        const flag = `--${name}${o.type === "string" ? ` ${o.value ?? "<value>"}` : ""}`;
+        return o.required ? flag : `[${flag}]`;
+    });
+    return `usage: npm run ${spec.command} -- ${parts.join(" ")}`;
+}
+
+const WIDTH = 100;
+
+/** Break `text` into lines of at most WIDTH columns, the first after `lead`, the rest indented to match. */
+function wrap(text: string, lead = "", indent = lead.length): string[] {
+    const lines: string[] = [];
+    let line = lead;
+    for (const word of text.split(" ")) {
+        if (line.trim() && line.length + 1 + word.length > WIDTH) {
+            lines.push(line);
+            line = " ".repeat(indent);
+        }
+        line += line === "" || line.endsWith(" ") ? word : ` ${word}`;
+    }
+    return [...lines, line];
+}
+
+/** What `--help` prints, within 100 columns. */
+export function usage(spec: CliSpec): string {
+    const all: [string, OptionSpec][] = [...Object.entries(spec.options), ["help", { type: "boolean", short: "h", description: "print this help and exit" }]];
+    const flags = all.map(([name, o]) => `${o.short ? `-${o.short}, ` : "    "}--${name}${o.type === "string" ? ` ${o.value ?? "<value>"}` : ""}`);
+    const width = Math.max(...flags.map((f) => f.length)) + 4;
+    const lines = [...wrap(synopsis(spec), "", 4), "", ...wrap(spec.summary), "", "options:"];
+    all.forEach(([, o], i) => lines.push(...wrap(`${o.description}${o.required ? " (required)" : ""}`, `  ${flags[i]}`.padEnd(width))));
+    for (const note of spec.notes ?? []) lines.push("", ...wrap(note));
+    return lines.join("\n");
+}
+
+/** Parse `argv` against `spec`; undefined when `-h`/`--help` was given (usage already printed). */
+export function parseCli(spec: CliSpec, argv: string[]): CliValues | undefined {
+    const options = Object.fromEntries([
+        ...Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
+        ["help", { type: "boolean", short: "h" }],
+    ]) as Record<string, { type: "string" | "boolean"; short?: string }>;
+    let values: CliValues;
+    try {
+        values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as CliValues;
+    } catch (e) {
+        // parseArgs's messages are one line but end with advice meant for scripts; keep the first sentence.
+        const message = (e as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+        throw new UsageError(`${message}; ${synopsis(spec)}`);
+    }
+    if (values.help) return undefined;
+    for (const [name, o] of Object.entries(spec.options)) {
+        if (o.required && values[name] === undefined) throw new UsageError(`--${name} is required; ${synopsis(spec)}`);
+        if (o.type === "string" && values[name] === "") throw new UsageError(`--${name} needs a value; ${synopsis(spec)}`);
+    }
+    return values;
+}
+
+/** Write to stdout and wait until it is flushed (process.exit would cut a large pipe write). A closed pipe is not an error. */
+export function writeOut(text: string): Promise<void> {
+    return new Promise((resolve) => {
+        if (process.stdout.destroyed) return resolve();
+        process.stdout.write(`${text}\n`, () => resolve());
+    });
+}
+
+/** `| head -c 10` closes stdout early: stop writing quietly instead of dying with an EPIPE stack trace. */
+function quietOnClosedPipe(): void {
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") {
+            process.stdout.destroy();
+            return;
+        }
+        process.stderr.write(`stdout: ${firstLine(e)}\n`);
+        process.exit(3);
+    });
+}
+
+/** Print a config, stack-file or usage error, one line per problem; false for anything else. */
 export function reportInputError(e: unknown): boolean {
     if (e instanceof ConfigError) {
         for (const line of e.errors) process.stderr.write(`${line}\n`);
         return true;
     }
-    if (e instanceof StackFileError) {
+    if (e instanceof StackFileError || e instanceof UsageError) {
         process.stderr.write(`${e.message}\n`);
         return true;
     }
@@ -23,4 +124,38 @@ export function reportInputError(e: unknown): boolean {
 /** The first line of an unexpected error: no stack trace, no values. */
 export function firstLine(e: unknown): string {
     return e instanceof Error ? e.message.split("\n")[0] : String(e);
+}
+
+export interface CliResult {
+    /** What goes to stdout (nothing else does). */
+    output?: string;
+    /** 0 clean, 1 a mandatory finding or failed check. */
+    code: number;
+}
+
+/**
+ * The one way a CLI runs: parse the arguments (`--help` prints usage and does nothing else), run
+ * `main`, print its output, and exit 0/1 as it says, 2 on bad input (one line per problem),
+ * 3 on anything unexpected (its first line only).
+ */
+export function runCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv = process.argv.slice(2)): void {
+    quietOnClosedPipe();
+    const run = async (): Promise<number> => {
+        const values = parseCli(spec, argv);
+        if (!values) {
+            await writeOut(usage(spec));
+            return 0;
+        }
+        const result = await main(values);
+        if (result.output !== undefined) await writeOut(result.output);
+        return result.code;
+    };
+    run().then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            if (reportInputError(e)) process.exit(2);
+            process.stderr.write(`${spec.command} failed: ${firstLine(e)}\n`);
+            process.exit(3);
+        },
+    );
 }

@@ -5,7 +5,7 @@
  */
 import type { Evaluation } from "./evaluate";
 import { RecordedResource, secretProperties } from "./values";
-import { ACCESS_PRESETS, AccessPreset, roleName } from "../../components/roles";
+import { roleName } from "../../components/roles";
 import type { Finding } from "../../policy/evaluate";
 
 export interface PlanResource {
@@ -110,11 +110,17 @@ export function grantsOf(resources: RecordedResource[]): PlanGrant[] {
                 protect: child?.protect ?? false,
             };
             if (typeof i.access === "string") grant.access = i.access;
-            if (i.permissions) grant.permissions = i.permissions as Record<string, string[]>;
+            // What is granted, read off the declared resource: a preset shows its permissions or role too.
             if (i.authorization === "rbac") grant.role = roleName(roleId ?? rbacRoleOf(child));
+            else grant.permissions = accessPolicyPermissions(child) ?? (i.permissions as Record<string, string[]> | undefined) ?? {};
             return grant;
         })
         .sort((a, b) => a.principalId.localeCompare(b.principalId));
+}
+
+function accessPolicyPermissions(child: RecordedResource | undefined): Record<string, string[]> | undefined {
+    const policy = child?.inputs.policy as { permissions?: Record<string, string[]> } | undefined;
+    return policy?.permissions;
 }
 
 function rbacRoleOf(child: RecordedResource | undefined): string {
@@ -248,7 +254,8 @@ export function renderText(report: PlanReport): string {
     out.push("");
     out.push(`Access grants (${report.grants.length})`);
     for (const g of report.grants) {
-        const what = g.role ? `role ${g.role}` : g.access ? `${g.access} (${formatPermissions(g.permissions ?? presetPermissions(g.access))})` : formatPermissions(g.permissions ?? {});
+        const granted = g.role ? `role ${g.role}` : formatPermissions(g.permissions ?? {});
+        const what = g.access ? `${g.access} (${granted})` : granted;
         out.push(`  ${g.principalId} on ${g.vault}: ${what}${g.protect ? "  [protected]" : ""}`);
         out.push(`      reason: ${g.reason}`);
     }
@@ -293,10 +300,6 @@ export function renderText(report: PlanReport): string {
     }
     if (report.findings.length === 0) out.push("  none");
     return out.join("\n");
-}
-
-function presetPermissions(access: string): Record<string, string[]> {
-    return { secrets: [...ACCESS_PRESETS[access as AccessPreset].secrets] };
 }
 
 /** `secrets: get, list; keys: get`, leaving out empty lists; "nothing" when all are empty. */

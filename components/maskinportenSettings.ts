@@ -1,0 +1,64 @@
+/**
+ * A Maskinporten client's rotation status and the non-secret appsettings its apps need, from its
+ * config alone. Pure (no Pulumi): the CLIs that only read config use it without loading the SDK.
+ */
+import type { Environment, MaskinportenClientConfig } from "./config";
+import { MAX_KEYS_PER_CLIENT } from "./limits";
+import { ENVIRONMENT_FACTS } from "./environments";
+
+export type RotationState = "active" | "staged" | "rotated";
+
+export interface RotationStatus {
+    state: RotationState;
+    /** Generations whose public keys are published, active first. */
+    published: number[];
+    /** What the operator does next, in one sentence. */
+    nextStep: string;
+}
+
+/** Where a client is in the stage -> activate -> retire cycle, from its config alone. Pure. */
+export function rotationStatus(client: MaskinportenClientConfig): RotationStatus {
+    const { keyGeneration: active, nextKeyGeneration: next, retiredKeyGenerations: retired } = client;
+    const published = [active, ...(next !== undefined ? [next] : []), ...retired];
+    const at = `maskinportenClients[section=${client.section}]`;
+    if (next !== undefined) {
+        return {
+            state: "staged",
+            published,
+            nextStep: `register the public key of generation ${next} for client ${client.clientId} at Samarbeidsportalen, then set ${at}.keyGeneration: ${next}, move ${active} to retiredKeyGenerations and remove nextKeyGeneration`,
+        };
+    }
+    if (retired.length > 0) {
+        return {
+            state: "rotated",
+            published,
+            nextStep: `once every app in [${client.apps.join(", ")}] runs with generation ${active}, delete the keys of generation ${retired.join(", ")} at Samarbeidsportalen and remove them from ${at}.retiredKeyGenerations`,
+        };
+    }
+    return {
+        state: "active",
+        published,
+        nextStep: `make sure the public key of generation ${active} is registered for client ${client.clientId}; to rotate, set ${at}.nextKeyGeneration: ${active + 1}`,
+    };
+}
+
+/** Why the client cannot be declared, or undefined. Config parsing reports the same earlier. */
+export function clientProblem(client: MaskinportenClientConfig): string | undefined {
+    const status = rotationStatus(client);
+    if (new Set(status.published).size !== status.published.length) return "key generations must be distinct";
+    if (status.published.length > MAX_KEYS_PER_CLIENT) return `at most ${MAX_KEYS_PER_CLIENT} keys may be published`;
+    // A registered client without clientId gets its ID from the self-service registration (issue 13).
+    if ((client.clientId ?? "").trim() === "") return "[clientId] is required";
+    if (client.format === "legacy" && !client.scope) return "[scope] is required for the legacy format";
+    return undefined;
+}
+
+/** The non-secret appsettings section the app repository needs beside the vault secrets. */
+export function appSettingsSection(client: MaskinportenClientConfig, environment: Environment): Record<string, string | boolean> {
+    if (client.format === "builtin") return {};
+    return {
+        Environment: ENVIRONMENT_FACTS[environment].legacyEnvironment,
+        Scope: client.scope ?? "",
+        ExhangeToAltinnToken: client.exchangeToAltinnToken,
+    };
+}
