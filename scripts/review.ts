@@ -75,13 +75,13 @@ async function main(): Promise<number> {
     const root = path.resolve(__dirname, "..");
     const { stack, base, configDir: dirArg } = parseArgs(process.argv.slice(2));
     const configDir = dirArg ? path.resolve(dirArg) : root;
+    const at = base ? baseConfig(configDir, stack, base) : undefined;
     const evaluation = await evaluateStack(root, stack, configDir);
     const head = evaluation.config;
     const pack = packConfigOf();
     const findings = planFindings(evaluation);
     let baseInput: ReviewInput["base"];
-    if (base) {
-        const at = baseConfig(configDir, stack, base);
+    if (base && at) {
         const was = at.config ?? emptyLike(head);
         findings.push(...keyChangeFindings(was, head, base, pack.packSuppressions));
         baseInput = { ref: base, rows: grantRows(was), other: diffOther(was, head, basePackSuppressions(root, configDir, base), pack.packSuppressions), note: at.note };
