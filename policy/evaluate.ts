@@ -1,17 +1,17 @@
 /**
  * Run the rules over declared resources and apply suppressions. Pure; shared by the CrossGuard
  * pack and the offline plan.
+ *
+ * A stack file's suppressions silence advisory findings only; a mandatory finding can be
+ * silenced only by a suppression in policy/config.json (reviewed with the code, CODEOWNERS).
  */
-import type { Level, PolicyResource, ReviewContext, Rule } from "./rule";
+import type { Level, PolicyResource, ReviewContext, Rule, Suppression } from "./rule";
 import { ALL_RULES } from "./rules";
 
-/** A finding silenced on purpose (stack config `suppressions`). */
-export interface Suppression {
-    rule: string;
-    principalId?: string;
-    secretName?: string;
-    reason: string;
-}
+export type { Suppression } from "./rule";
+
+/** Where a suppression was written. */
+export type SuppressionSource = "stack" | "policy/config.json";
 
 export interface Finding {
     /** The rule id. */
@@ -24,14 +24,26 @@ export interface Finding {
     principalId?: string;
     secretName?: string;
     /** Present when a suppression matched: the finding is still reported, with its reason. */
-    suppressed?: { reason: string };
+    suppressed?: { reason: string; source?: SuppressionSource };
 }
 
-function matches(s: Suppression, rule: string, principalId?: string, secretName?: string): boolean {
+/** Finding id of a stack-file suppression that silences nothing. */
+export const STALE_SUPPRESSION = "stale-suppression";
+
+export function suppressionMatches(s: Suppression, rule: string, principalId?: string, secretName?: string): boolean {
     if (s.rule !== rule) return false;
     if (s.principalId !== undefined) return principalId !== undefined && s.principalId.toLowerCase() === principalId.toLowerCase();
     if (s.secretName !== undefined) return secretName !== undefined && s.secretName.toLowerCase() === secretName.toLowerCase();
     return false;
+}
+
+/** The suppression that silences `f`, if any: policy/config.json first, the stack file only for advisory findings. */
+export function suppressionFor(f: Pick<Finding, "policy" | "level" | "principalId" | "secretName">, stack: Suppression[], pack: Suppression[] = []): Finding["suppressed"] {
+    const hit = (s: Suppression) => suppressionMatches(s, f.policy, f.principalId, f.secretName);
+    const fromPack = pack.find(hit);
+    if (fromPack) return { reason: fromPack.reason, source: "policy/config.json" };
+    const fromStack = f.level === "advisory" ? stack.find(hit) : undefined;
+    return fromStack ? { reason: fromStack.reason, source: "stack" } : undefined;
 }
 
 export function evaluateRules(resources: PolicyResource[], context: ReviewContext, suppressions: Suppression[] = [], rules: readonly Rule[] = ALL_RULES): Finding[] {
@@ -46,18 +58,46 @@ export function evaluateRules(resources: PolicyResource[], context: ReviewContex
                     policy: rule.id,
                     level: f.level ?? rule.level,
                     resource: resource.id,
-                    message: `${rule.info} ${f.detail}${who}`,
+                    message: `${rule.info} ${f.detail}${who}${f.hint ? `: ${f.hint}` : ""}`,
                     detail: f.detail,
                 };
                 if (f.principalId) finding.principalId = f.principalId;
                 if (f.secretName) finding.secretName = f.secretName;
-                const suppression = suppressions.find((s) => matches(s, rule.id, f.principalId, f.secretName));
-                if (suppression) finding.suppressed = { reason: suppression.reason };
+                const suppressed = suppressionFor(finding, suppressions, context.packSuppressions);
+                if (suppressed) finding.suppressed = suppressed;
                 findings.push(finding);
             }
         }
     }
     return findings;
+}
+
+function target(s: Suppression): string {
+    return s.principalId ? `principal ${s.principalId}` : `secret ${s.secretName}`;
+}
+
+/**
+ * Advisory findings about the stack file's suppressions themselves: one that matches no finding
+ * (a dead exception), and one that matches only mandatory findings, which it cannot silence.
+ * `findings` must come from all the rules, so run it after `evaluateRules` with ALL_RULES.
+ */
+export function suppressionFindings(suppressions: Suppression[], findings: Finding[], resource = "suppressions"): Finding[] {
+    const out: Finding[] = [];
+    suppressions.forEach((s, i) => {
+        const matched = findings.filter((f) => suppressionMatches(s, f.policy, f.principalId, f.secretName));
+        const where = `suppressions[${i}] (rule ${s.rule}, ${target(s)})`;
+        const base = { policy: STALE_SUPPRESSION, level: "advisory" as const, resource: `${resource}[${i}]`, ...(s.principalId ? { principalId: s.principalId } : { secretName: s.secretName }) };
+        if (matched.length === 0) {
+            out.push({ ...base, detail: "Suppression::matches-nothing", message: `${where} matches no finding: remove it from the stack file.` });
+        } else if (matched.every((f) => f.level === "mandatory")) {
+            out.push({
+                ...base,
+                detail: "Suppression::mandatory",
+                message: `${where} matches only mandatory findings, which a stack file cannot suppress: remove it, or put a reviewed exception in policy/config.json.`,
+            });
+        }
+    });
+    return out;
 }
 
 /** True when a finding should stop the deployment. */

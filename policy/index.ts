@@ -7,19 +7,23 @@
  * their reasons, so a suppression never hides a finding from the review.
  */
 import { PolicyPack, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { blocks, evaluateRules, Finding, Suppression } from "./evaluate";
+import { blocks, evaluateRules, Finding, Suppression, suppressionFindings } from "./evaluate";
 import { readPackConfig } from "./packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "./rule";
 import { ALL_RULES } from "./rules";
 
 const REVIEW_CONTEXT_TYPE = "altinn:policy:ReviewContext";
 
+function suppressionsOf(args: StackValidationArgs): Suppression[] {
+    const review = args.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)?.props ?? {};
+    return Array.isArray(review.suppressions) ? (review.suppressions as Suppression[]) : [];
+}
+
 function findingsOf(args: StackValidationArgs, rules: readonly Rule[]): Finding[] {
     const resources: PolicyResource[] = args.resources.map((r) => ({ type: r.type, name: r.name, id: r.urn, props: r.props, protect: r.opts.protect }));
     const review = args.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)?.props ?? {};
     const context: ReviewContext = { environment: typeof review.environment === "string" ? review.environment : undefined, ...readPackConfig() };
-    const suppressions = Array.isArray(review.suppressions) ? (review.suppressions as Suppression[]) : [];
-    return evaluateRules(resources, context, suppressions, rules);
+    return evaluateRules(resources, context, suppressionsOf(args), rules);
 }
 
 const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => rule.level === "mandatory" || rule.id === "write-access-reviewed").map((rule) => ({
@@ -33,10 +37,11 @@ const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => rule.level 
 
 const notes: StackValidationPolicy = {
     name: "altinn-review-notes",
-    description: "Advisory findings, and suppressed findings with the reason they were accepted.",
+    description: "Advisory findings, suppressed findings with the reason they were accepted, and stack-file suppressions that silence nothing.",
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
-        for (const f of findingsOf(args, ALL_RULES).filter((f) => !blocks(f))) {
+        const all = findingsOf(args, ALL_RULES);
+        for (const f of [...all, ...suppressionFindings(suppressionsOf(args), all)].filter((f) => !blocks(f))) {
             const tag = f.suppressed ? `${f.policy}, suppressed: ${f.suppressed.reason}` : f.policy;
             reportViolation(`[${tag}] ${f.message}`, f.resource);
         }

@@ -2,13 +2,26 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { GUID_PATTERN } from "../components/roles";
-import type { ReviewContext } from "./rule";
+import type { ReviewContext, Suppression } from "./rule";
+import { REVIEW_FINDING_IDS, RULE_IDS } from "./ruleIds";
 
 export const PACK_CONFIG_FILE = path.join(__dirname, "config.json");
+/** Where Altinn Studio lives; the only Studio host allowed unless policy/config.json lists others. */
+export const DEFAULT_STUDIO_HOSTS = ["altinn.studio"];
+const MIN_REASON_LENGTH = 10;
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const KNOWN_KEYS = ["$comment", "principalAllowlist", "writeAllowlist", "allowedStudioHosts", "suppressions"];
+
+export type PackConfig = Required<Pick<ReviewContext, "writeAllowlist" | "studioHosts" | "packSuppressions">> & Pick<ReviewContext, "principalAllowlist">;
+
+export const DEFAULT_PACK_CONFIG: PackConfig = { principalAllowlist: undefined, writeAllowlist: [], studioHosts: DEFAULT_STUDIO_HOSTS, packSuppressions: [] };
 
 /** Parse the pack config; throws one line naming the bad key. */
-export function parsePackConfig(json: unknown, file = "policy/config.json"): Pick<ReviewContext, "principalAllowlist" | "writeAllowlist"> {
-    const o = (json ?? {}) as Record<string, unknown>;
+export function parsePackConfig(json: unknown, file = "policy/config.json"): PackConfig {
+    if (json === null || typeof json !== "object" || Array.isArray(json)) throw new Error(`${file}: must be a JSON object`);
+    const o = json as Record<string, unknown>;
+    const unknown = Object.keys(o).find((k) => !KNOWN_KEYS.includes(k));
+    if (unknown !== undefined) throw new Error(`${file}: ${JSON.stringify(unknown)} is not a key (expected one of ${KNOWN_KEYS.slice(1).join(", ")})`);
     const list = (key: string, nullable: boolean): string[] | undefined => {
         const v = o[key];
         if (v === undefined || (nullable && v === null)) return undefined;
@@ -17,19 +30,63 @@ export function parsePackConfig(json: unknown, file = "policy/config.json"): Pic
         }
         return v.map((p: string) => p.toLowerCase());
     };
-    return { principalAllowlist: list("principalAllowlist", true), writeAllowlist: list("writeAllowlist", false) ?? [] };
+    return {
+        principalAllowlist: list("principalAllowlist", true),
+        writeAllowlist: list("writeAllowlist", false) ?? [],
+        studioHosts: studioHosts(o.allowedStudioHosts, file),
+        packSuppressions: suppressions(o.suppressions, file),
+    };
 }
 
-export function readPackConfig(file = PACK_CONFIG_FILE): Pick<ReviewContext, "principalAllowlist" | "writeAllowlist"> {
+function studioHosts(v: unknown, file: string): string[] {
+    if (v === undefined) return DEFAULT_STUDIO_HOSTS;
+    if (!Array.isArray(v) || v.length === 0 || v.some((h) => typeof h !== "string" || !HOSTNAME.test(h))) {
+        throw new Error(`${file}: allowedStudioHosts must be a non-empty list of lower-case host names such as "altinn.studio" (no scheme, port or path)`);
+    }
+    return [...v] as string[];
+}
+
+function suppressions(v: unknown, file: string): Suppression[] {
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) throw new Error(`${file}: suppressions must be a list`);
+    const ids: readonly string[] = [...RULE_IDS, ...REVIEW_FINDING_IDS];
+    return v.map((item, i) => {
+        const at = `${file}: suppressions[${i}]`;
+        if (item === null || typeof item !== "object" || Array.isArray(item)) throw new Error(`${at} must be an object with rule, principalId or secretName, and reason`);
+        const s = item as Record<string, unknown>;
+        const extra = Object.keys(s).find((k) => !["rule", "principalId", "secretName", "reason"].includes(k));
+        if (extra !== undefined) throw new Error(`${at}.${extra} is not a key (expected rule, principalId or secretName, and reason)`);
+        if (typeof s.rule !== "string" || !ids.includes(s.rule)) throw new Error(`${at}.rule must be a rule id (one of ${ids.join(", ")})`);
+        if ((s.principalId === undefined) === (s.secretName === undefined)) throw new Error(`${at}: exactly one of [principalId] and [secretName] must be specified`);
+        if (s.principalId !== undefined && (typeof s.principalId !== "string" || !GUID_PATTERN.test(s.principalId))) throw new Error(`${at}.principalId must be an Entra object ID (GUID)`);
+        if (s.secretName !== undefined && (typeof s.secretName !== "string" || !/^[0-9a-zA-Z-]{1,127}$/.test(s.secretName))) throw new Error(`${at}.secretName must be a Key Vault secret name`);
+        if (typeof s.reason !== "string" || s.reason.trim().length < MIN_REASON_LENGTH || /[\u0000-\u001f\u007f]/.test(s.reason)) {
+            throw new Error(`${at}.reason must be one line of at least ${MIN_REASON_LENGTH} characters saying why this finding is acceptable`);
+        }
+        const out: Suppression = { rule: s.rule, reason: s.reason.trim() };
+        if (s.principalId !== undefined) out.principalId = (s.principalId as string).toLowerCase();
+        else out.secretName = s.secretName as string;
+        return out;
+    });
+}
+
+export function readPackConfig(file = PACK_CONFIG_FILE): PackConfig {
     let text: string;
     try {
         text = readFileSync(file, "utf8");
     } catch {
-        return { principalAllowlist: undefined, writeAllowlist: [] };
+        return DEFAULT_PACK_CONFIG;
     }
+    return parsePackText(text, file);
+}
+
+/** Parse the text of a pack config file, one-line errors. */
+export function parsePackText(text: string, file = "policy/config.json"): PackConfig {
+    let json: unknown;
     try {
-        return parsePackConfig(JSON.parse(text), file);
-    } catch (e) {
-        throw new Error(e instanceof SyntaxError ? `${file}: not valid JSON` : (e as Error).message);
+        json = JSON.parse(text);
+    } catch {
+        throw new Error(`${file}: not valid JSON`);
     }
+    return parsePackConfig(json, file);
 }

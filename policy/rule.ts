@@ -19,6 +19,11 @@ export interface PolicyResource {
      * unwraps secrets before policies see them, so there it is undefined.
      */
     valueIsSecret?: boolean;
+    /**
+     * The stack-file path (`appSecrets[0].value`) whose `secure:` value is still a placeholder
+     * such as the example's. Only the offline plan sees ciphertexts; undefined elsewhere.
+     */
+    placeholderPath?: string;
 }
 
 /** What the rules know about the stack and the pack's configuration. */
@@ -29,6 +34,20 @@ export interface ReviewContext {
     principalAllowlist?: string[];
     /** Principals allowed write access in prod. */
     writeAllowlist?: string[];
+    /** Hosts `redeploy.studioUrl` may point at (policy/config.json). Defaults to altinn.studio. */
+    studioHosts?: string[];
+    /** Suppressions from policy/config.json: the only ones that can silence a mandatory finding. */
+    packSuppressions?: Suppression[];
+    /** The stack name, when known (the offline plan), for commands in hints. */
+    stack?: string;
+}
+
+/** A finding silenced on purpose, by rule and principal or secret, with a reason. */
+export interface Suppression {
+    rule: string;
+    principalId?: string;
+    secretName?: string;
+    reason: string;
 }
 
 /** One problem a rule found on a resource. */
@@ -41,6 +60,8 @@ export interface RuleFinding {
     secretName?: string;
     /** Overrides the rule's level (e.g. write access: advisory in tt02, mandatory in prod). */
     level?: Level;
+    /** What to do about it, appended to the message. */
+    hint?: string;
 }
 
 export type Verdict =

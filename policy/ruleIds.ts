@@ -9,7 +9,9 @@ export const RULE_LEVELS = {
     "principal-allowlisted": { tt02: "advisory", prod: "advisory" },
     "prod-resources-protected": { tt02: "mandatory", prod: "mandatory" },
     "rbac-secret-roles-at-vault-scope": { tt02: "mandatory", prod: "mandatory" },
+    "secret-value-not-placeholder": { tt02: "advisory", prod: "advisory" },
     "secret-value-secret-and-typed": { tt02: "mandatory", prod: "mandatory" },
+    "studio-host-allowed": { tt02: "mandatory", prod: "mandatory" },
     // Advisory in tt02; mandatory in prod unless the writer is on the pack's writeAllowlist.
     "write-access-reviewed": { tt02: "advisory", prod: "mandatory" },
 } as const satisfies Record<string, { tt02: "mandatory" | "advisory"; prod: "mandatory" | "advisory" }>;
@@ -22,3 +24,9 @@ export const RULE_IDS = Object.keys(RULE_LEVELS) as RuleId[];
 export function canBeMandatory(rule: RuleId, environment: "tt02" | "prod"): boolean {
     return RULE_LEVELS[rule][environment] === "mandatory";
 }
+
+/**
+ * Findings only `npm run review -- --base` can make (they compare two configs), suppressible
+ * in policy/config.json like a rule's.
+ */
+export const REVIEW_FINDING_IDS = ["key-change-staged"] as const;

@@ -1,16 +1,20 @@
 /**
  * Grant review for reviewers: `npm run review -- --stack <name> [--base <git-ref>] [--config-dir <dir>]`.
  * Prints a Markdown table of every grant with its findings and, with --base, what the change
- * adds, removes or widens compared with the stack file at that ref.
+ * adds, removes or widens compared with the stack file at that ref, and every other change.
+ * Exit 0: no mandatory finding; 1: a mandatory finding; 2: bad config or arguments.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, parseStackConfig } from "../components/config";
+import { ConfigError, parseStackConfig, StackConfig } from "../components/config";
 import { CliSpec, runCli } from "./lib/cli";
 import { evaluateStack } from "./lib/evaluate";
-import { planFindings } from "./lib/findings";
-import { GrantRow, grantRows, renderReview } from "./lib/grantReview";
+import { packConfigOf, planFindings } from "./lib/findings";
+import { grantRows, renderReview, ReviewInput } from "./lib/grantReview";
+import { diffOther, keyChangeFindings } from "./lib/stackDiff";
+import { blocks, Suppression } from "../policy/evaluate";
+import { parsePackText } from "../policy/packConfig";
 import { StackFileError, stackConfigOf } from "./lib/stack";
 import { PROJECT } from "../components/schema";
 
@@ -22,11 +26,11 @@ const REVIEW_CLI: CliSpec = {
         base: { type: "string", value: "<git-ref>", description: "compare with the stack file at this git ref (e.g. origin/main)" },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file (a git work tree for --base). Defaults to the project folder" },
     },
-    notes: ["exit codes: 0 report printed, 2 bad arguments or config (one line per mistake), 3 a bug"],
+    notes: ["exit codes: 0 clean, 1 a mandatory finding, 2 bad arguments or config (one line per mistake), 3 a bug"],
 };
 
-/** The grants of the stack file at `ref`, or none with a note when there is no usable file. */
-function baseRows(configDir: string, stack: string, ref: string): { rows: GrantRow[]; note?: string } {
+/** The stack config at `ref`, or none with a note when there is no usable file. */
+function baseConfig(configDir: string, stack: string, ref: string): { config?: StackConfig; note?: string } {
     if (!/^[\w./~^@{}-]+$/.test(ref)) throw new StackFileError(`--base: ${JSON.stringify(ref)} is not a git ref`);
     let text: string;
     try {
@@ -37,15 +41,32 @@ function baseRows(configDir: string, stack: string, ref: string): { rows: GrantR
     try {
         text = execFileSync("git", ["show", `${ref}:./Pulumi.${stack}.yaml`], { cwd: configDir, stdio: "pipe" }).toString();
     } catch {
-        return { rows: [], note: `Pulumi.${stack}.yaml does not exist at \`${ref}\`: every grant is new.` };
+        return { note: `Pulumi.${stack}.yaml does not exist at ${ref}: everything in it is new.` };
     }
     try {
         const { config, secretKeys, plainTextPaths } = stackConfigOf(parse(text), PROJECT);
-        return { rows: grantRows(parseStackConfig(config, { secretKeys, plainTextPaths })) };
+        return { config: parseStackConfig(config, { secretKeys, plainTextPaths }) };
     } catch (e) {
         const problem = e instanceof ConfigError ? `${e.errors.length} config error(s)` : "not valid YAML";
-        return { rows: [], note: `Pulumi.${stack}.yaml at \`${ref}\` could not be read (${problem}); compared with no grants.` };
+        return { note: `Pulumi.${stack}.yaml at ${ref} could not be read (${problem}); compared with an empty stack.` };
     }
+}
+
+/** policy/config.json at `ref`, when the stack files and the policy live in the same repository. */
+function basePackSuppressions(root: string, configDir: string, ref: string): Suppression[] | undefined {
+    try {
+        const top = (cwd: string) => execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd, stdio: "pipe" }).toString().trim();
+        if (top(root) !== top(configDir)) return undefined;
+        const text = execFileSync("git", ["show", `${ref}:./policy/config.json`], { cwd: root, stdio: "pipe" }).toString();
+        return parsePackText(text, `policy/config.json at ${ref}`).packSuppressions;
+    } catch {
+        return [];
+    }
+}
+
+/** A stack with nothing in it, to compare a new stack file with. */
+function emptyLike(head: StackConfig): StackConfig {
+    return { ...head, accessGrants: [], maskinportenClients: [], appSecrets: [], suppressions: [], redeploy: head.redeploy };
 }
 
 runCli(REVIEW_CLI, async (args) => {
@@ -53,14 +74,19 @@ runCli(REVIEW_CLI, async (args) => {
     const stack = String(args.stack);
     const base = typeof args.base === "string" ? args.base : undefined;
     const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
+    const at = base ? baseConfig(configDir, stack, base) : undefined;
     const evaluation = await evaluateStack(root, stack, configDir);
-    const markdown = renderReview({
-        stack,
-        org: evaluation.config.org,
-        environment: evaluation.config.environment,
-        rows: grantRows(evaluation.config),
-        findings: planFindings(evaluation),
-        base: base ? { ref: base, ...baseRows(configDir, stack, base) } : undefined,
-    });
-    return { output: markdown, code: 0 };
+    const head = evaluation.config;
+    const pack = packConfigOf();
+    const findings = planFindings(evaluation);
+    let baseInput: ReviewInput["base"];
+    if (base && at) {
+        const was = at.config ?? emptyLike(head);
+        findings.push(...keyChangeFindings(was, head, base, pack.packSuppressions));
+        baseInput = { ref: base, rows: grantRows(was), other: diffOther(was, head, basePackSuppressions(root, configDir, base), pack.packSuppressions), note: at.note };
+    }
+    const markdown = renderReview({ stack, org: head.org, environment: head.environment, rows: grantRows(head), findings, studioUrl: head.redeploy.studioUrl, base: baseInput });
+    // Exit like the plan: 1 when a mandatory finding is not suppressed.
+    return { output: markdown, code: findings.some(blocks) ? 1 : 0 };
 });
+

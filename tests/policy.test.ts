@@ -3,14 +3,16 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../components/config";
 import { BUILTIN_ROLES } from "../components/roles";
-import { blocks, evaluateRules } from "../policy/evaluate";
-import { parsePackConfig } from "../policy/packConfig";
+import { blocks, evaluateRules, suppressionFindings } from "../policy/evaluate";
+import { parsePackConfig, readPackConfig } from "../policy/packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../policy/rule";
 import { RULE_IDS } from "../policy/ruleIds";
+import { PlanReport, renderText } from "../scripts/lib/report";
 import { ALL_RULES } from "../policy/rules";
 import { rawConfig, ROOT, runPlan, writeStacks } from "./helpers";
 
 const P = "11111111-2222-3333-4444-555555555555";
+const OTHER = "99999999-2222-3333-4444-555555555555";
 const SUB = "00000000-0000-0000-0000-00000000bbbb";
 const VAULT = `/subscriptions/${SUB}/resourceGroups/altinnapps-ttd-prod-rg/providers/Microsoft.KeyVault/vaults/ttd-prod-apps-kv`;
 const tt02: ReviewContext = { environment: "tt02", writeAllowlist: [] };
@@ -152,18 +154,49 @@ describe("rules", () => {
 
 describe("suppressions", () => {
     const over = [policy({ secrets: ["get", "purge"] })];
-    it("keep a suppressed finding in the report, as suppressed, with its reason, and stop it blocking", () => {
-        const findings = evaluateRules(over, tt02, [{ rule: "access-policy-secrets-only", principalId: P, reason: "Vendor tool needs purge until March" }]);
+    const purge = { rule: "access-policy-secrets-only", principalId: P, reason: "Vendor tool needs purge until March" };
+    it("in policy/config.json keep a mandatory finding in the report, as suppressed, with its reason, and stop it blocking", () => {
+        const findings = evaluateRules(over, { ...tt02, packSuppressions: [purge] });
         expect(findings).toEqual([
-            expect.objectContaining({ policy: "access-policy-secrets-only", level: "mandatory", suppressed: { reason: "Vendor tool needs purge until March" } }),
+            expect.objectContaining({ policy: "access-policy-secrets-only", level: "mandatory", suppressed: { reason: "Vendor tool needs purge until March", source: "policy/config.json" } }),
         ]);
         expect(findings.some(blocks)).toBe(false);
         expect(findings[0].message).toBe(`The access policy grants purge, or permissions on keys, certificates or storage. Permission::secrets:purge (principal ${P})`);
     });
 
-    it("match on rule id and principal only", () => {
-        const findings = evaluateRules(over, tt02, [{ rule: "grant-has-reason", principalId: P, reason: "Wrong rule entirely here" }, { rule: "access-policy-secrets-only", principalId: "99999999-2222-3333-4444-555555555555", reason: "Another principal here" }]);
+    it("in a stack file never silence a mandatory finding, and are reported as unable to", () => {
+        const findings = evaluateRules(over, tt02, [purge]);
         expect(findings.filter(blocks)).toHaveLength(1);
+        expect(suppressionFindings([purge], findings)).toEqual([
+            expect.objectContaining({ policy: "stale-suppression", level: "advisory", detail: "Suppression::mandatory", resource: "suppressions[0]" }),
+        ]);
+        // write access is mandatory in prod: a stack file cannot wave it through there, only in tt02
+        const writer = [grant({ access: "write" })];
+        const accepted = { rule: "write-access-reviewed", principalId: P, reason: "The rotation pipeline must write secrets" };
+        expect(evaluateRules(writer, prod, [accepted]).filter(blocks)).toHaveLength(1);
+        expect(evaluateRules(writer, tt02, [accepted])[0].suppressed).toEqual({ reason: accepted.reason, source: "stack" });
+    });
+
+    it("match on rule id and principal only", () => {
+        const findings = evaluateRules(over, { ...tt02, packSuppressions: [{ ...purge, rule: "grant-has-reason" }, { ...purge, principalId: "99999999-2222-3333-4444-555555555555" }] });
+        expect(findings.filter(blocks)).toHaveLength(1);
+    });
+
+    it("that match no finding are reported as stale (advisory)", () => {
+        const writer = [grant({ access: "write" })];
+        const stale = { rule: "write-access-reviewed", principalId: "99999999-2222-3333-4444-555555555555", reason: "Left over from an old pipeline" };
+        const used = { rule: "write-access-reviewed", principalId: P, reason: "The rotation pipeline must write secrets" };
+        const findings = evaluateRules(writer, tt02, [stale, used]);
+        expect(suppressionFindings([stale, used], findings)).toEqual([
+            {
+                policy: "stale-suppression",
+                level: "advisory",
+                resource: "suppressions[0]",
+                principalId: stale.principalId,
+                detail: "Suppression::matches-nothing",
+                message: `suppressions[0] (rule write-access-reviewed, principal ${stale.principalId}) matches no finding: remove it from the stack file.`,
+            },
+        ]);
     });
 
     const errorsOf = (suppressions: unknown[]): string[] => {
@@ -191,12 +224,63 @@ describe("suppressions", () => {
 
 describe("pack config", () => {
     it("accepts null or GUID lists and names a bad key", () => {
-        expect(parsePackConfig({ principalAllowlist: null, writeAllowlist: [P] })).toEqual({ principalAllowlist: undefined, writeAllowlist: [P] });
+        expect(parsePackConfig({ principalAllowlist: null, writeAllowlist: [P] })).toEqual({ principalAllowlist: undefined, writeAllowlist: [P], studioHosts: ["altinn.studio"], packSuppressions: [] });
         expect(() => parsePackConfig({ writeAllowlist: ["bob"] })).toThrow("policy/config.json: writeAllowlist must be a list of Entra object IDs (GUIDs)");
+        expect(() => parsePackConfig({ writeAllowlists: [] })).toThrow('policy/config.json: "writeAllowlists" is not a key');
+    });
+
+    it("lists the allowed Studio hosts, altinn.studio by default", () => {
+        expect(readPackConfig().studioHosts).toEqual(["altinn.studio"]);
+        expect(parsePackConfig({ allowedStudioHosts: ["altinn.studio", "studio.example.no"] }).studioHosts).toEqual(["altinn.studio", "studio.example.no"]);
+        for (const bad of [[], ["https://altinn.studio"], ["altinn.studio/x"], ["Altinn.Studio"], "altinn.studio"]) {
+            expect(() => parsePackConfig({ allowedStudioHosts: bad })).toThrow("policy/config.json: allowedStudioHosts must be a non-empty list of lower-case host names");
+        }
+    });
+
+    it("holds the only suppressions of mandatory findings: rule, principal or secret, reason of 10+ characters", () => {
+        const ok = { rule: "write-access-reviewed", principalId: P.toUpperCase(), reason: "Rotation pipeline, reviewed by security 2026-11" };
+        expect(parsePackConfig({ suppressions: [ok, { rule: "key-change-staged", secretName: "S--EncodedJwk", reason: "Planned key change, apps updated" }] }).packSuppressions).toEqual([
+            { rule: "write-access-reviewed", principalId: P, reason: ok.reason },
+            { rule: "key-change-staged", secretName: "S--EncodedJwk", reason: "Planned key change, apps updated" },
+        ]);
+        expect(() => parsePackConfig({ suppressions: [{ ...ok, reason: "ok" }] })).toThrow("policy/config.json: suppressions[0].reason must be one line of at least 10 characters");
+        expect(() => parsePackConfig({ suppressions: [{ ...ok, reason: "line one is long\nline two" }] })).toThrow("suppressions[0].reason must be one line");
+        expect(() => parsePackConfig({ suppressions: [{ ...ok, rule: "nope" }] })).toThrow("policy/config.json: suppressions[0].rule must be a rule id");
+        expect(() => parsePackConfig({ suppressions: [{ rule: ok.rule, reason: ok.reason }] })).toThrow("policy/config.json: suppressions[0]: exactly one of [principalId] and [secretName] must be specified");
+        expect(() => parsePackConfig({ suppressions: [{ ...ok, principalId: "bob" }] })).toThrow("policy/config.json: suppressions[0].principalId must be an Entra object ID (GUID)");
     });
 });
 
-describe("the plan runs the same rules", () => {
+describe("studio-host-allowed", () => {
+    const r = rule("studio-host-allowed");
+    const command = (url: string) => res("command:local:Command", { create: "node scripts/redeploy.mjs", environment: { ALTINN_STUDIO_URL: url, ALTINN_APP: "app-a" } });
+    it("allows altinn.studio and nothing else by default", () => {
+        expect(details(r, command("https://altinn.studio"))).toBe("compliant");
+        expect(details(r, command("https://studio-proxy.example/x"))).toEqual(["mandatory Host::studio-proxy.example"]);
+        expect(details(r, command("https://altinn.studio.evil.example"))).toEqual(["mandatory Host::altinn.studio.evil.example"]);
+    });
+    it("allows the hosts policy/config.json lists", () => {
+        expect(details(r, command("https://studio.example.no"), { ...tt02, studioHosts: ["altinn.studio", "studio.example.no"] })).toBe("compliant");
+    });
+    it("does not apply to other commands", () => {
+        expect(details(r, res("command:local:Command", { create: "echo" }))).toBe("not-applicable");
+    });
+});
+
+describe("secret-value-not-placeholder", () => {
+    const r = rule("secret-value-not-placeholder");
+    it("flags a placeholder value and says how to set the real one", () => {
+        const findings = evaluateRules([secret({ secretName: "ExternalApi--ApiKey" }, { placeholderPath: "appSecrets[0].value" })], { ...tt02, stack: "tt02" }, [], [r]);
+        expect(findings).toEqual([expect.objectContaining({ policy: r.id, level: "advisory", detail: "Value::placeholder", secretName: "ExternalApi--ApiKey" })]);
+        expect(findings[0].message).toContain("pulumi config set -s tt02 --secret --path 'appSecrets[0].value'");
+        expect(findings[0].message).toContain("prompts for the value");
+    });
+    it("does not apply to a real value", () => {
+        expect(details(r, secret({}))).toBe("not-applicable");
+    });
+});
+
+describe.concurrent("the plan runs the same rules", () => {
     it("exits 1 on an over-broad grant, naming the rule and the principal", async () => {
         const dir = writeStacks({
             broad: {
@@ -218,7 +302,7 @@ describe("the plan runs the same rules", () => {
         expect(findings).toContainEqual(expect.objectContaining({ policy: "write-access-reviewed", level: "mandatory" }));
     });
 
-    it("reports a suppressed finding with its reason and exits 0", async () => {
+    it("reports an advisory finding suppressed in the stack file with its reason and exits 0", async () => {
         const dir = writeStacks({
             suppressed: {
                 org: "ttd",
@@ -233,5 +317,51 @@ describe("the plan runs the same rules", () => {
         expect(run.code).toBe(0);
         expect(run.stdout).toContain("Policy findings (0 open, 1 suppressed)");
         expect(run.stdout).toContain("[suppressed: The rotation pipeline must write secrets] write-access-reviewed");
+    });
+
+    it("in prod: no stack-file suppression of mandatory findings, and the placeholder, a stale suppression and a foreign Studio host reported", async () => {
+        const dir = writeStacks({
+            prod: {
+                org: "ttd",
+                environment: "prod",
+                keyVault: { authorization: "rbac" },
+                accessGrants: [{ principalId: P, principalType: "Group", role: "Owner", reason: "Platform team owns everything" }],
+                appSecrets: [{ section: "ExternalApi", key: "ApiKey", apps: ["app-a"], value: { secure: "v1:example-ciphertext-replace-me" } }],
+                suppressions: [
+                    { rule: "rbac-secret-roles-at-vault-scope", principalId: P, reason: "Platform team needs Owner for now" },
+                    { rule: "write-access-reviewed", principalId: P, reason: "Platform team needs Owner for now" },
+                    { rule: "principal-allowlisted", principalId: OTHER, reason: "Nobody has this grant any more" },
+                ],
+                redeploy: { enabled: true, studioUrl: "https://studio-proxy.example/x" },
+            },
+        });
+        const run = await runPlan(["--stack", "prod", "--config-dir", dir, "--json"]);
+        // 1 from the rules here; the config layer may refuse the mandatory suppressions outright (2).
+        expect([1, 2]).toContain(run.code);
+        if (run.code === 2) return;
+        const report = JSON.parse(run.stdout) as { studioUrl: string; findings: { policy: string; level: string; message: string; suppressed?: unknown }[] };
+        const of = (policy: string) => report.findings.filter((f) => f.policy === policy);
+        expect(report.findings.filter((f) => f.suppressed)).toEqual([]);
+        expect(of("rbac-secret-roles-at-vault-scope")).toEqual([expect.objectContaining({ level: "mandatory" })]);
+        expect(of("write-access-reviewed")).toEqual([expect.objectContaining({ level: "mandatory" })]);
+        expect(of("secret-value-not-placeholder")).toEqual([expect.objectContaining({ level: "advisory" })]);
+        expect(of("secret-value-not-placeholder")[0].message).toContain("pulumi config set -s prod --secret --path 'appSecrets[0].value'");
+        expect(of("stale-suppression").map((f) => f.message)).toEqual([
+            expect.stringContaining("suppressions[0] (rule rbac-secret-roles-at-vault-scope"),
+            expect.stringContaining("suppressions[1] (rule write-access-reviewed"),
+            expect.stringContaining("suppressions[2] (rule principal-allowlisted"),
+        ]);
+        expect(of("studio-host-allowed")).toEqual([expect.objectContaining({ level: "mandatory", message: expect.stringContaining("Host::studio-proxy.example") })]);
+        expect(report.studioUrl).toBe("https://studio-proxy.example/x");
+    });
+});
+
+describe("the plan's text output", () => {
+    const report: PlanReport = { stack: "s", org: "ttd", environment: "tt02", resources: [], secrets: [], grants: [], redeploys: [], findings: [], clients: [], appSettings: [], studioUrl: "https://altinn.studio" };
+    it("always prints the Studio URL when it is not the default", () => {
+        expect(renderText(report)).not.toContain("Altinn Studio:");
+        expect(renderText({ ...report, studioUrl: "https://studio-proxy.example/x" }).split("\n")[1]).toBe(
+            "Altinn Studio: https://studio-proxy.example/x (not the default https://altinn.studio; redeploys send the Studio API key there)",
+        );
     });
 });

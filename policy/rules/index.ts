@@ -4,7 +4,9 @@ import { rule as grantHasReason } from "./grant-has-reason";
 import { rule as principalAllowlisted } from "./principal-allowlisted";
 import { rule as prodResourcesProtected } from "./prod-resources-protected";
 import { rule as rbacSecretRolesAtVaultScope } from "./rbac-secret-roles-at-vault-scope";
+import { rule as secretValueNotPlaceholder } from "./secret-value-not-placeholder";
 import { rule as secretValueSecretAndTyped } from "./secret-value-secret-and-typed";
+import { rule as studioHostAllowed } from "./studio-host-allowed";
 import { rule as writeAccessReviewed } from "./write-access-reviewed";
 
 export const ALL_RULES: readonly Rule[] = [
@@ -13,6 +15,8 @@ export const ALL_RULES: readonly Rule[] = [
     principalAllowlisted,
     prodResourcesProtected,
     rbacSecretRolesAtVaultScope,
+    secretValueNotPlaceholder,
     secretValueSecretAndTyped,
+    studioHostAllowed,
     writeAccessReviewed,
 ];

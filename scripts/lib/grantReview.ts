@@ -7,6 +7,8 @@ import { grantPermissions, grantRoleId } from "../../components/grants";
 import { roleName } from "../../components/roles";
 import type { Finding } from "../../policy/evaluate";
 import { formatPermissions } from "./report";
+import { DEFAULT_STUDIO_URL } from "../../components/config";
+import type { OtherChange } from "./stackDiff";
 
 export interface GrantRow {
     vault: string;
@@ -79,9 +81,13 @@ export function diffGrants(base: GrantRow[], head: GrantRow[]): GrantChange[] {
     return changes.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.principalId.localeCompare(b.principalId));
 }
 
-/** Markdown cells may not hold pipes or line breaks. */
-function cell(text: string): string {
-    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/**
+ * Text for a GFM table cell: user data cannot end the cell (`|`), the row (CR, LF), open HTML or
+ * a comment (`<`, `>`), a code span (backtick), or format itself. Characters become entities,
+ * which Markdown renders as the character itself, after the table is split into cells.
+ */
+export function cell(text: string): string {
+    return text.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(/[&<>|`\\*_[\]~]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export interface ReviewInput {
@@ -90,30 +96,48 @@ export interface ReviewInput {
     environment: string;
     rows: GrantRow[];
     findings: Finding[];
-    base?: { ref: string; rows: GrantRow[]; note?: string };
+    /** `redeploy.studioUrl`; printed when it is not the default. */
+    studioUrl?: string;
+    base?: { ref: string; rows: GrantRow[]; other?: OtherChange[]; note?: string };
+}
+
+function findingText(f: Finding): string {
+    if (f.suppressed) return `${cell(f.policy)} (suppressed${f.suppressed.source ? ` in ${cell(f.suppressed.source)}` : ""}: ${cell(f.suppressed.reason)})`;
+    return `**${f.level}** ${cell(f.policy)}: ${cell(f.detail)}`;
 }
 
 export function renderReview(input: ReviewInput): string {
     const out: string[] = [];
-    out.push(`## Access grants: ${input.org} ${input.environment} (stack \`${input.stack}\`)`);
+    out.push(`## Access grants: ${cell(input.org)} ${cell(input.environment)} (stack \`${input.stack.replace(/`/g, "")}\`)`);
+    if (input.studioUrl !== undefined && input.studioUrl !== DEFAULT_STUDIO_URL) {
+        out.push("", `**Altinn Studio: ${cell(input.studioUrl)}** (not the default ${DEFAULT_STUDIO_URL}; redeploys send the Studio API key there)`);
+    }
     out.push("");
     out.push("| vault | principal | access | reason | findings |");
     out.push("| --- | --- | --- | --- | --- |");
+    const shown = new Set<Finding>();
     for (const r of input.rows) {
         const mine = input.findings.filter((f) => f.principalId?.toLowerCase() === r.principalId.toLowerCase());
-        const text = mine.length
-            ? mine.map((f) => (f.suppressed ? `${f.policy} (suppressed: ${f.suppressed.reason})` : `**${f.level}** ${f.policy}: ${f.detail}`)).join("<br>")
-            : "none";
-        out.push(`| ${cell(r.vault)} | \`${r.principalId}\` | ${cell(r.access)} | ${cell(r.reason)} | ${cell(text)} |`);
+        mine.forEach((f) => shown.add(f));
+        const text = mine.length ? mine.map(findingText).join("<br>") : "none";
+        out.push(`| ${cell(r.vault)} | \`${r.principalId}\` | ${cell(r.access)} | ${cell(r.reason)} | ${text} |`);
     }
     if (input.rows.length === 0) out.push("| | | no grants | | |");
+    const other = input.findings.filter((f) => !shown.has(f));
+    if (other.length) {
+        out.push("", "### Other findings", "", "| level | rule | resource | finding |", "| --- | --- | --- | --- |");
+        for (const f of other) {
+            const level = f.suppressed ? `suppressed${f.suppressed.source ? ` in ${cell(f.suppressed.source)}` : ""}: ${cell(f.suppressed.reason)}` : `**${f.level}**`;
+            out.push(`| ${level} | ${cell(f.policy)} | ${cell(f.resource)} | ${cell(f.message)} |`);
+        }
+    }
     const blocking = input.findings.filter((f) => f.level === "mandatory" && !f.suppressed);
     out.push("");
     out.push(blocking.length ? `**${blocking.length} mandatory finding(s): this change cannot be deployed as it is.**` : "No mandatory finding.");
     if (input.base) {
         out.push("");
-        out.push(`### Changes compared with \`${input.base.ref}\``);
-        if (input.base.note) out.push("", input.base.note);
+        out.push(`### Changes compared with \`${input.base.ref.replace(/`/g, "")}\``);
+        if (input.base.note) out.push("", cell(input.base.note));
         const changes = diffGrants(input.base.rows, input.rows);
         out.push("");
         if (changes.length === 0) {
@@ -123,7 +147,21 @@ export function renderReview(input: ReviewInput): string {
             out.push("| --- | --- | --- | --- | --- | --- | --- |");
             for (const c of changes) {
                 const kind = c.kind === "widened" || c.kind === "added" ? `**${c.kind}**` : c.kind;
-                out.push(`| ${kind} | ${cell(c.vault)} | \`${c.principalId}\` | ${cell(c.before?.access ?? "")} | ${cell(c.after?.access ?? "")} | ${cell(c.gained.join(", "))} | ${cell(c.lost.join(", "))} |`);
+                const reasonChanged = c.before && c.after && c.before.reason !== c.after.reason;
+                const before = [c.before?.access ?? "", reasonChanged ? `reason: ${c.before!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
+                const after = [c.after?.access ?? "", reasonChanged ? `reason: ${c.after!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
+                out.push(`| ${kind} | ${cell(c.vault)} | \`${c.principalId}\` | ${before} | ${after} | ${cell(c.gained.join(", "))} | ${cell(c.lost.join(", "))} |`);
+            }
+        }
+        const rest = input.base.other ?? [];
+        out.push("");
+        if (rest.length === 0) {
+            out.push("No Maskinporten client, app secret, suppression or redeploy setting is added, removed or changed.");
+        } else {
+            out.push("| change | what | before | after |", "| --- | --- | --- | --- |");
+            for (const c of rest) {
+                const kind = c.kind === "added" || c.kind === "renamed" ? `**${c.kind}**` : cell(c.kind);
+                out.push(`| ${kind} | ${cell(c.subject)} | ${cell(c.before)} | ${cell(c.after)} |`);
             }
         }
     }

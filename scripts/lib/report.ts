@@ -7,6 +7,7 @@ import type { Evaluation } from "./evaluate";
 import { RecordedResource, secretProperties } from "./values";
 import { roleName } from "../../components/roles";
 import type { Finding } from "../../policy/evaluate";
+import { DEFAULT_STUDIO_URL } from "../../components/config";
 
 export interface PlanResource {
     type: string;
@@ -88,6 +89,8 @@ export interface PlanReport {
     findings: PlanFinding[];
     clients: PlanClient[];
     appSettings: PlanAppSettings[];
+    /** Where redeploys send the Studio API key (`redeploy.studioUrl`). */
+    studioUrl: string;
 }
 
 function childrenOf(resources: RecordedResource[], parent: RecordedResource): RecordedResource[] {
@@ -235,6 +238,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             publicJwks: c.publicJwks,
         })),
         appSettings: appSettingsOf(clients, secrets),
+        studioUrl: ev.config.redeploy.studioUrl,
     };
 }
 
@@ -242,6 +246,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
 export function renderText(report: PlanReport): string {
     const out: string[] = [];
     out.push(`Plan for stack ${report.stack}: org ${report.org}, environment ${report.environment} (offline, under mocks)`);
+    if (report.studioUrl !== DEFAULT_STUDIO_URL) out.push(`Altinn Studio: ${report.studioUrl} (not the default ${DEFAULT_STUDIO_URL}; redeploys send the Studio API key there)`);
     out.push("");
     out.push(`Resources (${report.resources.length})`);
     const byType = new Map<string, PlanResource[]>();

@@ -19,6 +19,13 @@ export interface StackFiles {
     secretKeys: string[];
     /** `appSecrets[i].value` paths written in plain text (a mistake the parser refuses). */
     plainTextPaths?: string[];
+    /** Paths (`appSecrets[0].value`) whose `secure:` value is a placeholder, not a real ciphertext. */
+    placeholderPaths?: string[];
+}
+
+/** The example's `secure:` text and the like: words no real ciphertext holds. */
+export function isPlaceholderCiphertext(ciphertext: unknown): boolean {
+    return typeof ciphertext === "string" && /replace[-_]?me|example|placeholder|change[-_]?me/i.test(ciphertext);
 }
 
 /**
@@ -65,10 +72,11 @@ export function readStackFiles(root: string, stack: string, configDir = root): S
 }
 
 /** The config map of a parsed stack file, as Pulumi would pass it to the program. */
-export function stackConfigOf(doc: unknown, project: string): Required<Pick<StackFiles, "config" | "secretKeys" | "plainTextPaths">> {
+export function stackConfigOf(doc: unknown, project: string): Required<Pick<StackFiles, "config" | "secretKeys" | "plainTextPaths" | "placeholderPaths">> {
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const plainTextPaths: string[] = [];
+    const placeholderPaths: string[] = [];
     for (const [key, raw] of Object.entries(((doc ?? {}) as { config?: Record<string, unknown> }).config ?? {})) {
         const fullKey = key.includes(":") ? key : `${project}:${key}`;
         const { value, secret } = withoutCiphertext(raw);
@@ -78,8 +86,9 @@ export function stackConfigOf(doc: unknown, project: string): Required<Pick<Stac
             raw.forEach((entry, i) => {
                 const v = (entry as Record<string, unknown> | null)?.value;
                 if (v !== undefined && v !== null && !(typeof v === "object" && "secure" in v)) plainTextPaths.push(`appSecrets[${i}].value`);
+                if (v && typeof v === "object" && isPlaceholderCiphertext((v as Record<string, unknown>).secure)) placeholderPaths.push(`appSecrets[${i}].value`);
             });
         }
     }
-    return { config, secretKeys, plainTextPaths };
+    return { config, secretKeys, plainTextPaths, placeholderPaths };
 }

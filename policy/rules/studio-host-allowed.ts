@@ -1,0 +1,24 @@
+import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { DEFAULT_STUDIO_HOSTS } from "../packConfig";
+
+/** The redeploy command talks only to an Altinn Studio host listed in policy/config.json. */
+export const rule: Rule = {
+    id: "studio-host-allowed",
+    level: "mandatory",
+    info: "The redeploy sends the Altinn Studio API key to a host not listed in policy/config.json allowedStudioHosts.",
+    explanation:
+        "The redeploy script sends the org's Studio API key (a prod deploy right) to redeploy.studioUrl; a one-line change in a stack file must not send it to another host.",
+    check(r, context) {
+        if (r.type !== "command:local:Command") return NOT_APPLICABLE;
+        const env = (r.props.environment ?? {}) as Record<string, unknown>;
+        if (typeof env.ALTINN_STUDIO_URL !== "string") return NOT_APPLICABLE;
+        let host: string;
+        try {
+            host = new URL(env.ALTINN_STUDIO_URL).hostname.toLowerCase();
+        } catch {
+            host = "(not a URL)";
+        }
+        const allowed = (context.studioHosts ?? DEFAULT_STUDIO_HOSTS).map((h) => h.toLowerCase());
+        return verdict(allowed.includes(host) ? [] : [{ detail: `Host::${host}`, hint: `allowed: ${allowed.join(", ")}` }]);
+    },
+};
