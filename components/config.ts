@@ -15,6 +15,7 @@ import {
 } from "./naming";
 import { ACCESS_PRESETS, AccessPreset, GUID_PATTERN, roleId } from "./roles";
 import { RULE_IDS } from "../policy/ruleIds";
+import { APP_NAME_PATTERN, APP_NAME_RULE, ORG_PATTERN, ORG_RULE } from "./altinnNames";
 
 export const ENVIRONMENTS = ["tt02", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -34,8 +35,7 @@ export const MIN_REASON_LENGTH = 10;
 export const MASKINPORTEN_KEY_SIZE = 2048;
 /** Maskinporten keeps at most this many keys on a client. */
 export const MAX_KEYS_PER_CLIENT = 5;
-/** Altinn Studio's app (repository) name rule. */
-export const APP_NAME_PATTERN = /^(?!datamodels$)[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+export { APP_NAME_PATTERN } from "./altinnNames";
 export const DEFAULT_STUDIO_URL = "https://altinn.studio";
 
 export interface KeyVaultConfig {
@@ -267,8 +267,8 @@ export function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): Stack
     c.errors.forEach((e, i) => (c.errors[i] = e.replace(/^config\./, "")));
 
     const org = c.string(top.org, "org", true);
-    if (org !== undefined && !/^[a-z][a-z0-9]{1,19}$/.test(org)) {
-        c.fail("org", `${JSON.stringify(org)} is not a service owner code (lower-case letters and digits, 2-20, e.g. "ttd")`);
+    if (org !== undefined && !ORG_PATTERN.test(org)) {
+        c.fail("org", `${JSON.stringify(org)} is not ${ORG_RULE}`);
     }
     const environment = c.oneOf(top.environment, "environment", ENVIRONMENTS, true);
     const keyVault = parseKeyVault(c, top.keyVault, org ?? "org", environment ?? "env", org !== undefined && environment !== undefined);
@@ -334,7 +334,7 @@ function parseApps(c: Checker, value: Json | undefined, path: string): string[] 
     const apps = c.stringList(value, path) ?? [];
     apps.forEach((app, i) => {
         if (!APP_NAME_PATTERN.test(app)) {
-            c.fail(`${path}[${i}]`, `${JSON.stringify(app)} is not an Altinn app name (lower-case letters, digits and hyphens, 3-30, starting with a letter)`);
+            c.fail(`${path}[${i}]`, `${JSON.stringify(app)} is not ${APP_NAME_RULE}`);
         }
     });
     const dupes = apps.filter((a, i) => apps.indexOf(a) !== i);
