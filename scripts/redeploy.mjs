@@ -5,9 +5,9 @@
  * so the app restarts and reads its new Key Vault secret versions. `--help` for usage.
  *
  * A deployment is not idempotent (every POST starts a pipeline run), so a POST whose outcome is
- * unknown (timeout, connection dropped after sending, 500/502/504) is never simply sent again:
- * the script first looks in Studio's deployments list for one of that tag created since this run
- * started, and sends again only when the last look found none.
+ * unknown (timeout, connection dropped after sending, 500/502/504, a 2xx other than 201) is never
+ * simply sent again: the script first looks in Studio's deployments list for one of that tag
+ * created since this run started, and sends again only when the last look found none.
  *
  * Inputs (environment, as @pulumi/command passes them; or flags): ALTINN_ORG, ALTINN_APP,
  * ALTINN_ENV, ALTINN_STUDIO_URL; ALTINN_STUDIO_API_KEY from the environment only, never printed.
@@ -168,7 +168,7 @@ function deploymentsFrom(r, url, o) {
     if (r.kind !== "answer" || r.status !== 200) throw refusal(r, `GET ${url}`, o);
     let body;
     try {
-        body = JSON.parse(r.text);
+        body = JSON.parse(r.text.replace(/^\uFEFF/, ""));
     } catch {
         throw new RedeployError(`malformed answer to GET ${url}: not JSON`);
     }
@@ -242,10 +242,12 @@ export async function redeploy(o) {
     for (let attempt = 1; attempt <= o.attempts; attempt++) {
         const r = await send("POST", url, o, body);
         if (r.kind === "answer" && r.status === 201) return lines.redeployed(o, tag);
-        if (!transient(r)) throw refusal(r, `POST ${url}`, o);
-        last = problemOf(r);
         // 429, 503 and a connection never made: Studio started nothing, so sending again is safe.
         const notStarted = r.kind === "answer" ? r.status === 429 || r.status === 503 : r.kind === "failed" && !r.sent;
+        // No answer, a server error, or a success other than the documented 201: it may have started.
+        const unknown = r.kind === "answer" ? r.status >= 500 || (r.status >= 200 && r.status < 300) : r.kind === "failed";
+        if (!notStarted && !unknown) throw refusal(r, `POST ${url}`, o);
+        last = r.kind === "answer" && r.status < 300 ? `HTTP ${r.status} instead of 201` : problemOf(r);
         if (notStarted) {
             if (attempt < o.attempts) await sleep((r.kind === "answer" && retryAfterMs(r.retryAfter)) || backoff(o, attempt));
             continue;

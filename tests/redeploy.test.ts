@@ -248,6 +248,18 @@ describe("redeploy: never deploys blind, never twice", () => {
         expect(r.stdout).toContain("ttd/app-a: deployment of 1.4.2 to tt02 already started at ");
     });
 
+    it("a 2xx other than the documented 201 is looked up, not taken for failure nor sent again", async () => {
+        const fake = fakeStudio(() => "ok");
+        handler = (req, res, n) => {
+            if (req.method !== "POST") return fake.handler(req, res, n);
+            fake.state.pipelineDeploymentList.unshift({ tagName: "1.4.2", envName: "tt02", build: null, created: new Date().toISOString() });
+            json(res, 200, "<html>deployed</html>");
+        };
+        const r = await run();
+        expect(r).toMatchObject({ code: 0, posts: 1 });
+        expect(r.stdout).toContain("ttd/app-a: deployment of 1.4.2 to tt02 already started at ");
+    });
+
     it("a 500 with no deployment created is retried after looking", async () => {
         handler = fakeStudio((n) => (n === 1 ? 500 : "ok")).handler;
         const r = await run();
