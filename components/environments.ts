@@ -1,4 +1,5 @@
 /** What each Altinn environment means to Maskinporten and to Altinn Studio. Pure data. */
+import { STUDIO_ENV_NAMES } from "./altinnNames";
 import type { Environment } from "./config";
 
 export interface EnvironmentFacts {
@@ -11,6 +12,6 @@ export interface EnvironmentFacts {
 }
 
 export const ENVIRONMENT_FACTS: Record<Environment, EnvironmentFacts> = {
-    tt02: { maskinportenAuthority: "https://test.maskinporten.no/", legacyEnvironment: "test", studioEnvName: "tt02" },
-    prod: { maskinportenAuthority: "https://maskinporten.no/", legacyEnvironment: "prod", studioEnvName: "production" },
+    tt02: { maskinportenAuthority: "https://test.maskinporten.no/", legacyEnvironment: "test", studioEnvName: STUDIO_ENV_NAMES.tt02 },
+    prod: { maskinportenAuthority: "https://maskinporten.no/", legacyEnvironment: "prod", studioEnvName: STUDIO_ENV_NAMES.prod },
 };

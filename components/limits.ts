@@ -11,10 +11,8 @@ export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 export const MASKINPORTEN_KEY_SIZE = 2048;
 /** Maskinporten keeps at most this many keys on a client. */
 export const MAX_KEYS_PER_CLIENT = 5;
-/** Altinn Studio's app (repository) name rule. */
-export const APP_NAME_PATTERN = /^(?!datamodels$)[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
-/** Service owner code. */
-export const ORG_PATTERN = /^[a-z][a-z0-9]{1,19}$/;
+// Altinn's org and app name rules live in altinnNames.js, shared with the plain-Node redeploy script.
+export { APP_NAME_PATTERN, APP_NAME_RULE, ORG_PATTERN, ORG_RULE } from "./altinnNames";
 export const DEFAULT_STUDIO_URL = "https://altinn.studio";
 /** Largest whole number a config key accepts (bounded so that YAML cannot smuggle in 1e+23). */
 export const MAX_CONFIG_INTEGER = 2147483647;

@@ -13,12 +13,14 @@ import { crossFieldRules } from "./configRules";
 import { keyProblem, resourceGroupNameProblem, sectionProblem, vaultNameProblem } from "./naming";
 import {
     APP_NAME_PATTERN,
+    APP_NAME_RULE,
     AZURE_PERMISSIONS,
     DEFAULT_STUDIO_URL,
     MASKINPORTEN_KEY_SIZE,
     MAX_CONFIG_INTEGER,
     MIN_REASON_LENGTH,
     ORG_PATTERN,
+    ORG_RULE,
 } from "./limits";
 import { RULE_IDS } from "../policy/ruleIds";
 
@@ -100,7 +102,7 @@ function wholeNumber(min: number) {
 const section = () => checked(sectionProblem, text());
 
 const appName = z.string().regex(APP_NAME_PATTERN, {
-    error: "{value} is not an Altinn app name (lower-case letters, digits and hyphens, 3-30, starting with a letter)",
+    error: `{value} is not ${APP_NAME_RULE}`,
 });
 const appList = (what: string) =>
     doc(
@@ -284,7 +286,7 @@ export const MaskinportenSchema = strict({
 /** The project namespace, one key per property (the stack file's `altinn-app-secrets:<key>`). */
 export const StackConfigSchema = strict({
     org: doc(
-        text().regex(ORG_PATTERN, { error: '{value} is not a service owner code (lower-case letters and digits, 2-20, e.g. "ttd")' }),
+        text().regex(ORG_PATTERN, { error: `{value} is not ${ORG_RULE}` }),
         "Service owner code in lower case, e.g. `ttd`.",
     ),
     environment: doc(z.enum(ENVIRONMENTS), "Altinn environment this stack manages."),

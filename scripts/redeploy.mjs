@@ -2,81 +2,142 @@
 // @ts-check
 /**
  * Redeploy what runs now: find the tag an Altinn app runs in an environment and deploy it again,
- * so the app restarts and reads its new Key Vault secret versions.
+ * so the app restarts and reads its new Key Vault secret versions. `--help` for usage.
  *
- * Inputs (environment, as @pulumi/command passes them; or --org/--app/--env/--studio-url):
- *   ALTINN_ORG, ALTINN_APP, ALTINN_ENV (Studio env name: tt02, production, ...), ALTINN_STUDIO_URL
- *   ALTINN_STUDIO_API_KEY: from the environment of the `pulumi` process; never printed.
- * Tuning (tests): REDEPLOY_TIMEOUT_MS (15000), REDEPLOY_ATTEMPTS (4), REDEPLOY_BACKOFF_MS (1000).
+ * A deployment is not idempotent (every POST starts a pipeline run), so a POST whose outcome is
+ * unknown (timeout, connection dropped after sending, 500/502/504, a 2xx other than 201) is never
+ * simply sent again: the script first looks in Studio's deployments list for one of that tag
+ * created since this run started, and sends again only when the last look found none.
+ *
+ * Inputs (environment, as @pulumi/command passes them; or flags): ALTINN_ORG, ALTINN_APP,
+ * ALTINN_ENV, ALTINN_STUDIO_URL; ALTINN_STUDIO_API_KEY from the environment only, never printed.
  * Plain Node, no dependencies: it runs with whatever `npm ci` installed, or nothing at all.
  */
+import {
+    deploymentsUrl, lines, MAX_BODY_BYTES, optionsFrom, readDeployments, RedeployError, retryAfterMs, runningTag,
+    runStartedAt, startedSince, UsageError, USAGE,
+} from "./lib/redeployCore.mjs";
 
-/** A failure with a one-line message meant for a person. */
-export class RedeployError extends Error {}
+export { RedeployError, UsageError };
 
-const RETRY_AFTER_CAP_MS = 60_000;
+/** @typedef {import("./lib/redeployCore.mjs").RedeployOptions} RedeployOptions */
 
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Backoff before retry `n` (1-based), with jitter so parallel redeploys spread out. @param {RedeployOptions} o @param {number} n */
+const backoff = (o, n) => o.backoffMs * 2 ** (n - 1) * (0.75 + Math.random() / 2);
+
+/** Connection errors that prove the request never reached a server: sending again is safe. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
 /**
- * @typedef {{ org: string, app: string, envName: string, studioUrl: string, apiKey: string,
- *   timeoutMs?: number, attempts?: number, backoffMs?: number, log?: (line: string) => void }} RedeployOptions
+ * What one request gave.
+ * @typedef {{ kind: "answer", status: number, text: string, date: string | null, retryAfter: string | null }
+ *   | { kind: "redirect", status: number, location: string }
+ *   | { kind: "too-large" }
+ *   | { kind: "failed", sent: boolean, problem: string }} Outcome
  */
 
 /**
- * Milliseconds to wait as a Retry-After header asks (seconds or an HTTP date), capped.
- * @param {string | null} header
- * @returns {number | undefined}
- */
-export function retryAfterMs(header) {
-    if (!header) return undefined;
-    const seconds = Number(header);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
-    return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS) : undefined;
-}
-
-/**
- * One HTTP request with a timeout and bounded retries on network errors, timeouts, 429 and 5xx.
- * @param {string} what  e.g. "GET https://altinn.studio/designer/api/ttd/app/deployments"
+ * One request, its answer included, within the timeout. Redirects are not followed (the key would
+ * go along); a body is read only for a 200 and only up to MAX_BODY_BYTES, counted as it streams.
+ * @param {"GET" | "POST"} method
  * @param {string} url
- * @param {RequestInit} init
- * @param {Required<Pick<RedeployOptions, "timeoutMs" | "attempts" | "backoffMs">>} opts
- * @returns {Promise<Response>}
+ * @param {RedeployOptions} o
+ * @param {string} [body]
+ * @returns {Promise<Outcome>}
  */
-async function request(what, url, init, opts) {
-    let lastProblem = "";
-    for (let attempt = 1; attempt <= opts.attempts; attempt++) {
-        let wait = opts.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
-        try {
-            const response = await fetch(url, { ...init, signal: AbortSignal.timeout(opts.timeoutMs), redirect: "error" });
-            if (response.status !== 429 && response.status < 500) return response;
-            lastProblem = `HTTP ${response.status}`;
-            wait = retryAfterMs(response.headers.get("retry-after")) ?? wait;
-            await response.body?.cancel();
-        } catch (e) {
-            const err = /** @type {Error} */ (e);
-            lastProblem = err.name === "TimeoutError" ? `no answer within ${opts.timeoutMs} ms` : `network error (${errorCode(err)})`;
-        }
-        if (attempt < opts.attempts) await sleep(wait);
+async function send(method, url, o, body) {
+    const signal = AbortSignal.timeout(o.timeoutMs);
+    /** @type {Record<string, string>} */
+    const headers = { "X-Api-Key": o.apiKey, Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let response;
+    try {
+        response = await fetch(url, { method, headers, body, signal, redirect: "manual" });
+    } catch (e) {
+        return failure(e, o, "no answer");
     }
-    throw new RedeployError(`${what} failed after ${opts.attempts} attempts: ${lastProblem}`);
+    const { status } = response;
+    const date = response.headers.get("date");
+    const retryAfter = response.headers.get("retry-after");
+    if (status >= 300 && status < 400) {
+        await discard(response);
+        const location = response.headers.get("location");
+        return { kind: "redirect", status, location: location ? new URL(location, url).toString().slice(0, 300) : "(no Location)" };
+    }
+    if (status !== 200) {
+        await discard(response);
+        return { kind: "answer", status, text: "", date, retryAfter };
+    }
+    try {
+        const text = await readCapped(response);
+        return text === undefined ? { kind: "too-large" } : { kind: "answer", status, text, date, retryAfter };
+    } catch (e) {
+        return failure(e, o, "no complete answer");
+    }
 }
 
-/** @param {Error} err */
-function errorCode(err) {
-    const cause = /** @type {{ code?: string, message?: string } | undefined} */ (err.cause);
-    return cause?.code ?? cause?.message ?? err.message.split("\n")[0];
+/** @param {Response} response */
+async function discard(response) {
+    await response.body?.cancel().catch(() => undefined);
 }
 
 /**
- * Turn an unexpected status into a message that says what to do.
+ * The body as text, or undefined (and the connection dropped) once it passes the cap.
  * @param {Response} response
- * @param {string} what
+ * @returns {Promise<string | undefined>}
+ */
+async function readCapped(response) {
+    if (Number(response.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+        await discard(response);
+        return undefined;
+    }
+    if (!response.body) return "";
+    const reader = response.body.getReader();
+    /** @type {Uint8Array[]} */
+    const chunks = [];
+    let size = 0;
+    // Bounded: each read brings bytes (stopped at the cap) or ends; the timeout aborts a trickle.
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return Buffer.concat(chunks).toString("utf8");
+        size += value.byteLength;
+        if (size > MAX_BODY_BYTES) {
+            await reader.cancel().catch(() => undefined);
+            return undefined;
+        }
+        chunks.push(value);
+    }
+}
+
+/**
+ * @param {unknown} e
+ * @param {RedeployOptions} o
+ * @param {string} timedOut what a timeout means here
+ * @returns {Outcome}
+ */
+function failure(e, o, timedOut) {
+    const err = /** @type {Error & { cause?: { code?: string, message?: string } }} */ (e);
+    if (err?.name === "TimeoutError" || err?.name === "AbortError") return { kind: "failed", sent: true, problem: `${timedOut} within ${o.timeoutMs} ms` };
+    const code = err?.cause?.code ?? err?.cause?.message ?? String(err?.message ?? e).split("\n")[0];
+    return { kind: "failed", sent: !NOT_SENT.has(String(err?.cause?.code)), problem: `network error (${code})` };
+}
+
+/**
+ * Turn an answer that no retry can change into a message that says what to do.
+ * @param {Outcome} r
+ * @param {string} what e.g. "GET https://altinn.studio/designer/api/ttd/app/deployments"
  * @param {RedeployOptions} o
  */
-function statusError(response, what, o) {
-    switch (response.status) {
+function refusal(r, what, o) {
+    if (r.kind === "redirect") {
+        return new RedeployError(`${what}: HTTP ${r.status} redirect to ${r.location}, not followed (the API key stays here); the Studio URL (ALTINN_STUDIO_URL or --studio-url) is probably wrong`);
+    }
+    if (r.kind === "too-large") return new RedeployError(`${what}: the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, refused without reading it; is the Studio URL Altinn Studio?`);
+    const status = r.kind === "answer" ? r.status : 0;
+    switch (status) {
         case 401:
             return new RedeployError(`${what}: HTTP 401, Altinn Studio did not accept the API key; check ALTINN_STUDIO_API_KEY (create one in Altinn Studio under your user's settings)`);
         case 403:
@@ -84,109 +145,155 @@ function statusError(response, what, o) {
         case 404:
             return new RedeployError(`${what}: HTTP 404, Altinn Studio knows no app ${o.org}/${o.app}; check the app name in the stack config`);
         default:
-            return new RedeployError(`${what}: unexpected HTTP ${response.status}`);
+            return new RedeployError(`${what}: unexpected HTTP ${status}`);
     }
 }
 
 /**
- * The tag running in `envName`: the Kubernetes deployment's version, or else the newest
- * succeeded pipeline deployment there. Throws RedeployError on a malformed body.
- * @param {unknown} body
- * @param {string} envName
- * @returns {string | undefined}
+ * Is it worth asking again? 429, 5xx and network trouble are; everything else is final.
+ * @param {Outcome} r
  */
-export function currentTag(body, envName) {
-    if (!body || typeof body !== "object") throw new RedeployError("malformed response: the deployments answer is not a JSON object");
-    const { kubernetesDeploymentList: running = [], pipelineDeploymentList: pipelines = [] } = /** @type {Record<string, unknown>} */ (body);
-    if (!Array.isArray(running) || !Array.isArray(pipelines)) {
-        throw new RedeployError("malformed response: kubernetesDeploymentList and pipelineDeploymentList must be lists");
+const transient = (r) => r.kind === "failed" || (r.kind === "answer" && (r.status === 429 || r.status >= 500));
+
+/** @param {Outcome} r */
+const problemOf = (r) => (r.kind === "failed" ? r.problem : r.kind === "answer" ? `HTTP ${r.status}` : r.kind);
+
+/**
+ * The deployments list, checked; throws on anything but a 200 with the documented object.
+ * @param {Outcome} r
+ * @param {string} url
+ * @param {RedeployOptions} o
+ */
+function deploymentsFrom(r, url, o) {
+    if (r.kind !== "answer" || r.status !== 200) throw refusal(r, `GET ${url}`, o);
+    let body;
+    try {
+        body = JSON.parse(r.text.replace(/^\uFEFF/, ""));
+    } catch {
+        throw new RedeployError(`malformed answer to GET ${url}: not JSON`);
     }
-    const live = running.find((d) => d && d.envName === envName && typeof d.version === "string" && d.version !== "");
-    if (live) return live.version;
-    const succeeded = pipelines
-        .filter((d) => d && d.envName === envName && typeof d.tagName === "string" && d.tagName !== "" && String(d.build?.result ?? "").toLowerCase() === "succeeded")
-        .sort((a, b) => String(b.created ?? "").localeCompare(String(a.created ?? "")));
-    return succeeded[0]?.tagName;
+    try {
+        return readDeployments(body, o.envName);
+    } catch (e) {
+        throw new RedeployError(`malformed answer to GET ${url}: ${/** @type {Error} */ (e).message}`);
+    }
 }
 
 /**
- * Redeploy the tag that runs now. Resolves to the line to print.
+ * GET the deployments with bounded retries (a GET changes nothing, so retrying is always safe).
+ * @param {string} url
+ * @param {RedeployOptions} o
+ */
+async function getDeployments(url, o) {
+    let last = "";
+    for (let attempt = 1; attempt <= o.attempts; attempt++) {
+        const r = await send("GET", url, o);
+        if (!transient(r)) return { deployments: deploymentsFrom(r, url, o), date: r.kind === "answer" ? r.date : null };
+        last = problemOf(r);
+        if (attempt < o.attempts) await sleep((r.kind === "answer" && retryAfterMs(r.retryAfter)) || backoff(o, attempt));
+    }
+    throw new RedeployError(`GET ${url} failed after ${o.attempts} attempts: ${last}`);
+}
+
+/**
+ * After a POST with an unknown outcome: look for a deployment of `tag` created since `since`, up to
+ * `attempts` times with growing waits (Studio records it only once the pipeline is queued, so a slow
+ * POST shows up late). Undefined only when the last look worked and found none.
+ * @param {string} url
+ * @param {RedeployOptions} o
+ * @param {string} tag
+ * @param {number} since
+ * @param {string} postProblem
+ */
+async function lookForStarted(url, o, tag, since, postProblem) {
+    let last = "";
+    for (let look = 1; look <= o.attempts; look++) {
+        await sleep(backoff(o, look));
+        const r = await send("GET", url, o);
+        if (transient(r)) {
+            last = problemOf(r);
+            continue;
+        }
+        const started = startedSince(deploymentsFrom(r, url, o), tag, since);
+        if (started) return started;
+        last = "";
+    }
+    if (last) {
+        throw new RedeployError(`POST ${url}: outcome unknown (${postProblem}) and Altinn Studio could not be asked whether the deployment of ${tag} to ${o.envName} started (${last}); not sent again: look in Altinn Studio before running again`);
+    }
+    return undefined;
+}
+
+/**
+ * Redeploy the tag that runs now, at most once. Resolves to the line to print.
  * @param {RedeployOptions} o
  * @returns {Promise<string>}
  */
 export async function redeploy(o) {
-    const opts = { timeoutMs: o.timeoutMs ?? 15_000, attempts: o.attempts ?? 4, backoffMs: o.backoffMs ?? 1_000 };
-    const base = new URL(o.studioUrl);
-    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(base.hostname);
-    if (base.protocol !== "https:" && !(base.protocol === "http:" && loopback)) {
-        throw new RedeployError(`ALTINN_STUDIO_URL: ${base.origin} is not https; the API key is never sent in clear text`);
-    }
-    const url = new URL(`${base.pathname.replace(/\/+$/, "")}/designer/api/${encodeURIComponent(o.org)}/${encodeURIComponent(o.app)}/deployments`, base).toString();
-    const headers = { "X-Api-Key": o.apiKey, Accept: "application/json" };
+    const localStart = Date.now();
+    const url = deploymentsUrl(o.studioUrl, o.org, o.app);
+    const first = await getDeployments(url, o);
+    const since = runStartedAt(first.date, localStart);
+    const tag = runningTag(first.deployments);
+    if (!tag) return lines.neverDeployed(o);
 
-    const get = await request(`GET ${url}`, url, { method: "GET", headers }, opts);
-    if (get.status !== 200) throw statusError(get, `GET ${url}`, o);
-    let body;
-    try {
-        body = await get.json();
-    } catch {
-        throw new RedeployError(`malformed response: GET ${url} did not return JSON`);
+    const body = JSON.stringify({ tagName: tag, envName: o.envName });
+    let last = "";
+    for (let attempt = 1; attempt <= o.attempts; attempt++) {
+        const r = await send("POST", url, o, body);
+        if (r.kind === "answer" && r.status === 201) return lines.redeployed(o, tag);
+        // 429, 503 and a connection never made: Studio started nothing, so sending again is safe.
+        const notStarted = r.kind === "answer" ? r.status === 429 || r.status === 503 : r.kind === "failed" && !r.sent;
+        // No answer, a server error, or a success other than the documented 201: it may have started.
+        const unknown = r.kind === "answer" ? r.status >= 500 || (r.status >= 200 && r.status < 300) : r.kind === "failed";
+        if (!notStarted && !unknown) throw refusal(r, `POST ${url}`, o);
+        last = r.kind === "answer" && r.status < 300 ? `HTTP ${r.status} instead of 201` : problemOf(r);
+        if (notStarted) {
+            if (attempt < o.attempts) await sleep((r.kind === "answer" && retryAfterMs(r.retryAfter)) || backoff(o, attempt));
+            continue;
+        }
+        const started = await lookForStarted(url, o, tag, since, last);
+        if (started) return lines.alreadyStarted(o, tag, started.created);
     }
-    const tag = currentTag(body, o.envName);
-    if (!tag) {
-        throw new RedeployError(`nothing to redeploy: ${o.org}/${o.app} has no earlier deployment to ${o.envName}; deploy it once from Altinn Studio`);
-    }
-
-    const post = await request(`POST ${url}`, url, {
-        method: "POST",
-        headers: { ...headers, "Content-Type": "application/json" },
-        body: JSON.stringify({ tagName: tag, envName: o.envName }),
-    }, opts);
-    if (post.status !== 201) throw statusError(post, `POST ${url}`, o);
-    await post.body?.cancel();
-    return `redeployed ${o.org}/${o.app} ${tag} to ${o.envName}`;
+    throw new RedeployError(`POST ${url} failed after ${o.attempts} attempts: ${last}`);
 }
 
 /**
+ * The whole command: parse, redeploy, print one line. Resolves to the exit code.
  * @param {string[]} argv
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
+ * @param {{ out: (line: string) => void, err: (line: string) => void }} io
+ * @returns {Promise<number>}
  */
-export function optionsFrom(argv, env) {
-    /** @type {Record<string, string | undefined>} */
-    const flags = {};
-    for (let i = 0; i < argv.length; i += 2) {
-        if (!argv[i].startsWith("--") || argv[i + 1] === undefined) throw new RedeployError(`usage: redeploy.mjs --org <org> --app <app> --env <tt02|production> [--studio-url <url>]`);
-        flags[argv[i].slice(2)] = argv[i + 1];
-    }
-    const org = flags.org ?? env.ALTINN_ORG;
-    const app = flags.app ?? env.ALTINN_APP;
-    const envName = flags.env ?? env.ALTINN_ENV;
-    const studioUrl = flags["studio-url"] ?? env.ALTINN_STUDIO_URL ?? "https://altinn.studio";
-    const missing = [["ALTINN_ORG", org], ["ALTINN_APP", app], ["ALTINN_ENV", envName]].filter(([, v]) => !v).map(([k]) => k);
-    if (missing.length) throw new RedeployError(`${missing.join(", ")} not set (or pass --org, --app, --env)`);
-    const apiKey = env.ALTINN_STUDIO_API_KEY;
-    if (!apiKey) {
-        throw new RedeployError("ALTINN_STUDIO_API_KEY is not set: export an Altinn Studio API key in the environment that runs pulumi up");
-    }
-    /** @param {string | undefined} v @param {number} d */
-    const num = (v, d) => (v && Number.isFinite(Number(v)) ? Number(v) : d);
-    return {
-        org: /** @type {string} */ (org), app: /** @type {string} */ (app), envName: /** @type {string} */ (envName), studioUrl, apiKey,
-        timeoutMs: num(env.REDEPLOY_TIMEOUT_MS, 15_000), attempts: num(env.REDEPLOY_ATTEMPTS, 4), backoffMs: num(env.REDEPLOY_BACKOFF_MS, 1_000),
-    };
-}
-
-async function main() {
+export async function main(argv, env, io) {
+    const key = env.ALTINN_STUDIO_API_KEY;
+    // Belt and braces: no line leaves with the key in it, whatever an error or a server echoed
+    // (a key too short to be real is left alone rather than blanking ordinary words).
+    /** @param {string} line */
+    const clean = (line) => (key && key.length >= 8 ? line.split(key).join("***") : line);
     try {
-        const line = await redeploy(optionsFrom(process.argv.slice(2), process.env));
-        process.stdout.write(`${line}\n`);
+        const parsed = optionsFrom(argv, env);
+        if (parsed.help) {
+            io.out(USAGE);
+            return 0;
+        }
+        io.out(clean(await redeploy(parsed.options)));
+        return 0;
     } catch (e) {
-        // One line, no stack trace; messages never hold the key.
+        if (e instanceof UsageError) {
+            io.err(clean(e.message));
+            return 2;
+        }
         const message = e instanceof RedeployError ? e.message : `redeploy failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
-        process.stderr.write(`${message}\n`);
-        process.exitCode = 1;
+        io.err(clean(message));
+        return 1;
     }
 }
 
 // Run when executed (node scripts/redeploy.mjs), not when imported by a test.
-if (process.argv[1]?.endsWith("redeploy.mjs")) void main();
+if (process.argv[1]?.endsWith("redeploy.mjs")) {
+    void main(process.argv.slice(2), process.env, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+    }).then((code) => (process.exitCode = code));
+}
