@@ -265,6 +265,8 @@ function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<string, unk
             const value = valueAt(top, iss.path);
             const expected: Record<string, string> = { string: "a string", array: "a list", object: "an object", boolean: "true or false" };
             line(iss.path, value === undefined ? "is required" : iss.expected === "boolean" ? "must be true or false, got {got}" : `must be ${expected[iss.expected] ?? iss.expected}, got {got}`);
+        } else if (iss.code === "invalid_value" && !templated && valueAt(top, iss.path) === undefined) {
+            line(iss.path, "is required");
         } else if (iss.code === "invalid_value" && !templated) {
             line(iss.path, `{value} is not one of ${iss.values.map(String).join(", ")}`);
         } else {
