@@ -1,8 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, ParseOptions, parseStackConfig } from "../components/config";
+import { AZURE_PERMISSIONS } from "../components/limits";
+import { ALL_RULES } from "../policy/rules";
+import { RULE_IDS, RULE_LEVELS } from "../policy/ruleIds";
 import { parseOptionsOf, readStackFiles } from "../scripts/lib/stack";
 import { rawConfig, ROOT, runPlan, writeStacks } from "./helpers";
 
@@ -334,5 +337,43 @@ describe("stack files (the offline plan's reader)", () => {
         expect(run.code).toBe(2);
         expect(run.stderr).toBe('altinn-app-secret:accessGrants: unknown config namespace "altinn-app-secret"; did you mean altinn-app-secrets:accessGrants?\n');
         expect(run.stdout).toBe("");
+    });
+});
+
+describe("the pure tables the schema relies on", () => {
+    it("lists the permission names of azure-native's Key Vault enums", async () => {
+        const enums = await import("@pulumi/azure-native/types/enums/keyvault");
+        expect(AZURE_PERMISSIONS).toEqual({
+            secrets: Object.values(enums.SecretPermissions),
+            keys: Object.values(enums.KeyPermissions),
+            certificates: Object.values(enums.CertificatePermissions),
+            storage: Object.values(enums.StoragePermissions),
+        });
+    });
+
+    it("gives each rule the level its findings start at in tt02", () => {
+        expect(ALL_RULES.map((r) => r.id).sort()).toEqual([...RULE_IDS].sort());
+        for (const r of ALL_RULES) expect(RULE_LEVELS[r.id].tt02, r.id).toBe(r.level);
+    });
+});
+
+describe("config parsing stays light", () => {
+    /** Modules `file` imports at run time (type-only imports are erased), following relative ones. */
+    function runtimeImports(file: string, seen = new Set<string>()): Set<string> {
+        if (seen.has(file)) return seen;
+        seen.add(file);
+        const text = readFileSync(file, "utf8");
+        for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+"([^"]+)";/gms)) {
+            const spec = m[1];
+            if (spec.startsWith(".")) runtimeImports(`${path.resolve(path.dirname(file), spec)}.ts`, seen);
+            else seen.add(spec);
+        }
+        return seen;
+    }
+
+    it.each(["components/config.ts", "scripts/lib/stack.ts", "scripts/lib/configDocs.ts"])("%s loads neither the Pulumi SDK nor a provider", (file) => {
+        const modules = [...runtimeImports(path.join(ROOT, file))];
+        expect(modules.filter((m) => m.startsWith("@pulumi/"))).toEqual([]);
+        expect(modules).toContain("zod");
     });
 });
