@@ -17,7 +17,7 @@ function readStackConfig(): StackConfig {
     // Which keys hold `secure:` values; internal to the SDK, absent only in very old versions.
     const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
     try {
-        return parseStackConfig(raw, { secretKeys: isSecret ? Object.keys(raw).filter((k) => isSecret(k)) : undefined });
+        return parseStackConfig(raw, { secretKeys: isSecret ? Object.keys(raw).filter((k) => isSecret(k)) : undefined, stack: pulumi.getStack() });
     } catch (e) {
         // RunError: Pulumi prints the lines without a stack trace.
         if (e instanceof ConfigError) throw new pulumi.RunError(`invalid stack configuration:\n${e.message}`);

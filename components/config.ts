@@ -23,6 +23,7 @@ import { pathText } from "./configRules";
 import { defaultResourceGroupName, defaultVaultName } from "./naming";
 import { AZURE_PERMISSIONS } from "./limits";
 import { roleId } from "./roles";
+import type { Suppression } from "../policy/evaluate";
 
 export {
     AUTHORIZATION_MODES,
@@ -67,8 +68,11 @@ export type MaskinportenClientConfig = Omit<z.output<typeof MaskinportenClientSc
 /** Another app setting stored as a Key Vault secret. `value` is secret: never print it. */
 export type AppSecretConfig = z.output<typeof AppSecretSchema>;
 
-/** A policy finding silenced on purpose. */
-export type SuppressionConfig = z.output<typeof SuppressionSchema>;
+/** A policy finding silenced on purpose: the policy's own type, which the schema must produce. */
+export type SuppressionConfig = Suppression;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const suppressionTypesAgree: Same<z.output<typeof SuppressionSchema>, Suppression> = true;
+void suppressionTypesAgree;
 
 export interface MaskinportenConfig {
     selfService?: { adminClientId: string; apiUrl: string };
@@ -265,6 +269,8 @@ function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<string, unk
             const value = valueAt(top, iss.path);
             const expected: Record<string, string> = { string: "a string", array: "a list", object: "an object", boolean: "true or false" };
             line(iss.path, value === undefined ? "is required" : iss.expected === "boolean" ? "must be true or false, got {got}" : `must be ${expected[iss.expected] ?? iss.expected}, got {got}`);
+        } else if (iss.code === "invalid_value" && !templated && valueAt(top, iss.path) === undefined) {
+            line(iss.path, "is required");
         } else if (iss.code === "invalid_value" && !templated) {
             line(iss.path, `{value} is not one of ${iss.values.map(String).join(", ")}`);
         } else {

@@ -71,8 +71,9 @@ export function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
         if (m.register === true && !selfService) {
             fail(at("register"), "is true but maskinporten.selfService is not set; set it, or register the client by hand and give its clientId");
         }
-        const registered = typeof m.register === "boolean" ? m.register && selfService : selfService;
-        if (!has(m, "clientId") && !registered) fail(at("clientId"), "is required (or register the client by self-service: maskinporten.selfService)");
+        // One mistake, one line: register without selfService is reported above, not also as a missing clientId.
+        const registers = typeof m.register === "boolean" ? m.register : selfService;
+        if (!has(m, "clientId") && !registers) fail(at("clientId"), "is required (or register the client by self-service: maskinporten.selfService)");
         if (isText(m.clientId) && /\s/.test(m.clientId)) fail(at("clientId"), "{value} contains white space; copy the client ID from Samarbeidsportalen");
         const format = m.format === undefined ? "legacy" : m.format;
         if (format === "legacy" && !has(m, "scope")) fail(at("scope"), "is required");

@@ -4,6 +4,8 @@
  * offline plan each turn what they see into `PolicyResource`s and run the same rules.
  */
 
+import type { RuleId } from "./ruleIds";
+
 export type Level = "mandatory" | "advisory";
 
 /** One declared resource as a rule sees it. */
@@ -70,8 +72,8 @@ export type Verdict =
     | { status: "non-compliant"; findings: RuleFinding[] };
 
 export interface Rule {
-    /** Stable id, equal to the rule's file name. */
-    id: string;
+    /** Stable id, equal to the rule's file name (one of policy/ruleIds.ts). */
+    id: RuleId;
     /** Default level of its findings. */
     level: Level;
     /** Why it fired, in one sentence (the finding's message starts with it). */

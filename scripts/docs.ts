@@ -7,25 +7,31 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { JSON_SCHEMA_FILE, renderJsonSchema, withConfigReference } from "./lib/configDocs";
 
+export interface DocsIo {
+    out(text: string): void;
+    err(text: string): void;
+}
+const STDIO: DocsIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
 const USAGE = `usage: npm run docs [-- --check]
 
 Regenerates README.md's config reference and ${JSON_SCHEMA_FILE} from components/schema.ts.
   --check     change nothing; exit 1 when either file is stale, 0 when both are current
   -h, --help  show this help`;
 
-function main(argv: string[]): number {
+/** The whole CLI, for tests: `root` holds README.md and the schema directory. */
+export function docsMain(argv: string[], root = path.resolve(__dirname, ".."), io: DocsIo = STDIO): number {
     let values: { check?: boolean; help?: boolean };
     try {
         ({ values } = parseArgs({ args: argv, options: { check: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
     } catch (e) {
-        process.stderr.write(`${(e as Error).message.split("\n")[0]}\n${USAGE}\n`);
+        io.err(`${(e as Error).message.split("\n")[0]}\n${USAGE}\n`);
         return 2;
     }
     if (values.help) {
-        process.stdout.write(`${USAGE}\n`);
+        io.out(`${USAGE}\n`);
         return 0;
     }
-    const root = path.resolve(__dirname, "..");
     const files = [
         { name: "README.md", render: (old: string) => withConfigReference(old) },
         { name: JSON_SCHEMA_FILE, render: () => renderJsonSchema() },
@@ -43,12 +49,12 @@ function main(argv: string[]): number {
         }
     }
     if (values.check) {
-        if (stale.length === 0) process.stdout.write("README.md and the JSON Schema are current\n");
-        else process.stderr.write(`stale: ${stale.join(", ")}; run npm run docs\n`);
+        if (stale.length === 0) io.out("README.md and the JSON Schema are current\n");
+        else io.err(`stale: ${stale.join(", ")}; run npm run docs\n`);
         return stale.length === 0 ? 0 : 1;
     }
-    process.stdout.write(stale.length === 0 ? "nothing changed: README.md and the JSON Schema were current\n" : `updated ${stale.join(", ")}\n`);
+    io.out(stale.length === 0 ? "nothing changed: README.md and the JSON Schema were current\n" : `updated ${stale.join(", ")}\n`);
     return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) process.exitCode = docsMain(process.argv.slice(2));

@@ -1,6 +1,13 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseStackConfig } from "../components/config";
-import { rawConfig } from "./helpers";
+import { ConfigError, ParseOptions, parseStackConfig } from "../components/config";
+import { AZURE_PERMISSIONS } from "../components/limits";
+import { ALL_RULES } from "../policy/rules";
+import { RULE_IDS, RULE_LEVELS } from "../policy/ruleIds";
+import { parseOptionsOf, readStackFiles } from "../scripts/lib/stack";
+import { rawConfig, ROOT, runPlan, writeStacks } from "./helpers";
 
 const GOOD_PRINCIPAL = "11111111-2222-3333-4444-555555555555";
 const base = { org: "ttd", environment: "tt02" };
@@ -142,5 +149,233 @@ describe("parseStackConfig", () => {
 
     it("accepts both example stacks' shapes without error", () => {
         expect(errorsOf({ ...base, accessGrants: [grant({}), grant({ principalId: "22222222-3333-4444-5555-666666666666", access: undefined, permissions: { secrets: ["get", "list"] } })] })).toEqual([]);
+    });
+});
+
+describe("mistakes do not pass silently (issue 11)", () => {
+    const P = "11111111-2222-3333-4444-555555555555";
+    const readGrant = { principalId: P, access: "read", reason: "Operations team reads secrets" };
+    const errorsWith = (raw: Record<string, string>, opts: ParseOptions = {}): string[] => {
+        try {
+            parseStackConfig(raw, opts);
+        } catch (e) {
+            if (e instanceof ConfigError) return e.errors;
+            throw e;
+        }
+        return [];
+    };
+
+    it("refuses a misspelled namespace, suggesting the project's own", () => {
+        const raw = { ...rawConfig(base), "altinn-app-secret:accessGrants": JSON.stringify([readGrant]) };
+        expect(errorsWith(raw)).toEqual(['altinn-app-secret:accessGrants: unknown config namespace "altinn-app-secret"; did you mean altinn-app-secrets:accessGrants?']);
+        expect(errorsWith({ ...rawConfig(base), "azure-natve:location": "norwayeast" })).toEqual(['azure-natve:location: unknown config namespace "azure-natve"; did you mean azure-native:location?']);
+        expect(errorsWith({ ...rawConfig(base), "gcp:project": "x" })).toEqual(['gcp:project: unknown config namespace "gcp"; this program reads only altinn-app-secrets, azure-native, command, tls, random, pulumi']);
+    });
+
+    it("accepts the namespaces of the providers the program uses", () => {
+        const raw = { ...rawConfig(base), "azure-native:location": "norwayeast", "pulumi:tags": "{}", "command:x": "1", "tls:x": "1", "random:x": "1" };
+        expect(errorsWith(raw)).toEqual([]);
+    });
+
+    it("refuses a stack named after an environment that declares another one", () => {
+        expect(errorsWith(rawConfig(base), { stack: "prod" })).toEqual(['environment: stack "prod" must declare environment prod, not tt02 (a stack named after an environment manages that environment)']);
+        expect(errorsWith(rawConfig({ ...base, environment: "prod" }), { stack: "ttd-tt02" })).toHaveLength(1);
+        expect(errorsWith(rawConfig(base), { stack: "tt02" })).toEqual([]);
+        expect(errorsWith(rawConfig(base), { stack: "ttd-TT02" })).toEqual([]);
+        expect(errorsWith(rawConfig(base), { stack: "dev" })).toEqual([]);
+    });
+
+    it("accepts only the permission names Azure defines, in any case, and writes them as Azure does", () => {
+        const grant = (permissions: Record<string, unknown>) => rawConfig({ ...base, accessGrants: [{ principalId: P, permissions, reason: "Break-glass group, reviewed yearly" }] });
+        expect(errorsWith(grant({ secrets: [" purge", "purge ", "get"] }))).toEqual([
+            'accessGrants[0].permissions.secrets[0]: " purge" is not a secret permission Azure defines (one of all, get, list, set, delete, backup, restore, recover, purge)',
+            'accessGrants[0].permissions.secrets[1]: "purge " is not a secret permission Azure defines (one of all, get, list, set, delete, backup, restore, recover, purge)',
+        ]);
+        expect(errorsWith(grant({ keys: ["sign", "wrap key"] }))).toEqual([expect.stringMatching(/^accessGrants\[0\]\.permissions\.keys\[1\]: "wrap key" is not a key permission Azure defines/)]);
+        const c = parseStackConfig(grant({ secrets: ["Get", "LIST"], keys: ["WRAPKEY"] }));
+        expect(c.accessGrants[0].permissions).toEqual({ secrets: ["get", "list"], keys: ["wrapKey"] });
+    });
+
+    it("treats __proto__ and constructor as unknown keys", () => {
+        const grants = `[{"principalId":"${P}","access":"read","reason":"Operations team reads","__proto__":{"access":"write"},"constructor":1}]`;
+        const errors = errorsWith({ ...rawConfig(base), "altinn-app-secrets:accessGrants": grants, "altinn-app-secrets:__proto__": '{"org":"evil"}', "altinn-app-secrets:constructor": "x" });
+        expect(errors).toEqual(expect.arrayContaining([
+            expect.stringMatching(/^accessGrants\[0\]\.__proto__: unknown key \(expected one of principalId, /),
+            expect.stringMatching(/^accessGrants\[0\]\.constructor: unknown key/),
+            expect.stringMatching(/^__proto__: unknown key \(expected one of org, /),
+            expect.stringMatching(/^constructor: unknown key/),
+        ]));
+        expect(errors).toHaveLength(4);
+    });
+
+    it("refuses integers beyond the bound instead of reading 1e+23", () => {
+        const raw = { ...rawConfig(base), "altinn-app-secrets:maskinportenClients": '[{"section":"A","clientId":"abc","scope":"s","keyGeneration":99999999999999999999999}]' };
+        expect(errorsWith(raw)).toEqual(["maskinportenClients[0].keyGeneration: must be a whole number <= 2147483647, got number 1e+23"]);
+        expect(errorsWith(rawConfig({ ...base, maskinportenClients: [{ section: "A", clientId: "abc", scope: "s", keyGeneration: 1.5 }] }))).toEqual(["maskinportenClients[0].keyGeneration: must be a whole number >= 1, got number 1.5"]);
+    });
+
+    it("refuses control characters in any string, naming the key", () => {
+        const errors = errorsWith(rawConfig({ ...base, accessGrants: [{ ...readGrant, reason: "Operations team\r\n| ok | none |" }], maskinportenClients: [{ section: "A", clientId: "abc\t", scope: "s" }] }));
+        expect(errors).toEqual([
+            "accessGrants[0].reason: contains a control character (CR, LF, tab or another); write it as one line of printable text",
+            "maskinportenClients[0].clientId: contains a control character (CR, LF, tab or another); write it as one line of printable text",
+        ]);
+        // A secret value is opaque: a PEM or multi-line value is the operator's business.
+        expect(errorsWith(rawConfig({ ...base, appSecrets: [{ section: "A", key: "B", value: "line1\nline2" }] }), { secretKeys: ["altinn-app-secrets:appSecrets"] })).toEqual([]);
+    });
+
+    it("describes a secret in the wrong place by its kind, never by its value", () => {
+        const secret = "hunter2-canary";
+        const wrong = { ...rawConfig(base), "altinn-app-secrets:appSecrets": secret };
+        expect(errorsWith(wrong, { secretKeys: ["altinn-app-secrets:appSecrets"] })).toEqual(["appSecrets: must be a list, got a secret value"]);
+        const elsewhere = errorsWith({ ...rawConfig(base), "altinn-app-secrets:org": "Hunter2-canary", "altinn-app-secrets:keyVault": secret }, { secretKeys: ["altinn-app-secrets:org", "altinn-app-secrets:keyVault"] });
+        expect(elsewhere).toEqual(["org: the secret value is not a service owner code (lower-case letters and digits, 2-20, e.g. \"ttd\")", "keyVault: must be an object, got a secret value"]);
+        expect(elsewhere.join("\n").toLowerCase()).not.toContain("hunter2");
+    });
+
+    it("refuses a stack-file suppression of a rule that can be mandatory, naming it", () => {
+        const suppress = (environment: string, rule: string) =>
+            errorsWith(rawConfig({ ...base, environment, suppressions: [{ rule, principalId: P, reason: "Accepted by the security team" }] }));
+        expect(suppress("prod", "write-access-reviewed")).toEqual([
+            'suppressions[0].rule: "write-access-reviewed" can be a mandatory finding in prod; a stack file may suppress only advisory findings (a mandatory one is suppressed in policy/config.json, reviewed with the code)',
+        ]);
+        expect(suppress("prod", "rbac-secret-roles-at-vault-scope")).toHaveLength(1);
+        expect(suppress("tt02", "access-policy-secrets-only")).toHaveLength(1);
+        expect(suppress("tt02", "write-access-reviewed")).toEqual([]);
+        expect(suppress("prod", "principal-allowlisted")).toEqual([]);
+    });
+
+    it("refuses a Studio URL with user info, query or fragment, without echoing credentials", () => {
+        const studio = (studioUrl: string) => errorsWith(rawConfig({ ...base, redeploy: { studioUrl } }));
+        const withPassword = studio("https://user:s3cret-pw@studio-proxy.example/x");
+        expect(withPassword).toEqual(["redeploy.studioUrl: must not contain user info (user:password@); credentials come from the environment, never from config"]);
+        expect(studio("https://altinn.studio/?next=evil.example")).toEqual(['redeploy.studioUrl: "https://altinn.studio/?next=evil.example" is not an https URL such as https://altinn.studio (no query or fragment)']);
+        expect(studio("https://altinn.studio/#x")).toHaveLength(1);
+        expect(studio("https://altinn.studio/")).toEqual([]);
+    });
+});
+
+describe("keys for self-service registration and the unmanaged-access audit", () => {
+    const client = (extra: Record<string, unknown>) => ({ section: "MaskinportenSettings", scope: "altinn:serviceowner/instances.read", ...extra });
+
+    it("defaults the self-service API per environment and registers clients by default", () => {
+        const c = parseStackConfig(rawConfig({ ...base, maskinporten: { selfService: { adminClientId: "admin-1" } }, maskinportenClients: [client({ clientName: "ttd app-a", description: "Reads instances" })] }));
+        expect(c.maskinporten).toEqual({ selfService: { adminClientId: "admin-1", apiUrl: "https://api.test.samarbeid.digdir.no/api/v1" } });
+        expect(c.maskinportenClients[0]).toMatchObject({ register: true, clientId: undefined, clientName: "ttd app-a", description: "Reads instances" });
+        const prod = parseStackConfig(rawConfig({ ...base, environment: "prod", maskinporten: { selfService: { adminClientId: "admin-1" } } }));
+        expect(prod.maskinporten.selfService?.apiUrl).toBe("https://api.samarbeid.digdir.no/api/v1");
+    });
+
+    it("needs selfService to register and a clientId when not registering", () => {
+        expect(errorsOf({ ...base, maskinportenClients: [client({ register: true })] })).toEqual([
+            "maskinportenClients[0].register: is true but maskinporten.selfService is not set; set it, or register the client by hand and give its clientId",
+        ]);
+        expect(errorsOf({ ...base, maskinportenClients: [client({})] })).toEqual(["maskinportenClients[0].clientId: is required (or register the client by self-service: maskinporten.selfService)"]);
+        expect(errorsOf({ ...base, maskinporten: { selfService: { adminClientId: "a" } }, maskinportenClients: [client({ register: false })] })).toHaveLength(1);
+        expect(errorsOf({ ...base, maskinporten: { selfService: {} } })).toEqual(["maskinporten.selfService.adminClientId: is required"]);
+    });
+
+    it("accepts plain http for the self-service API only on a loopback host", () => {
+        const api = (apiUrl: string) => errorsOf({ ...base, maskinporten: { selfService: { adminClientId: "a", apiUrl } } });
+        expect(api("http://127.0.0.1:8123/api/v1")).toEqual([]);
+        expect(api("http://localhost:8123")).toEqual([]);
+        expect(api("http://api.samarbeid.digdir.no/api/v1")).toEqual(['maskinporten.selfService.apiUrl: "http://api.samarbeid.digdir.no/api/v1" is not an https URL such as https://api.test.samarbeid.digdir.no/api/v1']);
+    });
+
+    it("takes warn or fail for unmanaged vault access, warn by default", () => {
+        expect(parseStackConfig(rawConfig({ ...base, keyVault: { unmanagedAccess: "fail" } })).keyVault.unmanagedAccess).toBe("fail");
+        expect(errorsOf({ ...base, keyVault: { unmanagedAccess: "block" } })).toEqual(['keyVault.unmanagedAccess: "block" is not one of warn, fail']);
+    });
+});
+
+describe("stack files (the offline plan's reader)", () => {
+    const P = "11111111-2222-3333-4444-555555555555";
+    function stackDir(files: Record<string, string>): string {
+        const dir = mkdtempSync(path.join(tmpdir(), "stack-files-"));
+        for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), text);
+        return dir;
+    }
+    const errorsOfStack = (stack: string, text: string): string[] => {
+        try {
+            const files = readStackFiles(ROOT, stack, stackDir({ [stack]: text }));
+            parseStackConfig(files.config, parseOptionsOf(files));
+        } catch (e) {
+            if (e instanceof ConfigError) return e.errors;
+            throw e;
+        }
+        return [];
+    };
+    const good = "config:\n  altinn-app-secrets:org: ttd\n  altinn-app-secrets:environment: tt02\n";
+
+    it("refuses top-level keys Pulumi does not define, suggesting the right one", () => {
+        expect(errorsOfStack("dev", `${good}confg:\n  altinn-app-secrets:accessGrants: []\nsecretsprovider: passphrase\n`)).toEqual([
+            'Pulumi.dev.yaml: unknown top-level key "confg"; did you mean config? (Pulumi stack files have config, secretsprovider, encryptedkey, encryptionsalt, environment)',
+        ]);
+        expect(errorsOfStack("dev", `${good}encryptionsalt: v1:abc\n`)).toEqual([]);
+    });
+
+    it("says plainly that ESC environments cannot be evaluated offline and which keys are therefore missing", () => {
+        expect(errorsOfStack("dev", "environment:\n  - ttd/tt02\nconfig:\n  altinn-app-secrets:keyVault:\n    authorization: rbac\n")).toEqual([
+            "Pulumi.dev.yaml: imports Pulumi ESC environment(s) ttd/tt02, which the offline plan cannot evaluate; it therefore lacks org, environment. Set them in the stack file to plan offline, or use pulumi preview",
+        ]);
+        expect(errorsOfStack("dev", `environment: [ttd/azure]\n${good}`)).toEqual([]);
+    });
+
+    it("refuses Pulumi.prod.yaml declaring environment tt02", () => {
+        expect(errorsOfStack("prod", good)).toEqual(['environment: stack "prod" must declare environment prod, not tt02 (a stack named after an environment manages that environment)']);
+    });
+
+    it("names a secret set in the wrong place without its value", () => {
+        const errors = errorsOfStack("dev", `${good}  altinn-app-secrets:appSecrets:\n    secure: v1:hunter2-ciphertext\n`);
+        expect(errors).toEqual(["appSecrets: must be a list, got a secret value"]);
+        expect(errors.join("\n")).not.toContain("offline-placeholder");
+    });
+
+    it("the plan exits 2 on a misspelled namespace, one line naming the key", async () => {
+        const dir = writeStacks({ tt02: { org: "ttd", environment: "tt02", "altinn-app-secret:accessGrants": [{ principalId: P, access: "read", reason: "Operations team reads" }] } });
+        const run = await runPlan(["--stack", "tt02", "--config-dir", dir]);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toBe('altinn-app-secret:accessGrants: unknown config namespace "altinn-app-secret"; did you mean altinn-app-secrets:accessGrants?\n');
+        expect(run.stdout).toBe("");
+    });
+});
+
+describe("the pure tables the schema relies on", () => {
+    it("lists the permission names of azure-native's Key Vault enums", async () => {
+        const enums = await import("@pulumi/azure-native/types/enums/keyvault");
+        expect(AZURE_PERMISSIONS).toEqual({
+            secrets: Object.values(enums.SecretPermissions),
+            keys: Object.values(enums.KeyPermissions),
+            certificates: Object.values(enums.CertificatePermissions),
+            storage: Object.values(enums.StoragePermissions),
+        });
+    });
+
+    it("gives each rule the level its findings start at in tt02", () => {
+        expect(ALL_RULES.map((r) => r.id).sort()).toEqual([...RULE_IDS].sort());
+        for (const r of ALL_RULES) expect(RULE_LEVELS[r.id].tt02, r.id).toBe(r.level);
+    });
+});
+
+describe("config parsing stays light", () => {
+    /** Modules `file` imports at run time (type-only imports are erased), following relative ones. */
+    function runtimeImports(file: string, seen = new Set<string>()): Set<string> {
+        if (seen.has(file)) return seen;
+        seen.add(file);
+        const text = readFileSync(file, "utf8");
+        for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+"([^"]+)";/gms)) {
+            const spec = m[1];
+            const local = path.resolve(path.dirname(file), spec);
+            // Plain-JS modules shared with the Node scripts (altinnNames.js) are followed too.
+            if (spec.startsWith(".")) runtimeImports(existsSync(`${local}.ts`) ? `${local}.ts` : `${local}.js`, seen);
+            else seen.add(spec);
+        }
+        return seen;
+    }
+
+    it.each(["components/config.ts", "scripts/lib/stack.ts", "scripts/lib/configDocs.ts"])("%s loads neither the Pulumi SDK nor a provider", (file) => {
+        const modules = [...runtimeImports(path.join(ROOT, file))];
+        expect(modules.filter((m) => m.startsWith("@pulumi/"))).toEqual([]);
+        expect(modules).toContain("zod");
     });
 });

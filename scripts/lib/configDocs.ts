@@ -134,7 +134,7 @@ export function renderJsonSchema(): string {
         $defs[key] = schema;
         properties[`${PROJECT}:${key}`] = { $ref: `#/$defs/${key}` };
     }
-    const providers = PROVIDER_NAMESPACES.map((n) => n.replace(/-/g, "\\-")).join("|");
+    const providers = PROVIDER_NAMESPACES.join("|");
     const doc = {
         $schema: "https://json-schema.org/draft/2020-12/schema",
         $id: "https://github.com/altinn-app-secrets/altinn-app-secrets/schema/stack-config.schema.json",

@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { parseStackConfig, StackConfig } from "../../components/config";
 import type { RecordedResource } from "./values";
-import { readStackFiles, StackFiles } from "./stack";
+import { parseOptionsOf, readStackFiles, StackFiles } from "./stack";
 
 export interface Evaluation {
     files: StackFiles;
@@ -22,7 +22,7 @@ export async function evaluateStack(root: string, stack: string, configDir = roo
 }
 
 export async function evaluateConfig(root: string, files: StackFiles): Promise<Evaluation> {
-    const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
+    const config = parseStackConfig(files.config, parseOptionsOf(files));
     // The SDK loads only for a valid config, so bad input is reported without waiting for it.
     const { installMocks, settle, valueOf } = await import("./mocks");
     const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys });
