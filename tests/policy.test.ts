@@ -302,21 +302,6 @@ describe.concurrent("the plan runs the same rules", () => {
         expect(findings).toContainEqual(expect.objectContaining({ policy: "write-access-reviewed", level: "mandatory" }));
     });
 
-    it("reports an advisory finding suppressed in the stack file with its reason and exits 0", async () => {
-        const dir = writeStacks({
-            suppressed: {
-                org: "ttd",
-                environment: "tt02",
-                accessGrants: [{ principalId: P, access: "write", reason: "Rotation pipeline writes new keys" }],
-                suppressions: [{ rule: "write-access-reviewed", principalId: P, reason: "The rotation pipeline must write secrets" }],
-            },
-        });
-        const run = await runPlan(["--stack", "suppressed", "--config-dir", dir]);
-        expect(run.code).toBe(0);
-        expect(run.stdout).toContain("Policy findings (0 open, 1 suppressed)");
-        expect(run.stdout).toContain("[suppressed: The rotation pipeline must write secrets] write-access-reviewed");
-    });
-
     it("in prod: no stack-file suppression of mandatory findings, and the placeholder, a stale suppression and a foreign Studio host reported", async () => {
         const dir = writeStacks({
             prod: {
