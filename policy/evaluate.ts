@@ -79,11 +79,13 @@ function target(s: Suppression): string {
 /**
  * Advisory findings about the stack file's suppressions themselves: one that matches no finding
  * (a dead exception), and one that matches only mandatory findings, which it cannot silence.
- * `findings` must come from all the rules, so run it after `evaluateRules` with ALL_RULES.
+ * `findings` must come from all the rules, so run it after `evaluateRules` with ALL_RULES;
+ * `unseenRules` are rules that cannot fire where this runs (CrossGuard never sees ciphertexts).
  */
-export function suppressionFindings(suppressions: Suppression[], findings: Finding[], resource = "suppressions"): Finding[] {
+export function suppressionFindings(suppressions: Suppression[], findings: Finding[], resource = "suppressions", unseenRules: readonly string[] = []): Finding[] {
     const out: Finding[] = [];
     suppressions.forEach((s, i) => {
+        if (unseenRules.includes(s.rule)) return;
         const matched = findings.filter((f) => suppressionMatches(s, f.policy, f.principalId, f.secretName));
         const where = `suppressions[${i}] (rule ${s.rule}, ${target(s)})`;
         const base = { policy: STALE_SUPPRESSION, level: "advisory" as const, resource: `${resource}[${i}]`, ...(s.principalId ? { principalId: s.principalId } : { secretName: s.secretName }) };
