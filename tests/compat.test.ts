@@ -90,7 +90,7 @@ function reencoded(secret: string, change: (jwk: Record<string, unknown>) => voi
 
 // The builtin client (IMaskinportenClient) lives in Altinn.App.Core, which does not restore from the
 // NuGet registry served here (8.12.17: Altinn.Common.PEP, Altinn.Platform.Models, JsonPatch.Net, ...
-// are not served), so its format is checked here as its JsonWebKeyConverter reads it.
+// are not served), so its format is checked here against what its JwkWrapper.Validate requires.
 describe("builtin format (JwkBase64), as app-lib-dotnet's MaskinportenSettings reads it", () => {
     it("stores standard padded base64 of one JSON object with every required member a non-blank string", () => {
         const value = stored.builtin.secrets.JwkBase64;
