@@ -32,6 +32,9 @@ const legacy: MaskinportenClientConfig = {
 };
 const builtin: MaskinportenClientConfig = { ...legacy, section: "Integrations--AppB", format: "builtin", scope: undefined };
 
+/** The members app-lib-dotnet's JwkWrapper.Validate requires to be non-blank strings. */
+const BUILTIN_REQUIRED_MEMBERS = ["kty", "use", "kid", "alg", "n", "e", "d", "p", "q", "qi", "dp", "dq"];
+
 /** What the Maskinporten client of each Altinn environment must produce. */
 const EXPECTED = {
     tt02: { environment: "test", authority: "https://test.maskinporten.no/" },
@@ -85,6 +88,9 @@ function reencoded(secret: string, change: (jwk: Record<string, unknown>) => voi
     return Buffer.from(JSON.stringify(jwk), "utf8").toString("base64");
 }
 
+// The builtin client (IMaskinportenClient) lives in Altinn.App.Core, which does not restore from the
+// NuGet registry served here (8.12.17: Altinn.Common.PEP, Altinn.Platform.Models, JsonPatch.Net, ...
+// are not served), so its format is checked here against what its JwkWrapper.Validate requires.
 describe("builtin format (JwkBase64), as app-lib-dotnet's MaskinportenSettings reads it", () => {
     it("stores standard padded base64 of one JSON object with every required member a non-blank string", () => {
         const value = stored.builtin.secrets.JwkBase64;
@@ -95,8 +101,10 @@ describe("builtin format (JwkBase64), as app-lib-dotnet's MaskinportenSettings r
         expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), "no UTF-8 byte order mark").toBe(false);
         const jwk = decoded(value);
         expect(Array.isArray(jwk) || "keys" in jwk, "a single JWK, not a JWK Set").toBe(false);
-        // The builtin reader takes string tokens only and refuses a blank one (JwkWrapper.Validate).
-        for (const m of PRIVATE_JWK_MEMBERS) expect(typeof jwk[m] === "string" && /\S/.test(jwk[m] as string), m).toBe(true);
+        // The builtin reader takes string tokens only and refuses a blank one (JwkWrapper.Validate),
+        // for exactly these members; listed here, not taken from the component, so neither can drift.
+        expect([...PRIVATE_JWK_MEMBERS].sort()).toEqual(BUILTIN_REQUIRED_MEMBERS.slice().sort());
+        for (const m of BUILTIN_REQUIRED_MEMBERS) expect(typeof jwk[m] === "string" && /\S/.test(jwk[m] as string), m).toBe(true);
         expect(jwk).toMatchObject({ kty: "RSA", use: "sig", alg: "RS256", kid: stored.builtin.jwkTags.kid });
     });
 

@@ -53,6 +53,8 @@ function run(command: string, args: string[], opts: { stdin?: string; timeoutMs:
             clearTimeout(timer);
             resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr });
         });
+        // A harness that exits before reading its input (bad usage) must not crash the test run.
+        child.stdin.on("error", () => undefined);
         child.stdin.end(opts.stdin ?? "");
     });
 }
