@@ -5,7 +5,7 @@
  * active key changes without having been staged. Pure.
  */
 import type { MaskinportenClientConfig, StackConfig, SuppressionConfig } from "../../components/config";
-import { rotationStatus } from "../../components/maskinportenClient";
+import { rotationStatus } from "../../components/maskinportenSettings";
 import type { Finding, Suppression } from "../../policy/evaluate";
 import { suppressionFor } from "../../policy/evaluate";
 
