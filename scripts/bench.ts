@@ -17,6 +17,7 @@ const BENCH_CLI: CliSpec = {
     summary: "Time the offline plan (plan --json, a fresh process per run) on generated stacks of 1 and 100 grants and 1 and 100 Maskinporten clients.",
     options: {
         runs: { type: "string", value: "<n>", description: "runs per stack; the median is reported. Defaults to $BENCH_RUNS or 3" },
+        only: { type: "string", value: "<stacks>", description: "comma-separated subset of grants-1, grants-100, clients-1, clients-100. Defaults to all" },
     },
     notes: ["Progress goes to stdout as each run ends; the table and the 100:1 ratios come last."],
 };
@@ -95,12 +96,16 @@ runCli(BENCH_CLI, async (args) => {
     const started = process.hrtime.bigint();
     const dir = mkdtempSync(path.join(tmpdir(), "altinn-bench-"));
     try {
-        const stacks: Record<string, Record<string, unknown>> = {
+        const all: Record<string, Record<string, unknown>> = {
             "grants-1": grantsStack(1),
             "grants-100": grantsStack(100),
             "clients-1": clientsStack(1),
             "clients-100": clientsStack(100),
         };
+        const only = typeof args.only === "string" ? args.only.split(",").map((s) => s.trim()) : Object.keys(all);
+        const unknown = only.filter((s) => !(s in all));
+        if (unknown.length) throw new UsageError(`--only: ${unknown.map((s) => JSON.stringify(s)).join(", ")} is not one of ${Object.keys(all).join(", ")}`);
+        const stacks = Object.fromEntries(only.map((s) => [s, all[s]]));
         for (const [name, config] of Object.entries(stacks)) writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
         progress(`bench: ${Object.keys(stacks).length} stacks x ${runs} runs of plan --json`);
         const figures = Object.keys(stacks).map((s) => measure(dir, s, runs, started));
@@ -109,8 +114,9 @@ runCli(BENCH_CLI, async (args) => {
             out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
         }
         for (const kind of ["grants", "clients"]) {
-            const one = figures.find((f) => f.name === `${kind}-1`)!;
-            const hundred = figures.find((f) => f.name === `${kind}-100`)!;
+            const one = figures.find((f) => f.name === `${kind}-1`);
+            const hundred = figures.find((f) => f.name === `${kind}-100`);
+            if (!one || !hundred) continue;
             out.push(`  ratio ${kind} 100:1  time ${(hundred.medianMs / one.medianMs).toFixed(2)}x  memory ${(hundred.maxRssMb / one.maxRssMb).toFixed(2)}x`);
         }
         return { output: out.join("\n"), code: 0 };
