@@ -58,6 +58,8 @@ function clientsStack(clients: number): Record<string, unknown> {
 interface Figure {
     name: string;
     medianMs: number;
+    /** Median CPU time of the plan process (all threads): steadier than wall time on a shared machine. */
+    medianCpuMs: number;
     maxRssMb: number;
     resources: number;
 }
@@ -69,6 +71,7 @@ function progress(line: string): void {
 
 function measure(dir: string, stack: string, runs: number, started: bigint): Figure {
     const times: number[] = [];
+    const cpu: number[] = [];
     let rss = 0;
     let resources = 0;
     const statsFile = path.join(dir, `${stack}.stats.json`);
@@ -82,12 +85,14 @@ function measure(dir: string, stack: string, runs: number, started: bigint): Fig
         times.push(Number(process.hrtime.bigint() - start) / 1e6);
         if (run.status !== 0) throw new Error(`plan --stack ${stack} exited ${run.status}: ${run.stderr.toString().split("\n")[0]}`);
         resources = (JSON.parse(run.stdout.toString()) as { resources: unknown[] }).resources.length;
-        rss = Math.max(rss, (JSON.parse(readFileSync(statsFile, "utf8")) as { maxRssKb: number }).maxRssKb / 1024);
+        const stats = JSON.parse(readFileSync(statsFile, "utf8")) as { maxRssKb: number; cpuMs: number };
+        rss = Math.max(rss, stats.maxRssKb / 1024);
+        cpu.push(stats.cpuMs);
         const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
         progress(`  ${stack.padEnd(12)} run ${i + 1}/${runs}: ${String(resources).padStart(4)} resources in ${(times[i] / 1000).toFixed(1).padStart(5)} s  (${elapsed.toFixed(0)} s elapsed)`);
     }
-    times.sort((a, b) => a - b);
-    return { name: stack, medianMs: times[Math.floor(times.length / 2)], maxRssMb: rss, resources };
+    const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+    return { name: stack, medianMs: median(times), medianCpuMs: median(cpu), maxRssMb: rss, resources };
 }
 
 runCli(BENCH_CLI, async (args) => {
@@ -111,13 +116,13 @@ runCli(BENCH_CLI, async (args) => {
         const figures = Object.keys(stacks).map((s) => measure(dir, s, runs, started));
         const out = [`plan --json, median of ${runs} runs each (fresh process per run, includes tsx start-up)`];
         for (const f of figures) {
-            out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
+            out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.medianCpuMs.toFixed(0).padStart(6)} ms CPU  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
         }
         for (const kind of ["grants", "clients"]) {
             const one = figures.find((f) => f.name === `${kind}-1`);
             const hundred = figures.find((f) => f.name === `${kind}-100`);
             if (!one || !hundred) continue;
-            out.push(`  ratio ${kind} 100:1  time ${(hundred.medianMs / one.medianMs).toFixed(2)}x  memory ${(hundred.maxRssMb / one.maxRssMb).toFixed(2)}x`);
+            out.push(`  ratio ${kind} 100:1  time ${(hundred.medianMs / one.medianMs).toFixed(2)}x  CPU ${(hundred.medianCpuMs / one.medianCpuMs).toFixed(2)}x  memory ${(hundred.maxRssMb / one.maxRssMb).toFixed(2)}x`);
         }
         return { output: out.join("\n"), code: 0 };
     } finally {

@@ -140,7 +140,7 @@ describe("npm run bench", () => {
         expect(lines[0]).toBe("bench: 1 stacks x 1 runs of plan --json");
         expect(lines[1]).toMatch(/^  grants-1 +run 1\/1: +1 resources in +\d+\.\d s +\(\d+ s elapsed\)$/);
         expect(lines[2]).toMatch(/^plan --json, median of 1 runs/);
-        expect(lines[3]).toMatch(/^  grants-1 +\d+ ms +\d+ MB max RSS +1 resources$/);
+        expect(lines[3]).toMatch(/^  grants-1 +\d+ ms +\d+ ms CPU +\d+ MB max RSS +1 resources$/);
     });
 
     it("refuses an unknown stack name in one line", () => {

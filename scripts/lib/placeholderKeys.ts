@@ -71,11 +71,13 @@ async function suitablePrime(): Promise<bigint> {
 /** The RSA private key made of two distinct primes. */
 export function rsaKeyFromPrimes(p: bigint, q: bigint): KeyObject {
     const n = p * q;
-    const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
-    const d = modInverse(E, lambda);
-    const jwk = { kty: "RSA", n: base64url(n), e: base64url(E), d: base64url(d), p: base64url(p), q: base64url(q), dp: base64url(d % (p - 1n)), dq: base64url(d % (q - 1n)), qi: base64url(modInverse(q, p)) };
+    // d from phi rather than lcm(p-1, q-1): as valid (e*d = 1 mod lambda too), one big gcd fewer.
+    const phi = (p - 1n) * (q - 1n);
+    const d = modInverse(E, phi);
+    const qi = modInverse(q, p);
+    const jwk = { kty: "RSA", n: base64url(n), e: base64url(E), d: base64url(d), p: base64url(p), q: base64url(q), dp: base64url(d % (p - 1n)), dq: base64url(d % (q - 1n)), qi: base64url(qi) };
     // A wrong inverse would show here, not as a bad signature three layers up.
-    if (p === q || (d * E) % lambda !== 1n || (modInverse(q, p) * q) % p !== 1n) throw new Error("placeholder key is inconsistent");
+    if (p === q || (d * E) % phi !== 1n || (qi * q) % p !== 1n) throw new Error("placeholder key is inconsistent");
     return createPrivateKey({ key: jwk, format: "jwk" });
 }
 
