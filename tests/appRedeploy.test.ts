@@ -96,7 +96,9 @@ describe("redeploys in the plan", () => {
     it("lists the manual redeploys and declares no command when redeploy is disabled", () => {
         expect(manual.code).toBe(0);
         expect(manual.stdout).not.toContain("command:local:Command");
-        expect(manual.stdout).toContain("app-a in tt02: MANUAL (redeploy.enabled is false): after pulumi up changes any of ExternalApi--ApiKey, run: npm run redeploy -- --org ttd --app app-a --env tt02");
+        expect(manual.stdout).toContain(
+            "  app-a in tt02: MANUAL (redeploy.enabled is false). After pulumi up changes any of\n      ExternalApi--ApiKey\n    run: npm run redeploy -- --org ttd --app app-a --env tt02\n",
+        );
     });
 
     it("uses Studio's production env name for prod", () => {

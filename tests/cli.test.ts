@@ -81,21 +81,32 @@ describe("parseCli", () => {
     });
 });
 
+type Watched = RunResult & { loaded: string[] };
+let plan: Watched;
+let review: Watched;
+let bench: Watched;
+let badArg: RunResult;
+let badConfigReview: Watched;
+let benchRun: RunResult;
+let benchBadStack: RunResult;
+let closedPipe: { code: number | null; signal: string | null; stderr: string };
+
+// Every process at once: most of their time is start-up, and two cores are shared.
+beforeAll(async () => {
+    const dir = writeStacks({ tt02: { org: "TTD", environment: "tt02" } });
+    [plan, review, bench, badArg, badConfigReview, benchRun, benchBadStack, closedPipe] = await Promise.all([
+        runWatchingLoads("scripts/plan.ts", ["--help"]),
+        runWatchingLoads("scripts/review.ts", ["-h"]),
+        runWatchingLoads("scripts/bench.ts", ["--help"]),
+        runScript("scripts/plan.ts", ["--stack", "tt02", "--colour"]),
+        runWatchingLoads("scripts/review.ts", ["--stack", "tt02", "--config-dir", dir]),
+        runScript("scripts/bench.ts", ["--only", "grants-1", "--runs", "1"]),
+        runScript("scripts/bench.ts", ["--only", "clients-7"]),
+        runWithClosedStdout("scripts/plan.ts", ["--stack", "tt02", "--json"]),
+    ]);
+}, 120_000);
+
 describe("--help on every TypeScript CLI", () => {
-    let plan: RunResult & { loaded: string[] };
-    let review: RunResult & { loaded: string[] };
-    let bench: RunResult & { loaded: string[] };
-    let badArg: RunResult;
-
-    beforeAll(async () => {
-        [plan, review, bench, badArg] = await Promise.all([
-            runWatchingLoads("scripts/plan.ts", ["--help"]),
-            runWatchingLoads("scripts/review.ts", ["-h"]),
-            runWatchingLoads("scripts/bench.ts", ["--help"]),
-            runScript("scripts/plan.ts", ["--stack", "tt02", "--colour"]),
-        ]);
-    });
-
     it("prints usage, exits 0 and does no work (no Pulumi SDK loaded, bench does not run)", () => {
         for (const [run, command] of [[plan, "plan"], [review, "review"], [bench, "bench"]] as const) {
             expect(run.code).toBe(0);
@@ -121,10 +132,27 @@ describe("--help on every TypeScript CLI", () => {
     });
 });
 
+describe("npm run bench", () => {
+    it("prints each run's stack, resource count and time as it goes, then the table", () => {
+        const run = benchRun;
+        expect(run.code).toBe(0);
+        const lines = run.stdout.trim().split("\n");
+        expect(lines[0]).toBe("bench: 1 stacks x 1 runs of plan --json");
+        expect(lines[1]).toMatch(/^  grants-1 +run 1\/1: +1 resources in +\d+\.\d s +\(\d+ s elapsed\)$/);
+        expect(lines[2]).toMatch(/^plan --json, median of 1 runs/);
+        expect(lines[3]).toMatch(/^  grants-1 +\d+ ms +\d+ ms CPU +\d+ MB max RSS +1 resources$/);
+    });
+
+    it("refuses an unknown stack name in one line", () => {
+        const run = benchBadStack;
+        expect(run.code).toBe(2);
+        expect(run.stderr.trim()).toBe('--only: "clients-7" is not one of grants-1, grants-100, clients-1, clients-100');
+    });
+});
+
 describe("CLIs that only read config", () => {
-    it("review of a stack with bad config reports it without loading the Pulumi SDK or azure-native", async () => {
-        const dir = writeStacks({ tt02: { org: "TTD", environment: "tt02" } });
-        const run = await runWatchingLoads("scripts/review.ts", ["--stack", "tt02", "--config-dir", dir]);
+    it("review of a stack with bad config reports it without loading the Pulumi SDK or azure-native", () => {
+        const run = badConfigReview;
         expect(run.code).toBe(2);
         expect(run.stderr.trim()).toMatch(/^org: "TTD" is not a service owner code/);
         expect(run.loaded).toEqual([]);
@@ -132,8 +160,8 @@ describe("CLIs that only read config", () => {
 });
 
 describe("a closed stdout pipe (| head -c 10)", () => {
-    it("ends plan --json quietly: no EPIPE, no stack trace, the plan's own exit code", async () => {
-        const run = await runWithClosedStdout("scripts/plan.ts", ["--stack", "tt02", "--json"]);
+    it("ends plan --json quietly: no EPIPE, no stack trace, the plan's own exit code", () => {
+        const run = closedPipe;
         expect(run.stderr).toBe("");
         expect(run.signal).toBeNull();
         expect(run.code).toBe(0);

@@ -136,3 +136,42 @@ describe("plan on bad input", () => {
         expect(missing.stderr.trim().split("\n")).toHaveLength(1);
     });
 });
+
+describe("plan text output reads well at 100 columns", () => {
+    const lines = () => tt02Text.stdout.split("\n");
+
+    it("keeps every line within 100 columns", () => {
+        expect(lines().filter((l) => l.length > 100)).toEqual([]);
+    });
+
+    it("names a principal at most once per line and shows no resource URNs", () => {
+        for (const line of lines()) {
+            for (const id of line.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []) expect(line.split(id).length - 1).toBe(1);
+            expect(line).not.toMatch(/[\w-]+:[\w/]+:\w+::/); // type::name resource ids
+            expect(line).not.toContain("urn:pulumi");
+        }
+        expect(tt02Text.stdout).toContain("[advisory] write-access-reviewed: grant for 22222222-3333-4444-5555-666666666666\n");
+    });
+
+    it("has no colour when stdout is not a terminal", () => {
+        expect(tt02Text.stdout).not.toContain("\x1b[");
+    });
+
+    it("labels every kid as an offline placeholder, in the text and in the JSON", () => {
+        const report = JSON.parse(tt02.stdout);
+        for (const c of report.clients) {
+            expect(c.placeholderKids.sort()).toEqual(c.publicJwks.keys.map((k: { kid: string }) => k.kid).sort());
+            expect(tt02Text.stdout).toContain(`active kid ${c.activeKid} (placeholder)`);
+        }
+        const withKid = report.secrets.filter((s: { kid?: string }) => s.kid);
+        expect(withKid.length).toBeGreaterThan(0);
+        expect(withKid.every((s: { kidIsPlaceholder?: boolean }) => s.kidIsPlaceholder)).toBe(true);
+    });
+
+    it("leaves a section with no non-secret settings (builtin) out of appsettings", () => {
+        const report = JSON.parse(tt02.stdout);
+        const appB = report.appSettings.find((a: { app: string }) => a.app === "app-b");
+        expect(Object.keys(appB.appsettings)).toEqual(["MaskinportenSettings"]);
+        expect(tt02Text.stdout).not.toContain("{}");
+    });
+});

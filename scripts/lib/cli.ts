@@ -41,8 +41,8 @@ export function synopsis(spec: CliSpec): string {
 
 const WIDTH = 100;
 
-/** Break `text` into lines of at most WIDTH columns, the first after `lead`, the rest indented to match. */
-function wrap(text: string, lead = "", indent = lead.length): string[] {
+/** Break `text` into lines of at most 100 columns, the first after `lead`, the rest indented to match. */
+export function wrap(text: string, lead = "", indent = lead.length): string[] {
     const lines: string[] = [];
     let line = lead;
     for (const word of text.split(" ")) {
@@ -86,6 +86,11 @@ export function parseCli(spec: CliSpec, argv: string[]): CliValues | undefined {
         if (o.type === "string" && values[name] === "") throw new UsageError(`--${name} needs a value; ${synopsis(spec)}`);
     }
     return values;
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set to anything but "" (https://no-color.org). */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+    return Boolean(stream.isTTY) && !env.NO_COLOR;
 }
 
 /** Write to stdout and wait until it is flushed (process.exit would cut a large pipe write). A closed pipe is not an error. */

@@ -13,6 +13,8 @@ export interface Evaluation {
     resources: RecordedResource[];
     /** The program's stack outputs, resolved. */
     outputs: Record<string, unknown>;
+    /** True when key pairs (and so every kid) are offline placeholders, not keys anyone deploys. */
+    placeholderKeys: boolean;
 }
 
 /** Throws StackFileError or ConfigError before anything is declared. */
@@ -25,7 +27,8 @@ export async function evaluateConfig(root: string, files: StackFiles): Promise<E
     const config = parseStackConfig(files.config, parseOptionsOf(files));
     // The SDK loads only for a valid config, so bad input is reported without waiting for it.
     const { installMocks, settle, valueOf } = await import("./mocks");
-    const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys });
+    // The offline plan's kids differ from the deployed stack's anyway: placeholder keys cost far less.
+    const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys, keys: "placeholder" });
     const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
     await settle();
     const outputs: Record<string, unknown> = {};
@@ -34,5 +37,5 @@ export async function evaluateConfig(root: string, files: StackFiles): Promise<E
         outputs[name] = await valueOf(value);
     }
     await settle();
-    return { files, config, resources, outputs };
+    return { files, config, resources, outputs, placeholderKeys: true };
 }

@@ -3,9 +3,10 @@
  * resource (type, name, parent, protect, inputs with secrets kept as `Secret`) and throw on any
  * invoke they do not know, so a test fails loudly instead of passing on undefined.
  */
-import { createHash, generateKeyPair } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPair, KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { PlaceholderKeyPool } from "./placeholderKeys";
 import { plain, unwrapSecrets } from "./values";
 import type { RecordedResource } from "./values";
 
@@ -21,6 +22,12 @@ export interface MockOptions {
     secretKeys?: string[];
     /** Identity returned by `authorization.getClientConfig`. */
     clientConfig?: { tenantId: string; subscriptionId: string; objectId: string; clientId: string };
+    /**
+     * "real" (default): every tls PrivateKey is a freshly generated RSA key, as the provider makes
+     * it. "placeholder" (the offline plan): well-formed distinct keys from a shared prime pool, at
+     * a fraction of the cost; their kids mean nothing outside the plan.
+     */
+    keys?: "real" | "placeholder";
 }
 
 export const MOCK_CLIENT_CONFIG = {
@@ -36,7 +43,7 @@ type RegisterRequest = { getType(): string; getName(): string; getProtect(): boo
 const generateRsa = promisify(generateKeyPair);
 
 /** Provider-computed outputs, the way Azure and the tls provider would fill them in. */
-async function computedOutputs(type: string, name: string, inputs: Outputs): Promise<Outputs> {
+async function computedOutputs(type: string, name: string, inputs: Outputs, placeholders?: PlaceholderKeyPool): Promise<Outputs> {
     switch (type) {
         case "azure-native:keyvault:Secret": {
             const props = (inputs.properties ?? {}) as Outputs;
@@ -48,8 +55,11 @@ async function computedOutputs(type: string, name: string, inputs: Outputs): Pro
         }
         case "tls:index/privateKey:PrivateKey": {
             const bits = Number(inputs.rsaBits ?? 2048);
+            let privateKey: KeyObject;
+            if (placeholders && bits === 2048) privateKey = await placeholders.next();
             // Real keys, generated off the main thread so many clients use both cores.
-            const { privateKey, publicKey } = await generateRsa("rsa", { modulusLength: bits });
+            else privateKey = (await generateRsa("rsa", { modulusLength: bits })).privateKey;
+            const publicKey = createPublicKey(privateKey);
             return {
                 privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }),
                 privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }),
@@ -69,6 +79,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
     const resources: RecordedResource[] = [];
     const pending = new Map<string, { protect: boolean; parent?: string }>();
     const clientConfig = opts.clientConfig ?? MOCK_CLIENT_CONFIG;
+    const placeholders = opts.keys === "placeholder" ? new PlaceholderKeyPool() : undefined;
 
     pulumi.runtime.setMocks(
         {
@@ -77,7 +88,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
                 const meta = pending.get(key) ?? { protect: false };
                 pending.delete(key);
                 const inputs = unwrapSecrets(args.inputs) as Outputs;
-                const state = { ...args.inputs, ...(await computedOutputs(args.type, args.name, inputs)) };
+                const state = { ...args.inputs, ...(await computedOutputs(args.type, args.name, inputs, placeholders)) };
                 // The URN is filled in when the monitor answers (see registerResource below).
                 resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, parent: meta.parent, urn: "", protect: meta.protect, inputs, state: unwrapSecrets(state) as Outputs });
                 return { id: args.custom ? `${args.name}-id` : "", state };

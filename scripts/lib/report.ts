@@ -3,6 +3,7 @@
  * plan contract. Built from the resources the mocks recorded, never from the config alone,
  * so the report shows what the program really declares.
  */
+import { wrap } from "./cli";
 import type { Evaluation } from "./evaluate";
 import { RecordedResource, secretProperties } from "./values";
 import { roleName } from "../../components/roles";
@@ -27,7 +28,7 @@ export interface PlanGrant {
     protect: boolean;
 }
 
-export type PlanFinding = Pick<Finding, "policy" | "level" | "resource" | "message" | "suppressed">;
+export type PlanFinding = Pick<Finding, "policy" | "level" | "resource" | "message" | "suppressed" | "principalId" | "secretName">;
 
 export interface PlanSecret {
     vault: string;
@@ -38,6 +39,8 @@ export interface PlanSecret {
     /** Apps that read the secret (and are redeployed when it changes). */
     apps: string[];
     kid?: string;
+    /** True when `kid` belongs to an offline placeholder key, not to the key `pulumi up` makes. */
+    kidIsPlaceholder?: boolean;
     protect: boolean;
     /** True when the value is a Pulumi secret (it always should be). */
     valueIsSecret: boolean;
@@ -56,6 +59,8 @@ export interface PlanClient {
     nextStep: string;
     /** Public keys to have registered at Samarbeidsportalen (no private members). */
     publicJwks: { keys: Record<string, string>[] };
+    /** The kids above that belong to offline placeholder keys (all of them in the offline plan). */
+    placeholderKids: string[];
 }
 
 export interface PlanAppSettings {
@@ -131,7 +136,7 @@ function rbacRoleOf(child: RecordedResource | undefined): string {
     return id.slice(id.lastIndexOf("/") + 1);
 }
 
-export function secretsOf(resources: RecordedResource[]): PlanSecret[] {
+export function secretsOf(resources: RecordedResource[], placeholderKeys = false): PlanSecret[] {
     return resources
         .filter((r) => r.type === "azure-native:keyvault:Secret")
         .map((r) => {
@@ -152,6 +157,7 @@ export function secretsOf(resources: RecordedResource[]): PlanSecret[] {
                 resource: `${r.type}::${r.name}`,
             };
             if (tags.kid) secret.kid = tags.kid;
+            if (tags.kid && placeholderKeys) secret.kidIsPlaceholder = true;
             return secret;
         })
         .sort((a, b) => a.name.localeCompare(b.name));
@@ -205,13 +211,14 @@ export function appSettingsOf(clients: ClientOutput[], secrets: PlanSecret[]): P
     const apps = [...new Set(secrets.flatMap((s) => s.apps))].sort();
     return apps.map((app) => {
         const appsettings: Record<string, unknown> = {};
-        for (const c of clients.filter((c) => c.apps.includes(app))) nest(appsettings, c.section, c.appSettings);
+        // A section with no non-secret settings (builtin clients) is not an appsettings.json entry.
+        for (const c of clients.filter((c) => c.apps.includes(app) && Object.keys(c.appSettings).length > 0)) nest(appsettings, c.section, c.appSettings);
         return { app, appsettings, vaultSecrets: secrets.filter((s) => s.apps.includes(app)).map((s) => s.name) };
     });
 }
 
 export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport {
-    const secrets = secretsOf(ev.resources);
+    const secrets = secretsOf(ev.resources, ev.placeholderKeys);
     const clients = clientsOf(ev.outputs);
     return {
         stack: ev.files.stack,
@@ -224,7 +231,15 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
         secrets,
         grants: grantsOf(ev.resources),
         redeploys: redeploysOf(ev.resources, ev.outputs),
-        findings: findings.map((f) => ({ policy: f.policy, level: f.level, resource: f.resource, message: f.message, ...(f.suppressed ? { suppressed: f.suppressed } : {}) })),
+        findings: findings.map((f) => ({
+            policy: f.policy,
+            level: f.level,
+            resource: f.resource,
+            message: f.message,
+            ...(f.principalId ? { principalId: f.principalId } : {}),
+            ...(f.secretName ? { secretName: f.secretName } : {}),
+            ...(f.suppressed ? { suppressed: f.suppressed } : {}),
+        })),
         clients: clients.map((c) => ({
             section: c.section,
             clientId: c.clientId,
@@ -236,72 +251,124 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             state: c.rotation.state,
             nextStep: c.rotation.nextStep,
             publicJwks: c.publicJwks,
+            placeholderKids: ev.placeholderKeys ? c.publicJwks.keys.map((k) => k.kid) : [],
         })),
         appSettings: appSettingsOf(clients, secrets),
         studioUrl: ev.config.redeploy.studioUrl,
     };
 }
 
-/** The report as a person reads it: grouped, aligned, no JSON. */
-export function renderText(report: PlanReport): string {
+export interface TextOptions {
+    /** Colour mandatory findings (a terminal without NO_COLOR). Defaults to false. */
+    color?: boolean;
+}
+
+/** `type::name` -> the name a person knows the resource by. */
+function nameOf(resource: string): string {
+    const cut = resource.lastIndexOf("::");
+    return cut < 0 ? resource : resource.slice(cut + 2);
+}
+
+/** What a finding is about, once: the principal, the secret or the resource's name. */
+function subjectOf(f: PlanFinding): string {
+    return f.principalId ? `grant for ${f.principalId}` : f.secretName ? `secret ${f.secretName}` : nameOf(f.resource);
+}
+
+/** The finding's message without the "(principal ...)" or "(secret ...)" the subject already says. */
+function messageOf(f: PlanFinding): string {
+    const who = f.principalId ? ` (principal ${f.principalId})` : f.secretName ? ` (secret ${f.secretName})` : "";
+    return who && f.message.endsWith(who) ? f.message.slice(0, -who.length) : f.message;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+    return groups;
+}
+
+/** The report as a person reads it: grouped, within 100 columns, no JSON on one line, no URNs. */
+export function renderText(report: PlanReport, options: TextOptions = {}): string {
     const out: string[] = [];
+    const list = (lead: string, items: string[]) => out.push(...wrap(items.join(", "), lead));
+    const placeholder = (kid: string, kids: string[]) => (kids.includes(kid) ? `${kid} (placeholder)` : kid);
     out.push(`Plan for stack ${report.stack}: org ${report.org}, environment ${report.environment} (offline, under mocks)`);
     if (report.studioUrl !== DEFAULT_STUDIO_URL) out.push(`Altinn Studio: ${report.studioUrl} (not the default ${DEFAULT_STUDIO_URL}; redeploys send the Studio API key there)`);
     out.push("");
     out.push(`Resources (${report.resources.length})`);
-    const byType = new Map<string, PlanResource[]>();
-    for (const r of report.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
-    for (const [type, list] of byType) {
+    for (const [type, list] of groupBy(report.resources, (r) => r.type)) {
         out.push(`  ${type} (${list.length})`);
         for (const r of list) out.push(`    ${r.name}${r.protect ? "  [protected]" : ""}`);
     }
     if (report.resources.length === 0) out.push("  none");
     out.push("");
     out.push(`Access grants (${report.grants.length})`);
-    for (const g of report.grants) {
-        const granted = g.role ? `role ${g.role}` : formatPermissions(g.permissions ?? {});
-        const what = g.access ? `${g.access} (${granted})` : granted;
-        out.push(`  ${g.principalId} on ${g.vault}: ${what}${g.protect ? "  [protected]" : ""}`);
-        out.push(`      reason: ${g.reason}`);
+    for (const [vault, grants] of groupBy(report.grants, (g) => g.vault)) {
+        out.push(`  on ${vault}:`);
+        for (const g of grants) {
+            const granted = g.role ? `role ${g.role}` : formatPermissions(g.permissions ?? {});
+            out.push(`    ${g.principalId}: ${g.access ? `${g.access} (${granted})` : granted}${g.protect ? "  [protected]" : ""}`);
+            out.push(...wrap(g.reason, "        reason: ", 16));
+        }
     }
     if (report.grants.length === 0) out.push("  none");
     out.push("");
     out.push(`Key Vault secrets (${report.secrets.length})`);
-    for (const sec of report.secrets) {
-        const flags = [sec.kid ? `kid ${sec.kid}` : "", sec.protect ? "protected" : ""].filter(Boolean).join(", ");
-        out.push(`  ${sec.vault}/${sec.name}  section ${sec.section}, key ${sec.key}${flags ? `  [${flags}]` : ""}`);
-        out.push(`      read by: ${sec.apps.length ? sec.apps.join(", ") : "no app listed"}`);
+    for (const [vault, secrets] of groupBy(report.secrets, (s) => s.vault)) {
+        out.push(`  in ${vault}:`);
+        for (const sec of secrets) {
+            out.push(`    ${sec.name}${sec.protect ? "  [protected]" : ""}`);
+            list("        read by: ", sec.apps.length ? sec.apps : ["no app listed"]);
+            if (sec.kid) out.push(`        kid ${sec.kidIsPlaceholder ? `${sec.kid} (placeholder)` : sec.kid}`);
+        }
     }
     if (report.secrets.length === 0) out.push("  none");
     out.push("");
     out.push(`Redeploys (${report.redeploys.length})`);
     for (const r of report.redeploys) {
-        out.push(r.automatic
-            ? `  ${r.app} in ${r.envName}: redeployed by pulumi up when any of these change: ${r.secrets.join(", ")}`
-            : `  ${r.app} in ${r.envName}: MANUAL (redeploy.enabled is false): after pulumi up changes any of ${r.secrets.join(", ")}, run: npm run redeploy -- --org ${report.org} --app ${r.app} --env ${r.envName}`);
+        if (r.automatic) {
+            out.push(`  ${r.app} in ${r.envName}: redeployed by pulumi up when any of these change:`);
+            list("      ", r.secrets);
+        } else {
+            out.push(`  ${r.app} in ${r.envName}: MANUAL (redeploy.enabled is false). After pulumi up changes any of`);
+            list("      ", r.secrets);
+            out.push(`    run: npm run redeploy -- --org ${report.org} --app ${r.app} --env ${r.envName}`);
+        }
     }
     if (report.redeploys.length === 0) out.push("  none");
     out.push("");
-    out.push(`Maskinporten clients (${report.clients.length})${report.clients.length ? " - key pairs are generated fresh offline, so these kids differ from the deployed stack's" : ""}`);
-    for (const c of report.clients) {
-        out.push(`  ${c.section} (${c.format}, client ${c.clientId}): ${c.state}, active kid ${c.activeKid}${c.stagedKid ? `, staged kid ${c.stagedKid}` : ""}`);
-        out.push(`      next: ${c.nextStep}`);
-        out.push(`      public keys to register: ${c.publicJwks.keys.map((k) => k.kid).join(", ")} (pulumi stack output maskinportenClients)`);
+    out.push(`Maskinporten clients (${report.clients.length})`);
+    if (report.clients.some((c) => c.placeholderKids.length)) {
+        out.push(...wrap("Kids marked (placeholder) belong to stand-in keys made for this offline plan: pulumi up generates other keys with other kids.", "  "));
     }
+    for (const c of report.clients) {
+        out.push(`  ${c.section}: ${c.format} format, client ${c.clientId}, ${c.state}`);
+        out.push(`      active kid ${placeholder(c.activeKid, c.placeholderKids)}`);
+        if (c.stagedKid) out.push(`      staged kid ${placeholder(c.stagedKid, c.placeholderKids)}`);
+        for (const k of c.publicJwks.keys.filter((k) => k.kid !== c.activeKid && k.kid !== c.stagedKid)) out.push(`      retired kid ${placeholder(k.kid, c.placeholderKids)}`);
+        out.push(...wrap(c.nextStep, "      next: ", 12));
+    }
+    if (report.clients.length) out.push("  The public keys to register: pulumi stack output maskinportenClients (publicJwks).");
     if (report.clients.length === 0) out.push("  none");
     out.push("");
     out.push(`App settings per app (${report.appSettings.length})`);
     for (const a of report.appSettings) {
-        out.push(`  ${a.app}: reads ${a.vaultSecrets.join(", ")}`);
-        out.push(`      appsettings.json: ${JSON.stringify(a.appsettings)}`);
+        out.push(`  ${a.app}`);
+        list("      Key Vault secrets: ", a.vaultSecrets);
+        if (Object.keys(a.appsettings).length) {
+            out.push("      appsettings.json:");
+            for (const line of JSON.stringify(a.appsettings, null, 2).split("\n")) out.push(`        ${line}`);
+        }
     }
     if (report.appSettings.length === 0) out.push("  none");
     out.push("");
     const open = report.findings.filter((f) => !f.suppressed);
     out.push(`Policy findings (${open.length} open, ${report.findings.length - open.length} suppressed)`);
     for (const f of report.findings) {
-        const tag = f.suppressed ? `suppressed: ${f.suppressed.reason}` : f.level;
-        out.push(`  [${tag}] ${f.policy} on ${f.resource}: ${f.message}`);
+        const tag = f.suppressed ? "[suppressed]" : `[${f.level}]`;
+        const shown = options.color && f.level === "mandatory" && !f.suppressed ? `\x1b[1;31m${tag}\x1b[0m` : tag;
+        out.push(`  ${shown} ${f.policy}: ${subjectOf(f)}`);
+        out.push(...wrap(messageOf(f), "      "));
+        if (f.suppressed) out.push(...wrap(f.suppressed.reason, "      suppressed: ", 18));
     }
     if (report.findings.length === 0) out.push("  none");
     return out.join("\n");
