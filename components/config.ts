@@ -252,7 +252,8 @@ function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<string, unk
     const line = (path: readonly PropertyKey[], template: string) => {
         const value = valueAt(top, path);
         const secret = isSecret(path);
-        const underAppSecrets = path[0] === "appSecrets" && path.length > 1;
+        // An appSecrets item that is not an object may be a misplaced secret: show its kind only.
+        const underAppSecrets = path[0] === "appSecrets" && path.length === 2;
         lines.push(
             `${pathText(path)}: ${template
                 .replaceAll("{path}", pathText(path))

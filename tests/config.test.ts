@@ -84,7 +84,7 @@ describe("parseStackConfig", () => {
         ["unknown client key", { maskinportenClients: [client({ scopes: "x" })] }, "maskinportenClients[0].scopes: unknown key (expected one of section, clientId, format, scope, exchangeToAltinnToken, keyGeneration, nextKeyGeneration, retiredKeyGenerations, keySize, apps, register, clientName, description)"],
         ["app secret colliding with a client secret", { maskinportenClients: [client({})], appSecrets: [appSecret({ section: "MaskinportenSettings", key: "clientid" })] }, 'appSecrets[0].key: secret name "MaskinportenSettings--clientid" is already used by maskinportenClients[0].section'],
         ["app secret key with --", { appSecrets: [appSecret({ key: "Api--Key" })] }, 'appSecrets[0].key: "Api--Key" may only contain letters, digits and single inner hyphens (no "--", which nests a section)'],
-        ["app secret without value", { appSecrets: [appSecret({ value: undefined })] }, "appSecrets[0].value: is required; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)"],
+        ["app secret without value", { appSecrets: [appSecret({ value: undefined })] }, "appSecrets[0].value: is required; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history); or let the stack generate one: generate: { length: 32 }"],
     ];
 
     it.each(clientCases)("refuses %s", (_name, config, expected) => {
