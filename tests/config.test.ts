@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -365,13 +365,14 @@ describe("config parsing stays light", () => {
         const text = readFileSync(file, "utf8");
         for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+"([^"]+)";/gms)) {
             const spec = m[1];
-            if (spec.startsWith(".")) runtimeImports(`${path.resolve(path.dirname(file), spec)}.ts`, seen);
+            const local = path.resolve(path.dirname(file), spec);
+            if (spec.startsWith(".")) runtimeImports(existsSync(`${local}.ts`) ? `${local}.ts` : path.join(local, "index.ts"), seen);
             else seen.add(spec);
         }
         return seen;
     }
 
-    it.each(["components/config.ts", "scripts/lib/stack.ts", "scripts/lib/configDocs.ts"])("%s loads neither the Pulumi SDK nor a provider", (file) => {
+    it.each(["components/config.ts", "scripts/lib/stack.ts", "scripts/lib/configDocs.ts", "scripts/review.ts"])("%s loads neither the Pulumi SDK nor a provider", (file) => {
         const modules = [...runtimeImports(path.join(ROOT, file))];
         expect(modules.filter((m) => m.startsWith("@pulumi/"))).toEqual([]);
         expect(modules).toContain("zod");

@@ -3,7 +3,7 @@
  * removes, widens or narrows compared with the config at a base ref. Pure.
  */
 import type { AccessGrantConfig, StackConfig } from "../../components/config";
-import { grantPermissions, grantRoleId } from "../../components/accessGrant";
+import { grantPermissions, grantRoleId } from "../../components/grants";
 import { roleName } from "../../components/roles";
 import type { Finding } from "../../policy/evaluate";
 import { formatPermissions } from "./report";
