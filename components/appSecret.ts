@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { Environment } from "./config";
 import { secretName } from "./naming";
 import { secretVersion, vaultSecret } from "./vaultSecret";
@@ -8,8 +9,13 @@ export interface AppSecretArgs {
     section: string;
     /** Key in the section. */
     key: string;
-    /** The value; stored as a Pulumi secret whatever is passed. */
-    value: pulumi.Input<string>;
+    /** The value; stored as a Pulumi secret whatever is passed. One of value, generate. */
+    value?: pulumi.Input<string>;
+    /**
+     * Generate the value instead (letters and digits, secret in state); a new `generation`
+     * replaces it with a new value. One of value, generate.
+     */
+    generate?: { length: number; generation: number };
     /** Service owner code, for tags. */
     org: string;
     /** Altinn environment, for tags. */
@@ -36,11 +42,22 @@ export class AppSecret extends pulumi.ComponentResource {
         } catch (e) {
             throw new pulumi.ResourceError(`appSecrets: ${(e as Error).message}`, this);
         }
+        if ((args.value === undefined) === (args.generate === undefined)) {
+            throw new pulumi.ResourceError("appSecrets: exactly one of [value] and [generate] must be specified", this);
+        }
+        // keepers: a new generation replaces the password, and so writes a new secret version.
+        const value = args.generate
+            ? new RandomPassword(
+                  `${name}-generated`,
+                  { length: args.generate.length, special: false, keepers: { generation: String(args.generate.generation) } },
+                  { parent: this },
+              ).result
+            : args.value!;
         const secret = vaultSecret(`${name}-secret`, {
             vaultName: args.vaultName,
             resourceGroupName: args.resourceGroupName,
             secretName: this.secretName,
-            value: args.value,
+            value,
             contentType: "text/plain",
             tags: { org: args.org, environment: args.environment, section: args.section },
             parent: this,

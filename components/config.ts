@@ -252,7 +252,8 @@ function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<string, unk
     const line = (path: readonly PropertyKey[], template: string) => {
         const value = valueAt(top, path);
         const secret = isSecret(path);
-        const underAppSecrets = path[0] === "appSecrets" && path.length > 1;
+        // An appSecrets item that is not an object may be a misplaced secret: show its kind only.
+        const underAppSecrets = path[0] === "appSecrets" && path.length === 2;
         lines.push(
             `${pathText(path)}: ${template
                 .replaceAll("{path}", pathText(path))
@@ -264,7 +265,11 @@ function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<string, unk
     for (const iss of issues) {
         const templated = iss.message.includes("{") || iss.code === "custom";
         if (iss.code === "unrecognized_keys") {
-            for (const key of iss.keys) line([...iss.path, key], iss.message);
+            const known = /expected one of (.*)\)$/.exec(iss.message)?.[1].split(", ") ?? [];
+            for (const key of iss.keys) {
+                const guess = closest(key, known);
+                line([...iss.path, key], guess ? `${iss.message}; did you mean ${guess}?` : iss.message);
+            }
         } else if (iss.code === "invalid_type" && !templated) {
             const value = valueAt(top, iss.path);
             const expected: Record<string, string> = { string: "a string", array: "a list", object: "an object", boolean: "true or false" };

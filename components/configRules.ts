@@ -14,6 +14,9 @@ export const CLIENT_SECRET_KEYS = {
     builtin: ["Authority", "ClientId", "JwkBase64"],
 } as const satisfies Record<string, readonly string[]>;
 
+/** How to set an app secret's value without it reaching shell history (`{path}`: the key path). */
+export const SET_VALUE = "set it with: pulumi config set --secret --path '{path}' (it prompts for the value, which keeps it out of shell history)";
+
 type Obj = Record<string, unknown>;
 type Path = (string | number)[];
 
@@ -97,6 +100,11 @@ export function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
 
     items(value.appSecrets).forEach((a, i) => {
         if (!isObj(a)) return;
+        if (!has(a, "value") && !has(a, "generate")) {
+            fail(["appSecrets", i, "value"], `is required; ${SET_VALUE}; or let the stack generate one: generate: { length: 32 }`);
+        } else if (has(a, "value") && has(a, "generate")) {
+            fail(["appSecrets", i], "only one of [value] and [generate] can be specified");
+        }
         if (typeof a.section === "string" && sectionProblem(a.section) === undefined && typeof a.key === "string" && keyProblem(a.key) === undefined) {
             claims.claim(a.section, a.key, ["appSecrets", i, "key"]);
         }

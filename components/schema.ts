@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { ACCESS_PRESETS, roleId } from "./roles";
-import { crossFieldRules } from "./configRules";
+import { crossFieldRules, SET_VALUE } from "./configRules";
 import { keyProblem, resourceGroupNameProblem, sectionProblem, vaultNameProblem } from "./naming";
 import {
     APP_NAME_PATTERN,
@@ -136,11 +136,17 @@ function webUrl(example: string, allowLoopbackHttp: boolean) {
     });
 }
 
-const secretValue = z.string({
-    error: (iss) =>
-        iss.input === undefined || iss.input === null
-            ? "is required; set it with: pulumi config set --secret --path '{path}' (it prompts for the value, which keeps it out of shell history)"
-            : "must be a string; set it with: pulumi config set --secret --path '{path}' (it prompts for the value, which keeps it out of shell history)",
+const secretValue = z.string({ error: () => `must be a string; ${SET_VALUE}` });
+
+const GENERATED_LENGTH = { min: 16, max: 1024 } as const;
+const lengthError = () => `must be a whole number from ${GENERATED_LENGTH.min} to ${GENERATED_LENGTH.max}, got {got}`;
+export const GenerateSchema = strict({
+    length: doc(
+        z.int({ error: lengthError }).min(GENERATED_LENGTH.min, { error: lengthError }).max(GENERATED_LENGTH.max, { error: lengthError }).default(32),
+        `Length of the generated value (${GENERATED_LENGTH.min}-${GENERATED_LENGTH.max}).`,
+        { type: "integer" },
+    ),
+    generation: doc(wholeNumber(1).default(1), "Bump it to generate a new value (and redeploy the apps that read it).", { type: "integer >= 1" }),
 });
 
 const permissionList = (kind: (typeof PERMISSION_KINDS)[number], what: string, description: string) =>
@@ -243,9 +249,13 @@ export const AppSecretSchema = strict(
         section: doc(section(), "appsettings section (nest with `--`)."),
         key: doc(checked(keyProblem, text()), "Key in the section."),
         value: doc(
-            secretValue.refine((v) => v !== "", { error: "is required; set it with: pulumi config set --secret --path '{path}' (it prompts for the value, which keeps it out of shell history)" }),
-            "Set with `pulumi config set --secret --path 'appSecrets[<i>].value'`; never stored in plain text.",
+            secretValue.refine((v) => v !== "", { error: `is required; ${SET_VALUE}` }).optional(),
+            "Set with `pulumi config set --secret --path 'appSecrets[<i>].value'`; never stored in plain text. One of value, generate.",
             { type: "secret string", secret: true },
+        ),
+        generate: doc(
+            GenerateSchema.optional(),
+            "Let the stack generate the value (letters and digits, kept secret in state), e.g. a secret two apps share. One of value, generate.",
         ),
         apps: appList("Apps that read this secret: redeployed when it changes."),
     },

@@ -81,10 +81,10 @@ describe("parseStackConfig", () => {
         ["retiring the active generation", { maskinportenClients: [client({ keyGeneration: 2, retiredKeyGenerations: [2] })] }, "maskinportenClients[0].retiredKeyGenerations: lists 2, which is also the active or staged generation"],
         ["generation zero", { maskinportenClients: [client({ keyGeneration: 0 })] }, "maskinportenClients[0].keyGeneration: must be a whole number >= 1, got number 0"],
         ["app name Altinn would refuse", { maskinportenClients: [client({ apps: ["App_A"] })] }, 'maskinportenClients[0].apps[0]: "App_A" is not an Altinn app name (lower-case letters, digits and hyphens, 3-30, starting with a letter)'],
-        ["unknown client key", { maskinportenClients: [client({ scopes: "x" })] }, "maskinportenClients[0].scopes: unknown key (expected one of section, clientId, format, scope, exchangeToAltinnToken, keyGeneration, nextKeyGeneration, retiredKeyGenerations, keySize, apps, register, clientName, description)"],
+        ["unknown client key", { maskinportenClients: [client({ scopes: "x" })] }, "maskinportenClients[0].scopes: unknown key (expected one of section, clientId, format, scope, exchangeToAltinnToken, keyGeneration, nextKeyGeneration, retiredKeyGenerations, keySize, apps, register, clientName, description); did you mean scope?"],
         ["app secret colliding with a client secret", { maskinportenClients: [client({})], appSecrets: [appSecret({ section: "MaskinportenSettings", key: "clientid" })] }, 'appSecrets[0].key: secret name "MaskinportenSettings--clientid" is already used by maskinportenClients[0].section'],
         ["app secret key with --", { appSecrets: [appSecret({ key: "Api--Key" })] }, 'appSecrets[0].key: "Api--Key" may only contain letters, digits and single inner hyphens (no "--", which nests a section)'],
-        ["app secret without value", { appSecrets: [appSecret({ value: undefined })] }, "appSecrets[0].value: is required; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)"],
+        ["app secret without value", { appSecrets: [appSecret({ value: undefined })] }, "appSecrets[0].value: is required; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history); or let the stack generate one: generate: { length: 32 }"],
     ];
 
     it.each(clientCases)("refuses %s", (_name, config, expected) => {
@@ -96,8 +96,8 @@ describe("parseStackConfig", () => {
         ["missing org", { environment: "tt02" }, "org: is required"],
         ["upper-case org", { ...base, org: "TTD" }, 'org: "TTD" is not a service owner code (lower-case letters and digits, 2-20, e.g. "ttd")'],
         ["unknown environment", { ...base, environment: "at22" }, 'environment: "at22" is not one of tt02, prod'],
-        ["unknown top-level key", { ...base, acessGrants: [] }, "acessGrants: unknown key (expected one of org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, suppressions, redeploy, maskinporten)"],
-        ["unknown keyVault key", { ...base, keyVault: { nmae: "x" } }, "keyVault.nmae: unknown key (expected one of name, resourceGroupName, subscriptionId, tenantId, authorization, unmanagedAccess)"],
+        ["unknown top-level key", { ...base, acessGrants: [] }, "acessGrants: unknown key (expected one of org, environment, keyVault, accessGrants, maskinportenClients, appSecrets, suppressions, redeploy, maskinporten); did you mean accessGrants?"],
+        ["unknown keyVault key", { ...base, keyVault: { nmae: "x" } }, "keyVault.nmae: unknown key (expected one of name, resourceGroupName, subscriptionId, tenantId, authorization, unmanagedAccess); did you mean name?"],
         ["keyVault not an object", { ...base, keyVault: "ttd-kv" }, 'keyVault: must be an object, got string "ttd-kv"'],
         ["invalid vault name", { ...base, keyVault: { name: "ttd_vault" } }, 'keyVault.name: "ttd_vault" must start with a letter, end with a letter or digit, and contain only letters, digits and single hyphens'],
         ["too long default vault name", { ...base, org: "averyveryverylongorg" }, 'keyVault.name: the default "averyveryverylongorg-tt02-apps-kv" is 33 characters; vault names are 3-24; set keyVault.name'],
@@ -114,8 +114,8 @@ describe("parseStackConfig", () => {
         ["both access and permissions", { ...base, accessGrants: [grant({ permissions: { secrets: ["get"] } })] }, "accessGrants[0]: only one of [access] and [permissions] can be specified"],
         ["neither access nor permissions", { ...base, accessGrants: [grant({ access: undefined })] }, "accessGrants[0]: one of [access] and [permissions] is required"],
         ["unknown access", { ...base, accessGrants: [grant({ access: "admin" })] }, 'accessGrants[0].access: "admin" is not one of read, write'],
-        ["unknown grant key", { ...base, accessGrants: [grant({ acess: "read" })] }, "accessGrants[0].acess: unknown key (expected one of principalId, principalType, access, permissions, role, reason)"],
-        ["unknown permission kind", { ...base, accessGrants: [grant({ access: undefined, permissions: { secret: ["get"] } })] }, "accessGrants[0].permissions.secret: unknown key (expected one of secrets, keys, certificates, storage)"],
+        ["unknown grant key", { ...base, accessGrants: [grant({ acess: "read" })] }, "accessGrants[0].acess: unknown key (expected one of principalId, principalType, access, permissions, role, reason); did you mean access?"],
+        ["unknown permission kind", { ...base, accessGrants: [grant({ access: undefined, permissions: { secret: ["get"] } })] }, "accessGrants[0].permissions.secret: unknown key (expected one of secrets, keys, certificates, storage); did you mean secrets?"],
         ["permissions not a list", { ...base, accessGrants: [grant({ access: undefined, permissions: { secrets: "get" } })] }, 'accessGrants[0].permissions.secrets: must be a list, got string "get"'],
         ["empty permissions", { ...base, accessGrants: [grant({ access: undefined, permissions: { secrets: [] } })] }, "accessGrants[0].permissions: grants nothing; list at least one permission"],
         ["permissions in rbac mode", { ...base, keyVault: { authorization: "rbac" }, accessGrants: [grant({ access: undefined, permissions: { secrets: ["get"] } })] }, "accessGrants[0].permissions: is for keyVault.authorization accessPolicy; with rbac use access or role"],
@@ -366,14 +366,15 @@ describe("config parsing stays light", () => {
         for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+"([^"]+)";/gms)) {
             const spec = m[1];
             const local = path.resolve(path.dirname(file), spec);
-            // Plain-JS modules shared with the Node scripts (altinnNames.js) are followed too.
-            if (spec.startsWith(".")) runtimeImports(existsSync(`${local}.ts`) ? `${local}.ts` : `${local}.js`, seen);
+            // Plain-JS modules shared with the Node scripts (altinnNames.js) and folder indexes are followed too.
+            const target = [`${local}.ts`, `${local}.js`, path.join(local, "index.ts")].find((f) => existsSync(f)) ?? `${local}.ts`;
+            if (spec.startsWith(".")) runtimeImports(target, seen);
             else seen.add(spec);
         }
         return seen;
     }
 
-    it.each(["components/config.ts", "scripts/lib/stack.ts", "scripts/lib/configDocs.ts"])("%s loads neither the Pulumi SDK nor a provider", (file) => {
+    it.each(["components/config.ts", "scripts/lib/stack.ts", "scripts/lib/configDocs.ts", "scripts/review.ts"])("%s loads neither the Pulumi SDK nor a provider", (file) => {
         const modules = [...runtimeImports(path.join(ROOT, file))];
         expect(modules.filter((m) => m.startsWith("@pulumi/"))).toEqual([]);
         expect(modules).toContain("zod");

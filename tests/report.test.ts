@@ -10,6 +10,7 @@ function report(): PlanReport {
         stack: "prod",
         org: "ttd",
         environment: "prod",
+        studioUrl: "https://altinn.studio",
         resources: [],
         secrets: [],
         grants: [],

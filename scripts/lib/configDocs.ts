@@ -137,7 +137,6 @@ export function renderJsonSchema(): string {
     const providers = PROVIDER_NAMESPACES.join("|");
     const doc = {
         $schema: "https://json-schema.org/draft/2020-12/schema",
-        $id: "https://github.com/altinn-app-secrets/altinn-app-secrets/schema/stack-config.schema.json",
         title: `Pulumi stack file of ${PROJECT} (Pulumi.<stack>.yaml)`,
         description: `Generated from components/schema.ts by npm run docs; do not edit.`,
         type: "object",

@@ -66,6 +66,12 @@ async function computedOutputs(type: string, name: string, inputs: Outputs, plac
                 publicKeyPem: publicKey.export({ type: "spki", format: "pem" }),
             };
         }
+        case "random:index/randomPassword:RandomPassword": {
+            // A stand-in derived from what makes the provider generate anew (length, keepers), so a
+            // bumped generation shows offline as a new secret version and redeploys its readers.
+            const seed = JSON.stringify([name, inputs.length, inputs.keepers ?? {}]);
+            return { result: `offline-generated-${createHash("sha256").update(seed).digest("hex").slice(0, 24)}` };
+        }
         default:
             return {};
     }
