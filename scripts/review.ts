@@ -20,7 +20,7 @@ import { PROJECT } from "../components/schema";
 
 const REVIEW_CLI: CliSpec = {
     command: "review",
-    summary: "Print every access grant of a stack as a Markdown table with its policy findings and, with --base, what the change adds, removes or widens.",
+    summary: "Print every access grant of a stack as a Markdown table with its policy findings and, with --base, what the change does to grants, Maskinporten clients, app secrets, suppressions and redeploy settings.",
     options: {
         stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
         base: { type: "string", value: "<git-ref>", description: "compare with the stack file at this git ref (e.g. origin/main)" },

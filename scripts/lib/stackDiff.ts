@@ -2,7 +2,8 @@
  * What a change does besides grants, compared with the config at a base ref: Maskinporten
  * clients and app secrets added, removed or renamed, key generation changes, suppressions,
  * and the redeploy settings. Also the one finding only a comparison can make: a client whose
- * active key changes without having been staged. Pure.
+ * active key changes without having been staged. Pure, and loads no Pulumi SDK (the review
+ * reports bad config without it).
  */
 import type { MaskinportenClientConfig, StackConfig, SuppressionConfig } from "../../components/config";
 import { rotationStatus } from "../../components/maskinportenSettings";
@@ -121,7 +122,8 @@ export function keyChangeFindings(base: StackConfig, head: StackConfig, ref: str
     const level = head.environment === "prod" ? "mandatory" : "advisory";
     const out: Finding[] = [];
     for (const [b, h] of clientPairs(base, head).matched) {
-        const kept = b.section === h.section && rotationStatus(b).published.includes(h.keyGeneration);
+        const { published } = rotationStatus(b);
+        const kept = b.section === h.section && published.includes(h.keyGeneration);
         if (kept) continue;
         const at = `maskinportenClients[section=${h.section}]`;
         const why =
