@@ -214,6 +214,7 @@ describe("the plan runs the same rules", () => {
             level: "mandatory",
             resource: `azure-native:authorization:RoleAssignment::vault-${P}-role`,
             message: `The role assignment uses a role other than Key Vault Secrets User, Secrets Officer or Reader, or a scope other than the vault. Role::Owner (principal ${P})`,
+            principalId: P,
         });
         expect(findings).toContainEqual(expect.objectContaining({ policy: "write-access-reviewed", level: "mandatory" }));
     });
@@ -231,6 +232,7 @@ describe("the plan runs the same rules", () => {
         const run = await runPlan(["--stack", "suppressed", "--config-dir", dir]);
         expect(run.code).toBe(0);
         expect(run.stdout).toContain("Policy findings (0 open, 1 suppressed)");
-        expect(run.stdout).toContain("[suppressed: The rotation pipeline must write secrets] write-access-reviewed");
+        expect(run.stdout).toContain(`  [suppressed] write-access-reviewed: grant for ${P}\n`);
+        expect(run.stdout).toContain("      suppressed: The rotation pipeline must write secrets");
     });
 });
