@@ -298,6 +298,7 @@ describe.concurrent("the plan runs the same rules", () => {
             level: "mandatory",
             resource: `azure-native:authorization:RoleAssignment::vault-${P}-role`,
             message: `The role assignment uses a role other than Key Vault Secrets User, Secrets Officer or Reader, or a scope other than the vault. Role::Owner (principal ${P})`,
+            principalId: P,
         });
         expect(findings).toContainEqual(expect.objectContaining({ policy: "write-access-reviewed", level: "mandatory" }));
     });
@@ -316,7 +317,8 @@ describe.concurrent("the plan runs the same rules", () => {
         const run = await runPlan(["--stack", "suppressed", "--config-dir", dir]);
         expect(run.code).toBe(0);
         expect(run.stdout).toContain("Policy findings (0 open, 1 suppressed)");
-        expect(run.stdout).toContain("[suppressed: The rotation pipeline must write secrets] write-access-reviewed");
+        expect(run.stdout).toContain(`  [suppressed] write-access-reviewed: grant for ${P}\n`);
+        expect(run.stdout).toContain("      suppressed: The rotation pipeline must write secrets");
     });
 
     it("in prod: no stack-file suppression of mandatory findings, and the placeholder, a stale suppression and a foreign Studio host reported", async () => {
