@@ -122,7 +122,7 @@ describe("builtin format (JwkBase64), as app-lib-dotnet's MaskinportenSettings r
 });
 
 describe.skipIf(skipDotnet)(`Altinn's own .NET client (Altinn.ApiClients.Maskinporten 10.2.1)${skipDotnet ? ` — ${SKIP_REASON}` : ""}`, () => {
-    const CASES = ["tt02", "prod", "builtin", "base64url", "withoutD", "notBase64"] as const;
+    const CASES = ["tt02", "prod", "builtin", "base64url", "withoutD"] as const;
     const runs = {} as Record<(typeof CASES)[number], Run>;
 
     function settingsFor(env: "tt02" | "prod"): LegacySettings {
@@ -144,8 +144,6 @@ describe.skipIf(skipDotnet)(`Altinn's own .NET client (Altinn.ApiClients.Maskinp
                 return tt02(Buffer.from(good, "base64").toString("base64url"));
             case "withoutD":
                 return tt02(reencoded(good, (jwk) => delete jwk.d));
-            case "notBase64":
-                return tt02(`${good.slice(0, 100)}!${good.slice(101)}`);
         }
     }
 
@@ -223,8 +221,6 @@ describe.skipIf(skipDotnet)(`Altinn's own .NET client (Altinn.ApiClients.Maskinp
     });
 
     it("keeps the secret off the harness command line and out of its output and errors", () => {
-        expect(runs.notBase64.code).toBe(1);
-        expect(runs.notBase64.stderr).toMatch(/^compat: the Altinn client failed: FormatException: /);
         for (const name of CASES) {
             const { settings, secret, stored: original } = input(name);
             const d = String(decoded(original).d);
