@@ -2,7 +2,8 @@
  * CrossGuard policy pack: `pulumi preview --policy-pack policy`. It only wires the rules in
  * policy/rules (pure, one per file) to CrossGuard; the offline plan runs the same rules.
  *
- * Each rule that can block is a mandatory stack policy reporting its unsuppressed mandatory
+ * Each rule that can block (mandatory, or raising a finding to mandatory: write access in prod,
+ * unmanaged access with keyVault.unmanagedAccess: fail) is a mandatory stack policy reporting its unsuppressed mandatory
  * findings; `altinn-review-notes` (advisory) reports advisory findings and suppressed ones with
  * their reasons, so a suppression never hides a finding from the review.
  */
@@ -28,7 +29,7 @@ function findingsOf(args: StackValidationArgs, rules: readonly Rule[]): Finding[
     return evaluateRules(resources, context, suppressionsOf(args), rules);
 }
 
-const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => rule.level === "mandatory" || rule.id === "write-access-reviewed").map((rule) => ({
+const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => rule.level === "mandatory" || rule.id === "write-access-reviewed" || rule.id === "unmanaged-access").map((rule) => ({
     name: rule.id,
     description: rule.explanation,
     enforcementLevel: "mandatory",

@@ -12,6 +12,9 @@ export const RULE_LEVELS = {
     "secret-value-not-placeholder": { tt02: "advisory", prod: "advisory" },
     "secret-value-secret-and-typed": { tt02: "mandatory", prod: "mandatory" },
     "studio-host-allowed": { tt02: "mandatory", prod: "mandatory" },
+    // Advisory unless keyVault.unmanagedAccess is fail; a stack file must not silence what it made mandatory.
+    "unmanaged-access": { tt02: "mandatory", prod: "mandatory" },
+    "vault-matches-config": { tt02: "mandatory", prod: "mandatory" },
     // Advisory in tt02; mandatory in prod unless the writer is on the pack's writeAllowlist.
     "write-access-reviewed": { tt02: "advisory", prod: "mandatory" },
 } as const satisfies Record<string, { tt02: "mandatory" | "advisory"; prod: "mandatory" | "advisory" }>;

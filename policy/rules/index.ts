@@ -7,6 +7,8 @@ import { rule as rbacSecretRolesAtVaultScope } from "./rbac-secret-roles-at-vaul
 import { rule as secretValueNotPlaceholder } from "./secret-value-not-placeholder";
 import { rule as secretValueSecretAndTyped } from "./secret-value-secret-and-typed";
 import { rule as studioHostAllowed } from "./studio-host-allowed";
+import { rule as unmanagedAccess } from "./unmanaged-access";
+import { rule as vaultMatchesConfig } from "./vault-matches-config";
 import { rule as writeAccessReviewed } from "./write-access-reviewed";
 
 export const ALL_RULES: readonly Rule[] = [
@@ -18,5 +20,7 @@ export const ALL_RULES: readonly Rule[] = [
     secretValueNotPlaceholder,
     secretValueSecretAndTyped,
     studioHostAllowed,
+    unmanagedAccess,
+    vaultMatchesConfig,
     writeAccessReviewed,
 ];

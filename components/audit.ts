@@ -1,0 +1,164 @@
+/**
+ * The vault as Azure has it, compared with `accessGrants`: who has access that the stack does not
+ * declare, and whether the vault's mode and tenant are the ones the stack assumes. Pure.
+ */
+import type { AccessGrantConfig, AuthorizationMode, Permissions } from "./config";
+import { grantRoleId } from "./grants";
+import { BUILTIN_ROLES, roleId as toRoleId, roleName } from "./roles";
+
+/** One access policy entry as `getVault` / `az keyvault show` report it. */
+export interface VaultAccessPolicy {
+    tenantId: string;
+    objectId: string;
+    /** Compound identity (an app acting for a user); rare. */
+    applicationId?: string;
+    permissions: Permissions;
+}
+
+/** One role assignment as the ARM API / `az role assignment list` report it. */
+export interface VaultRoleAssignment {
+    /** Full ARM ID of the assignment. */
+    id: string;
+    /** The assignment's name (a GUID): the last segment of `id`. */
+    name: string;
+    scope: string;
+    principalId: string;
+    principalType?: string;
+    /** Full ARM ID of the role definition, or its GUID. */
+    roleDefinitionId: string;
+    description?: string;
+}
+
+/** What the audit needs to know about the vault. */
+export interface VaultReality {
+    /** ARM ID of the vault. */
+    id: string;
+    tenantId: string;
+    enableRbacAuthorization: boolean;
+    accessPolicies: VaultAccessPolicy[];
+    /** Role assignments at the vault's scope and above that grant Key Vault data actions (RBAC mode). */
+    roleAssignments: VaultRoleAssignment[];
+}
+
+/** One principal's access that `accessGrants` does not declare (stack output `unmanagedAccess`). */
+export interface UnmanagedAccess {
+    principalId: string;
+    /** Access policy permissions (access-policy vaults). */
+    permissions?: Permissions;
+    /** Role name, friendly when built in (RBAC vaults). */
+    role?: string;
+    /** `accessPolicy`, or the role assignment's scope. */
+    source: string;
+    /** ARM ID of the role assignment (RBAC vaults). */
+    roleAssignmentId?: string;
+}
+
+/** Built-in roles whose data actions reach a Key Vault's secrets, keys or certificates. */
+export const KEY_VAULT_DATA_ROLE_IDS: readonly string[] = [
+    BUILTIN_ROLES["Key Vault Administrator"],
+    BUILTIN_ROLES["Key Vault Secrets Officer"],
+    BUILTIN_ROLES["Key Vault Secrets User"],
+    BUILTIN_ROLES["Key Vault Reader"],
+    "a4417e6f-fecd-4de8-b567-7b0420556985", // Key Vault Certificates Officer
+    "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba", // Key Vault Certificate User
+    "14b46e9e-c2b7-41b4-b07b-48a6ebf60603", // Key Vault Crypto Officer
+    "12338af0-0e69-4776-bea7-57ae8d297424", // Key Vault Crypto User
+    "e147488a-f6f5-4113-8e2d-b22465e65bf6", // Key Vault Crypto Service Encryption User
+    "08bbd89e-9f13-488c-ac41-acfcb10c90ab", // Key Vault Crypto Service Release User
+];
+
+/** Built-in roles known to carry no Key Vault data action (control plane only). */
+export const NO_DATA_ROLE_IDS: readonly string[] = [
+    BUILTIN_ROLES.Owner,
+    BUILTIN_ROLES.Contributor,
+    BUILTIN_ROLES["User Access Administrator"],
+    BUILTIN_ROLES["Key Vault Contributor"],
+    BUILTIN_ROLES["Key Vault Data Access Administrator"],
+    "acdd72a7-3385-48ef-bd42-f606fba81ae7", // Reader
+];
+
+/**
+ * Whether a role grants Key Vault data actions: known built-ins by ID; any other role by the
+ * data actions of its definition, which the caller looks up (`undefined` when it has not).
+ */
+export function grantsKeyVaultData(roleDefinitionId: string, dataActions?: string[]): boolean | undefined {
+    const id = toRoleId(roleDefinitionId);
+    if (id && KEY_VAULT_DATA_ROLE_IDS.includes(id)) return true;
+    if (id && NO_DATA_ROLE_IDS.includes(id)) return false;
+    if (dataActions === undefined) return undefined;
+    return dataActions.some((a) => a === "*" || /^microsoft\.keyvault\//i.test(a));
+}
+
+/** Role IDs whose data actions must be looked up before `grantsKeyVaultData` can answer. */
+export function unknownRoleIds(assignments: Pick<VaultRoleAssignment, "roleDefinitionId">[]): string[] {
+    return [...new Set(assignments.map((a) => a.roleDefinitionId).filter((r) => grantsKeyVaultData(r) === undefined))];
+}
+
+function normalizedScope(scope: string): string {
+    return scope.toLowerCase().replace(/\/+$/, "");
+}
+
+/** Whether a role assignment at `scope` applies to the vault `vaultId` (its scope or above). */
+export function appliesToVault(scope: string, vaultId: string): boolean {
+    const s = normalizedScope(scope);
+    const v = normalizedScope(vaultId);
+    // Management groups sit above every subscription; ARM's atScope() listing returns only those that apply.
+    return s === "" || s === v || v.startsWith(`${s}/`) || s.startsWith("/providers/microsoft.management/managementgroups/");
+}
+
+/**
+ * The access the stack does not declare. On an access-policy vault: every access policy whose
+ * principal is not in `grants` (an access-policy grant owns its principal's entry). On an RBAC
+ * vault: every data role assignment at or above the vault's scope that is not exactly the
+ * assignment a grant declares (same principal and role, at the vault's scope). A custom role
+ * whose data actions were not looked up (`dataActionsByRole`, by role definition ID) counts as access.
+ */
+export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConfig[], dataActionsByRole: Record<string, string[]> = {}): UnmanagedAccess[] {
+    const declared = new Set(grants.map((g) => g.principalId.toLowerCase()));
+    if (!vault.enableRbacAuthorization) {
+        return vault.accessPolicies
+            .filter((p) => p.applicationId || !declared.has(p.objectId.toLowerCase()))
+            .map((p) => ({ principalId: p.objectId.toLowerCase(), permissions: p.permissions, source: "accessPolicy" }));
+    }
+    const managed = new Set(grants.map((g) => `${g.principalId.toLowerCase()}|${grantRoleId(g)}`));
+    return vault.roleAssignments
+        .filter((a) => appliesToVault(a.scope, vault.id) && grantsKeyVaultData(a.roleDefinitionId, dataActionsByRole[a.roleDefinitionId]) !== false)
+        .filter((a) => {
+            const atVault = normalizedScope(a.scope) === normalizedScope(vault.id);
+            return !(atVault && managed.has(`${a.principalId.toLowerCase()}|${toRoleId(a.roleDefinitionId)}`));
+        })
+        .map((a) => ({
+            principalId: a.principalId.toLowerCase(),
+            role: roleName(toRoleId(a.roleDefinitionId) ?? a.roleDefinitionId),
+            source: a.scope,
+            roleAssignmentId: a.id,
+        }));
+}
+
+/** Where the stack's assumptions about the vault are wrong: each a sentence naming the config key. */
+export function vaultMismatches(vault: Pick<VaultReality, "tenantId" | "enableRbacAuthorization">, mode: AuthorizationMode, tenantId: string, tenantFromConfig: boolean): string[] {
+    const problems: string[] = [];
+    const real: AuthorizationMode = vault.enableRbacAuthorization ? "rbac" : "accessPolicy";
+    if (real !== mode) {
+        problems.push(
+            `keyVault.authorization is ${mode} but the vault uses ${real}: ${mode === "rbac" ? "role assignments" : "access policies"} would grant nothing; set keyVault.authorization: ${real}`,
+        );
+    }
+    if (vault.tenantId && vault.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
+        problems.push(
+            tenantFromConfig
+                ? `keyVault.tenantId is ${tenantId} but the vault's tenant is ${vault.tenantId}; set keyVault.tenantId: ${vault.tenantId}`
+                : `the deploying identity's tenant ${tenantId} is not the vault's tenant ${vault.tenantId}; set keyVault.tenantId: ${vault.tenantId}`,
+        );
+    }
+    return problems;
+}
+
+/** A short description of an unmanaged entry's access, for findings and summaries. */
+export function describeAccess(entry: Pick<UnmanagedAccess, "permissions" | "role">): string {
+    if (entry.role) return entry.role;
+    return Object.entries(entry.permissions ?? {})
+        .filter(([, list]) => list && list.length > 0)
+        .map(([kind, list]) => `${kind}: ${list!.join(",")}`)
+        .join("; ");
+}

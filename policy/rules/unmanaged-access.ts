@@ -1,0 +1,24 @@
+import { describeAccess, UnmanagedAccess } from "../../components/audit";
+import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+
+/** Access to the vault that bypassed review: advisory, or mandatory with `keyVault.unmanagedAccess: fail`. */
+export const rule: Rule = {
+    id: "unmanaged-access",
+    level: "advisory",
+    info:
+        "A principal has access to the vault that accessGrants does not declare. Adopt it (npm run adopt, write its reason in accessGrants, pulumi import --file) or remove it in Azure.",
+    explanation:
+        "A grant someone adds in the portal is invisible to every review. The stack file should say who has access and why; orgs that want it to be the only way in set keyVault.unmanagedAccess: fail.",
+    check(r) {
+        if (r.type !== "altinn:keyvault:VaultAudit") return NOT_APPLICABLE;
+        const entries = Array.isArray(r.props.unmanagedAccess) ? (r.props.unmanagedAccess as UnmanagedAccess[]) : [];
+        const level = r.props.unmanagedAccessLevel === "fail" ? "mandatory" : "advisory";
+        return verdict(
+            entries.map((e) => ({
+                detail: `Access::${e.source === "accessPolicy" ? "access policy" : `role assignment at ${e.source}`} (${describeAccess(e)})`,
+                principalId: e.principalId,
+                level,
+            })),
+        );
+    },
+};
