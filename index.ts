@@ -11,6 +11,7 @@ import { ConfigError, parseStackConfig, StackConfig } from "./components/config"
 import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinportenClient";
 import { ReviewContext } from "./components/reviewContext";
+import { auditVault, VaultAudit } from "./components/vaultAudit";
 
 function readStackConfig(): StackConfig {
     const raw = pulumi.runtime.allConfig();
@@ -46,6 +47,19 @@ const access = new KeyVaultAccess(
     },
     protect,
 );
+
+// The vault as Azure has it: access that bypassed review, and a mode or tenant the stack gets wrong.
+const audit = new VaultAudit("audit", {
+    vaultName: keyVault.name,
+    unmanagedAccessLevel: keyVault.unmanagedAccess,
+    result: auditVault({
+        ...vaultArgs,
+        authorization: keyVault.authorization,
+        tenantId: keyVault.tenantId ?? client!.tenantId,
+        tenantFromConfig: keyVault.tenantId !== undefined,
+        grants: config.accessGrants,
+    }),
+});
 
 // The policy pack sees component inputs, not stack config: hand it the environment and suppressions.
 new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions });
@@ -111,6 +125,8 @@ export const maskinportenClients = clients.map((c, i) => ({
     rotation: c.rotation,
     appSettings: c.appSettings,
 }));
+/** Principals with access to the vault that accessGrants does not declare (empty offline: the audit runs in preview). */
+export const unmanagedAccess = audit.unmanagedAccess;
 export const appSecretNames = appSecrets.map((s) => s.secretName);
 /** Which apps are redeployed when which secrets change; `automatic: false` means do it by hand. */
 export const redeploys = [...byApp].map(([app, secretNames]) => ({

@@ -6,6 +6,12 @@ import type { AccessGrantConfig, AuthorizationMode, Permissions } from "./config
 import { grantRoleId } from "./grants";
 import { BUILTIN_ROLES, roleId as toRoleId, roleName } from "./roles";
 
+/**
+ * The offline plan's mocks answer `getVault` with this tag: no Azure was read, so the audit
+ * reports status `offline` instead of comparing against an imaginary vault.
+ */
+export const OFFLINE_VAULT_TAG = "altinn-app-secrets-offline-plan";
+
 /** One access policy entry as `getVault` / `az keyvault show` report it. */
 export interface VaultAccessPolicy {
     tenantId: string;

@@ -6,6 +6,8 @@
 import { createHash, createPublicKey, generateKeyPair, KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { vaultResourceId } from "../../components/roles";
+import { OFFLINE_VAULT_TAG } from "../../components/audit";
 import { PlaceholderKeyPool } from "./placeholderKeys";
 import { plain, unwrapSecrets } from "./values";
 import type { RecordedResource } from "./values";
@@ -28,6 +30,13 @@ export interface MockOptions {
      * a fraction of the cost; their kids mean nothing outside the plan.
      */
     keys?: "real" | "placeholder";
+    /**
+     * The vault `keyvault.getVault` answers with, as Azure has it. Without it (the offline plan)
+     * the answer carries OFFLINE_VAULT_TAG and the audit reports that it runs in `pulumi preview`.
+     */
+    vault?: { tenantId: string; enableRbacAuthorization: boolean; accessPolicies: unknown[] };
+    /** Token `authorization.getClientToken` answers with; without it that invoke is unexpected. */
+    armToken?: string;
 }
 
 export const MOCK_CLIENT_CONFIG = {
@@ -77,6 +86,14 @@ async function computedOutputs(type: string, name: string, inputs: Outputs, plac
     }
 }
 
+/** `getVault`'s answer: the given vault, or one marked as not read (offline). */
+function mockVault(inputs: Outputs, subscriptionId: string, vault: MockOptions["vault"]): Outputs {
+    const name = String(inputs.vaultName);
+    const id = vaultResourceId(subscriptionId, String(inputs.resourceGroupName), name);
+    if (!vault) return { id, name, type: "Microsoft.KeyVault/vaults", properties: { tenantId: "", accessPolicies: [] }, tags: { [OFFLINE_VAULT_TAG]: "true" } };
+    return { id, name, type: "Microsoft.KeyVault/vaults", properties: { ...vault }, tags: {} };
+}
+
 /**
  * Install the mocks and the stack config. Call before importing the program.
  * Returns the list that fills up as the program declares resources.
@@ -101,6 +118,8 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
             },
             call(args: pulumi.runtime.MockCallArgs): Outputs {
                 if (args.token === "azure-native:authorization:getClientConfig") return { ...clientConfig };
+                if (args.token === "azure-native:keyvault:getVault") return mockVault(args.inputs, clientConfig.subscriptionId, opts.vault);
+                if (args.token === "azure-native:authorization:getClientToken" && opts.armToken) return { token: opts.armToken };
                 throw new Error(`unexpected invoke ${args.token} in mocks`);
             },
         },

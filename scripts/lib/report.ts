@@ -96,6 +96,29 @@ export interface PlanReport {
     appSettings: PlanAppSettings[];
     /** Where redeploys send the Studio API key (`redeploy.studioUrl`). */
     studioUrl: string;
+    /** The vault audit (offline: where it runs instead). */
+    audit?: PlanAudit;
+}
+
+/** The vault audit: offline it is not run (no Azure to read); `pulumi preview` runs it. */
+export interface PlanAudit {
+    status: string;
+    note: string;
+    unmanagedAccess: Record<string, unknown>[];
+    mismatches: string[];
+}
+
+export function auditOf(resources: RecordedResource[]): PlanAudit {
+    const i = (resources.find((r) => r.type === "altinn:keyvault:VaultAudit")?.inputs ?? {}) as Record<string, unknown>;
+    const status = String(i.status ?? "offline");
+    return {
+        status,
+        note: status === "offline"
+            ? "not run offline: pulumi preview and up read the vault (access policies, role assignments, mode, tenant) and report access accessGrants does not declare as the stack output unmanagedAccess and the unmanaged-access finding"
+            : "the vault as Azure has it, compared with accessGrants",
+        unmanagedAccess: (i.unmanagedAccess as Record<string, unknown>[] | undefined) ?? [],
+        mismatches: (i.mismatches as string[] | undefined) ?? [],
+    };
 }
 
 function childrenOf(resources: RecordedResource[], parent: RecordedResource): RecordedResource[] {
@@ -255,6 +278,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
         })),
         appSettings: appSettingsOf(clients, secrets),
         studioUrl: ev.config.redeploy.studioUrl,
+        audit: auditOf(ev.resources),
     };
 }
 
@@ -361,6 +385,11 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
     }
     if (report.appSettings.length === 0) out.push("  none");
     out.push("");
+    if (report.audit) {
+        out.push(`Vault audit (${report.audit.status}): ${report.audit.note}`);
+        for (const u of report.audit.unmanagedAccess) out.push(`  unmanaged: ${String(u.principalId)} via ${String(u.source)}`);
+        out.push("");
+    }
     const open = report.findings.filter((f) => !f.suppressed);
     out.push(`Policy findings (${open.length} open, ${report.findings.length - open.length} suppressed)`);
     for (const f of report.findings) {

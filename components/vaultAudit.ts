@@ -1,0 +1,189 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import { findUnmanagedAccess, OFFLINE_VAULT_TAG, UnmanagedAccess, unknownRoleIds, vaultMismatches, VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "./audit";
+import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "./config";
+
+type UnmanagedAccessLevel = KeyVaultConfig["unmanagedAccess"];
+
+export { OFFLINE_VAULT_TAG } from "./audit";
+
+/** Azure Resource Manager in the public cloud; `ALTINN_ARM_URL` overrides it (tests point it at a local fake). */
+export const DEFAULT_ARM_URL = "https://management.azure.com";
+/** API version for role assignments and role definitions. */
+export const AUTHORIZATION_API_VERSION = "2022-04-01";
+const MAX_PAGES = 50;
+
+export type AuditStatus = "audited" | "offline";
+
+/** What the audit found; the `VaultAudit` component records it for the policy pack. */
+export interface AuditResult {
+    status: AuditStatus;
+    unmanagedAccess: UnmanagedAccess[];
+    mismatches: string[];
+}
+
+/** The ARM base URL: https, or http only on a loopback host. Throws one line naming the variable. */
+export function armBaseUrl(value = process.env.ALTINN_ARM_URL): string {
+    const text = (value ?? "").trim() || DEFAULT_ARM_URL;
+    let url: URL;
+    try {
+        url = new URL(text);
+    } catch {
+        throw new Error(`ALTINN_ARM_URL: ${JSON.stringify(text)} is not a URL`);
+    }
+    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+        throw new Error(`ALTINN_ARM_URL: ${JSON.stringify(text)} must be https (plain http only on a loopback host)`);
+    }
+    return url.origin;
+}
+
+type FetchLike = (url: string, init: { headers: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+async function armGet(base: string, path: string, token: string, fetchImpl: FetchLike): Promise<Record<string, unknown>> {
+    const url = path.startsWith("https://") || path.startsWith("http://") ? path : `${base}${path}`;
+    // The token goes only to the ARM host we were given, never to a host a nextLink names.
+    if (new URL(url).origin !== base) throw new Error(`vault audit: ARM answered with a link to another host (${new URL(url).origin})`);
+    const response = await fetchImpl(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
+    if (!response.ok) {
+        const where = new URL(url).pathname;
+        throw new Error(
+            `vault audit: GET ${where} answered HTTP ${response.status}${response.status === 403 ? "; the deploying identity needs Microsoft.Authorization/roleAssignments/read and roleDefinitions/read on the vault" : ""}`,
+        );
+    }
+    return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * The role assignments at the vault's scope and above (ARM `atScope()`), and the data actions of
+ * every role not known to be or not to be a Key Vault data role.
+ */
+export async function listVaultRoleAssignments(
+    base: string,
+    token: string,
+    vaultId: string,
+    fetchImpl: FetchLike = fetch as unknown as FetchLike,
+): Promise<{ roleAssignments: VaultRoleAssignment[]; dataActionsByRole: Record<string, string[]> }> {
+    const roleAssignments: VaultRoleAssignment[] = [];
+    let next: string | undefined = `${vaultId}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHORIZATION_API_VERSION}&$filter=atScope()`;
+    for (let page = 0; next && page < MAX_PAGES; page++) {
+        const body = await armGet(base, next, token, fetchImpl);
+        for (const item of (body.value as Record<string, unknown>[] | undefined) ?? []) {
+            const p = (item.properties ?? {}) as Record<string, unknown>;
+            roleAssignments.push({
+                id: String(item.id ?? ""),
+                name: String(item.name ?? ""),
+                scope: String(p.scope ?? ""),
+                principalId: String(p.principalId ?? ""),
+                principalType: typeof p.principalType === "string" ? p.principalType : undefined,
+                roleDefinitionId: String(p.roleDefinitionId ?? ""),
+                description: typeof p.description === "string" ? p.description : undefined,
+            });
+        }
+        next = typeof body.nextLink === "string" ? body.nextLink : undefined;
+    }
+    const dataActionsByRole: Record<string, string[]> = {};
+    for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
+        const def = await armGet(base, `${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, token, fetchImpl);
+        const permissions = (((def.properties ?? {}) as Record<string, unknown>).permissions ?? []) as { dataActions?: string[] }[];
+        dataActionsByRole[roleDefinitionId] = permissions.flatMap((p) => p.dataActions ?? []);
+    }
+    return { roleAssignments, dataActionsByRole };
+}
+
+/** `getVault`'s access policies in the audit's shape. */
+export function accessPoliciesOf(result: keyvault.GetVaultResult): VaultAccessPolicy[] {
+    return (result.properties?.accessPolicies ?? []).map((p) => ({
+        tenantId: p.tenantId,
+        objectId: p.objectId,
+        ...(p.applicationId ? { applicationId: p.applicationId } : {}),
+        permissions: Object.fromEntries(
+            (["secrets", "keys", "certificates", "storage"] as const).filter((k) => (p.permissions?.[k] ?? []).length > 0).map((k) => [k, [...p.permissions[k]!]]),
+        ),
+    }));
+}
+
+export interface AuditVaultArgs {
+    vaultName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    /** The stack's `keyVault.authorization`. */
+    authorization: AuthorizationMode;
+    /** The tenant the stack grants in: `keyVault.tenantId` or the deploying identity's. */
+    tenantId: pulumi.Input<string>;
+    /** Whether `tenantId` comes from `keyVault.tenantId` (for the message). */
+    tenantFromConfig: boolean;
+    grants: AccessGrantConfig[];
+}
+
+/**
+ * Read the vault as Azure has it (`getVault`; on an RBAC vault also its role assignments through
+ * the ARM REST API with the deploying identity's token) and compare it with the stack.
+ */
+export function auditVault(args: AuditVaultArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<AuditResult> {
+    const vault = keyvault.getVaultOutput({ vaultName: args.vaultName, resourceGroupName: args.resourceGroupName }, opts);
+    const needsToken = vault.apply((v) => Boolean(v.properties?.enableRbacAuthorization) && !v.tags?.[OFFLINE_VAULT_TAG]);
+    // The token is asked for only when role assignments must be listed; it never leaves this function.
+    const token = needsToken.apply((yes) => (yes ? authorization.getClientTokenOutput({}, opts).token : pulumi.output("")));
+    // The result holds principals and roles only; the token that helped list them stays out of it.
+    const result = pulumi.all([vault, token, args.tenantId]).apply(async ([v, t, tenantId]): Promise<AuditResult> => {
+        if (v.tags?.[OFFLINE_VAULT_TAG]) return { status: "offline", unmanagedAccess: [], mismatches: [] };
+        const reality: VaultReality = {
+            id: v.id,
+            tenantId: v.properties.tenantId,
+            enableRbacAuthorization: Boolean(v.properties.enableRbacAuthorization),
+            accessPolicies: accessPoliciesOf(v),
+            roleAssignments: [],
+        };
+        let dataActionsByRole: Record<string, string[]> = {};
+        if (reality.enableRbacAuthorization) {
+            const listed = await listVaultRoleAssignments(armBaseUrl(), t, v.id);
+            reality.roleAssignments = listed.roleAssignments;
+            dataActionsByRole = listed.dataActionsByRole;
+        }
+        return {
+            status: "audited",
+            unmanagedAccess: findUnmanagedAccess(reality, args.grants, dataActionsByRole),
+            mismatches: vaultMismatches(reality, args.authorization, tenantId, args.tenantFromConfig),
+        };
+    });
+    return pulumi.unsecret(result);
+}
+
+export interface VaultAuditArgs {
+    /** Name of the audited vault. */
+    vaultName: pulumi.Input<string>;
+    /** What `auditVault` found. */
+    result: pulumi.Input<AuditResult>;
+    /** `keyVault.unmanagedAccess`: fail makes the unmanaged-access finding mandatory. Defaults to "warn". */
+    unmanagedAccessLevel?: UnmanagedAccessLevel;
+}
+
+/**
+ * The audit's record in the stack: its inputs are what the policy pack's `unmanaged-access` and
+ * `vault-matches-config` rules read. It declares no cloud resource.
+ */
+export class VaultAudit extends pulumi.ComponentResource {
+    /** Principals with access the stack does not declare (stack output `unmanagedAccess`). */
+    declare readonly unmanagedAccess: pulumi.Output<UnmanagedAccess[]>;
+    /** The vault's mode or tenant where it differs from the stack file. */
+    declare readonly mismatches: pulumi.Output<string[]>;
+    /** `audited`, or `offline` under the offline plan (the audit runs in `pulumi preview`). */
+    declare readonly status: pulumi.Output<AuditStatus>;
+
+    constructor(name: string, args: VaultAuditArgs, opts?: pulumi.ComponentResourceOptions) {
+        const result = pulumi.output(args.result);
+        const record = {
+            vaultName: args.vaultName,
+            unmanagedAccessLevel: args.unmanagedAccessLevel ?? "warn",
+            status: result.status,
+            unmanagedAccess: result.unmanagedAccess,
+            mismatches: result.mismatches,
+        };
+        super("altinn:keyvault:VaultAudit", name, record, opts);
+        this.unmanagedAccess = result.unmanagedAccess;
+        this.mismatches = result.mismatches;
+        this.status = result.status;
+        this.registerOutputs(record);
+    }
+}

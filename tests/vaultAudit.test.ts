@@ -1,0 +1,120 @@
+/**
+ * The program under mocks whose getVault answers with an RBAC vault and whose role assignments
+ * come from a fake ARM on 127.0.0.1: managed and unmanaged entries, as `pulumi preview` sees them.
+ */
+import { createServer, IncomingMessage, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId, vaultResourceId } from "../components/roles";
+import { armBaseUrl } from "../components/vaultAudit";
+import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../scripts/lib/mocks";
+import { policyResources } from "../scripts/lib/findings";
+import { evaluateRules } from "../policy/evaluate";
+import { rawConfig } from "./helpers";
+
+const SUB = MOCK_CLIENT_CONFIG.subscriptionId;
+const VAULT = vaultResourceId(SUB, "altinnapps-ttd-tt02-rg", "ttd-tt02-apps-kv");
+const OPS = "11111111-2222-3333-4444-555555555555";
+const HAND = "66666666-7777-8888-9999-000000000000";
+const CUSTOM_READER = "77777777-0000-0000-0000-000000000001";
+const TOKEN = "fake-arm-token-9f8e7d6c5b4a";
+const customRole = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/99999999-0000-0000-0000-000000000002`;
+const ra = (name: string, principalId: string, roleDefinitionId: string, scope = VAULT) => ({
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    properties: { scope, principalId, principalType: "Group", roleDefinitionId },
+});
+const managedName = roleAssignmentName(VAULT, OPS, BUILTIN_ROLES["Key Vault Secrets User"]);
+
+let server: Server;
+const requests: { url: string; auth?: string }[] = [];
+let resources: RecordedResource[];
+let program: Record<string, unknown>;
+
+beforeAll(async () => {
+    server = createServer((req: IncomingMessage, res) => {
+        requests.push({ url: req.url ?? "", auth: req.headers.authorization });
+        const url = new URL(req.url ?? "/", "http://x");
+        res.setHeader("content-type", "application/json");
+        if (req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(401).end("{}");
+        if (url.pathname === `${VAULT}/providers/Microsoft.Authorization/roleAssignments` && url.searchParams.get("$filter") === "atScope()") {
+            if (!url.searchParams.get("page")) {
+                return void res.end(JSON.stringify({
+                    value: [ra(managedName, OPS, roleDefinitionResourceId(SUB, BUILTIN_ROLES["Key Vault Secrets User"])), ra("hand-made", HAND, roleDefinitionResourceId(SUB, BUILTIN_ROLES["Key Vault Secrets Officer"]))],
+                    nextLink: `http://${req.headers.host}${url.pathname}?api-version=2022-04-01&$filter=atScope()&page=2`,
+                }));
+            }
+            return void res.end(JSON.stringify({
+                value: [
+                    ra("sub-owner", HAND, roleDefinitionResourceId(SUB, BUILTIN_ROLES.Owner), `/subscriptions/${SUB}`),
+                    ra("custom", CUSTOM_READER, customRole, `/subscriptions/${SUB}/resourceGroups/altinnapps-ttd-tt02-rg`),
+                ],
+            }));
+        }
+        if (url.pathname === customRole) {
+            return void res.end(JSON.stringify({ properties: { permissions: [{ actions: [], dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action"] }] } }));
+        }
+        res.writeHead(404).end("{}");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    process.env.ALTINN_ARM_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    resources = installMocks({
+        project: "altinn-app-secrets",
+        stack: "tt02",
+        config: rawConfig({
+            org: "ttd",
+            environment: "tt02",
+            keyVault: { authorization: "rbac", unmanagedAccess: "fail" },
+            accessGrants: [{ principalId: OPS, principalType: "Group", access: "read", reason: "Operations team reads secrets" }],
+        }),
+        vault: { tenantId: MOCK_CLIENT_CONFIG.tenantId, enableRbacAuthorization: true, accessPolicies: [] },
+        armToken: TOKEN,
+    });
+    program = (await import("../index")) as Record<string, unknown>;
+    await settle();
+});
+
+afterAll(() => {
+    delete process.env.ALTINN_ARM_URL;
+    server.close();
+});
+
+describe("the audit in preview", () => {
+    it("exports unmanagedAccess: hand-made data access at the vault and above, not the declared grant, not control-plane roles", async () => {
+        expect(await valueOf(program.unmanagedAccess as never)).toEqual([
+            { principalId: HAND, role: "Key Vault Secrets Officer", source: VAULT, roleAssignmentId: `${VAULT}/providers/Microsoft.Authorization/roleAssignments/hand-made` },
+            {
+                principalId: CUSTOM_READER,
+                role: "99999999-0000-0000-0000-000000000002",
+                source: `/subscriptions/${SUB}/resourceGroups/altinnapps-ttd-tt02-rg`,
+                roleAssignmentId: `/subscriptions/${SUB}/resourceGroups/altinnapps-ttd-tt02-rg/providers/Microsoft.Authorization/roleAssignments/custom`,
+            },
+        ]);
+    });
+
+    it("lists role assignments at the vault's scope with the deploying identity's token, following nextLink", () => {
+        expect(requests.map((r) => new URL(r.url, "http://x").pathname)).toEqual([
+            `${VAULT}/providers/Microsoft.Authorization/roleAssignments`,
+            `${VAULT}/providers/Microsoft.Authorization/roleAssignments`,
+            customRole,
+        ]);
+        expect(requests.every((r) => r.auth === `Bearer ${TOKEN}`)).toBe(true);
+    });
+
+    it("with keyVault.unmanagedAccess: fail, each unmanaged principal is a mandatory finding", () => {
+        const findings = evaluateRules(policyResources(resources), {}).filter((f) => f.policy === "unmanaged-access");
+        expect(findings.map((f) => [f.level, f.principalId])).toEqual([["mandatory", HAND], ["mandatory", CUSTOM_READER]]);
+        expect(evaluateRules(policyResources(resources), {}).filter((f) => f.policy === "vault-matches-config")).toEqual([]);
+    });
+
+    it("keeps the ARM token out of every resource and output", async () => {
+        const everything = JSON.stringify(resources) + JSON.stringify(await valueOf(program.unmanagedAccess as never));
+        expect(everything).not.toContain(TOKEN);
+    });
+
+    it("refuses a plain-http ARM URL except on loopback", () => {
+        expect(() => armBaseUrl("http://management.example")).toThrow("ALTINN_ARM_URL: \"http://management.example\" must be https (plain http only on a loopback host)");
+        expect(armBaseUrl(undefined)).toBe(process.env.ALTINN_ARM_URL);
+        expect(armBaseUrl("")).toBe("https://management.azure.com");
+    });
+});
