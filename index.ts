@@ -11,6 +11,7 @@ import { ConfigError, parseStackConfig, StackConfig } from "./components/config"
 import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinportenClient";
 import { ReviewContext } from "./components/reviewContext";
+import { ACCESS_NAME, appSecretName, clientName } from "./components/resourceNames";
 import { auditVault, VaultAudit } from "./components/vaultAudit";
 
 function readStackConfig(): StackConfig {
@@ -36,7 +37,7 @@ const vaultArgs = { vaultName: keyVault.name, resourceGroupName: keyVault.resour
 const protect = { protect: prod };
 
 const access = new KeyVaultAccess(
-    "vault",
+    ACCESS_NAME,
     {
         ...vaultArgs,
         subscriptionId: keyVault.subscriptionId ?? client!.subscriptionId,
@@ -65,12 +66,12 @@ const audit = new VaultAudit("audit", {
 new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions });
 
 const clients = config.maskinportenClients.map(
-    (c) => new MaskinportenClient(`maskinporten-${c.section}`, { ...vaultArgs, client: c, org: config.org, environment: config.environment }, protect),
+    (c) => new MaskinportenClient(clientName(c.section), { ...vaultArgs, client: c, org: config.org, environment: config.environment }, protect),
 );
 
 const appSecrets = config.appSecrets.map(
     (s) =>
-        new AppSecret(`secret-${s.section}--${s.key}`, {
+        new AppSecret(appSecretName(s.section, s.key), {
             ...vaultArgs,
             section: s.section,
             key: s.key,

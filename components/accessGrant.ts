@@ -3,6 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type { AccessGrantConfig, AuthorizationMode } from "./config";
 import { grantPermissions, grantProblem, grantRoleId } from "./grants";
+import { grantResourceName, TYPES } from "./resourceNames";
 import { roleAssignmentName, roleDefinitionResourceId } from "./roles";
 
 export { grantPermissions, grantProblem, grantRoleId } from "./grants";
@@ -38,7 +39,7 @@ export class AccessGrant extends pulumi.ComponentResource {
     constructor(name: string, args: AccessGrantArgs, opts?: pulumi.ComponentResourceOptions) {
         const { grant } = args;
         super(
-            "altinn:keyvault:AccessGrant",
+            TYPES.accessGrant,
             name,
             {
                 vaultName: args.vaultName,
@@ -59,7 +60,7 @@ export class AccessGrant extends pulumi.ComponentResource {
         const childOpts = { parent: this };
         if (args.authorization === "accessPolicy") {
             this.resource = new keyvault.AccessPolicy(
-                `${name}-policy`,
+                grantResourceName(name, "accessPolicy"),
                 {
                     vaultName: args.vaultName,
                     resourceGroupName: args.resourceGroupName,
@@ -70,13 +71,13 @@ export class AccessGrant extends pulumi.ComponentResource {
         } else {
             const id = grantRoleId(grant);
             this.resource = new authorization.RoleAssignment(
-                `${name}-role`,
+                grantResourceName(name, "rbac"),
                 {
                     scope: args.vaultId,
                     principalId: grant.principalId,
                     principalType: grant.principalType,
                     roleDefinitionId: pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, id)),
-                    roleAssignmentName: pulumi.output(args.vaultId).apply((scope) => roleAssignmentName(scope, grant.principalId, id)),
+                    roleAssignmentName: grant.roleAssignmentName ?? pulumi.output(args.vaultId).apply((scope) => roleAssignmentName(scope, grant.principalId, id)),
                     description: grant.reason,
                 },
                 childOpts,

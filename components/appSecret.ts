@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { Environment } from "./config";
 import { secretName } from "./naming";
+import { appSecretResourceName, TYPES } from "./resourceNames";
 import { secretVersion, vaultSecret } from "./vaultSecret";
 
 export interface AppSecretArgs {
@@ -36,7 +37,7 @@ export class AppSecret extends pulumi.ComponentResource {
     public readonly secretVersion: pulumi.Output<string>;
 
     constructor(name: string, args: AppSecretArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("altinn:keyvault:AppSecret", name, { section: args.section, key: args.key, apps: args.apps ?? [] }, opts);
+        super(TYPES.appSecret, name, { section: args.section, key: args.key, apps: args.apps ?? [] }, opts);
         try {
             this.secretName = secretName(args.section, args.key);
         } catch (e) {
@@ -53,7 +54,7 @@ export class AppSecret extends pulumi.ComponentResource {
                   { parent: this },
               ).result
             : args.value!;
-        const secret = vaultSecret(`${name}-secret`, {
+        const secret = vaultSecret(appSecretResourceName(name), {
             vaultName: args.vaultName,
             resourceGroupName: args.resourceGroupName,
             secretName: this.secretName,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessGrantConfig, AuthorizationMode } from "./config";
 import { AccessGrant } from "./accessGrant";
+import { grantName, TYPES } from "./resourceNames";
 import { vaultResourceId } from "./roles";
 
 export interface KeyVaultAccessArgs {
@@ -28,7 +29,7 @@ export class KeyVaultAccess extends pulumi.ComponentResource {
     public readonly grants: AccessGrant[];
 
     constructor(name: string, args: KeyVaultAccessArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("altinn:keyvault:KeyVaultAccess", name, {}, opts);
+        super(TYPES.keyVaultAccess, name, {}, opts);
         const authorization = args.authorization ?? "accessPolicy";
         this.vaultId = pulumi
             .all([args.subscriptionId, args.resourceGroupName, args.vaultName])
@@ -36,7 +37,7 @@ export class KeyVaultAccess extends pulumi.ComponentResource {
         this.grants = (args.grants ?? []).map(
             (grant) =>
                 new AccessGrant(
-                    `${name}-${grant.principalId}`,
+                    grantName(name, grant.principalId),
                     {
                         grant,
                         authorization,

@@ -4,11 +4,12 @@ import type { Environment, MaskinportenClientConfig } from "./config";
 import { CLIENT_SECRET_KEYS, MASKINPORTEN_KEY_SIZE } from "./config";
 import { ENVIRONMENT_FACTS } from "./environments";
 import { encodeJwk, jwks, PrivateRsaJwk, privateJwkFromPem, publicJwk, PublicRsaJwk } from "./jwk";
-import { appSettingsSection, clientProblem, RotationStatus, rotationStatus } from "./maskinportenSettings";
+import { ADOPTED_GENERATION, appSettingsSection, clientProblem, RotationStatus, rotationStatus } from "./maskinportenSettings";
 import { secretName } from "./naming";
+import { clientSecretResourceName, TYPES } from "./resourceNames";
 import { secretVersion, vaultSecret } from "./vaultSecret";
 
-export { appSettingsSection, clientProblem, rotationStatus } from "./maskinportenSettings";
+export { ADOPTED_GENERATION, appSettingsSection, clientProblem, rotationStatus } from "./maskinportenSettings";
 export type { RotationState, RotationStatus } from "./maskinportenSettings";
 
 export interface MaskinportenClientArgs {
@@ -34,16 +35,16 @@ export class MaskinportenClient extends pulumi.ComponentResource {
     public readonly secretNames: string[];
     /** Versioned URI per secret name: what a redeploy is triggered by. */
     public readonly secretVersions: Record<string, pulumi.Output<string>>;
-    /** kid of the active key (RFC 7638 thumbprint). */
-    public readonly activeKid: pulumi.Output<string>;
+    /** kid of the active key (RFC 7638 thumbprint); undefined for an adopted key (keyGeneration 0). */
+    public readonly activeKid: pulumi.Output<string | undefined>;
     /** kid of the staged key, when one is staged. */
     public readonly stagedKid?: pulumi.Output<string>;
     /** Every published public key (active, staged, retired): what Samarbeidsportalen should hold. */
     public readonly publicJwks: pulumi.Output<{ keys: PublicRsaJwk[] }>;
     /** The active public key alone, for the "JWK" field at Samarbeidsportalen. */
-    public readonly activePublicJwk: pulumi.Output<PublicRsaJwk>;
+    public readonly activePublicJwk: pulumi.Output<PublicRsaJwk | undefined>;
     /** The active public key as PEM (SPKI), for the "PEM" option at Samarbeidsportalen. */
-    public readonly activePublicKeyPem: pulumi.Output<string>;
+    public readonly activePublicKeyPem: pulumi.Output<string | undefined>;
     /** Where the client is in the rotation cycle and what to do next. */
     public readonly rotation: RotationStatus;
     /** Non-secret settings the app repository's appsettings needs in this section. */
@@ -51,7 +52,7 @@ export class MaskinportenClient extends pulumi.ComponentResource {
 
     constructor(name: string, args: MaskinportenClientArgs, opts?: pulumi.ComponentResourceOptions) {
         const { client } = args;
-        super("altinn:maskinporten:MaskinportenClient", name, { section: client.section, clientId: client.clientId, format: client.format, apps: client.apps }, opts);
+        super(TYPES.maskinportenClient, name, { section: client.section, clientId: client.clientId, format: client.format, apps: client.apps }, opts);
         const problem = clientProblem(client);
         if (problem) throw new pulumi.ResourceError(`maskinportenClients[section=${client.section}]: ${problem}`, this);
 
@@ -59,24 +60,26 @@ export class MaskinportenClient extends pulumi.ComponentResource {
         this.appSettings = appSettingsSection(client, args.environment);
         const jwkOf = new Map<number, pulumi.Output<PrivateRsaJwk>>();
         const keyOf = new Map<number, tls.PrivateKey>();
-        for (const generation of this.rotation.published) {
+        const adopted = client.keyGeneration === ADOPTED_GENERATION;
+        // Generation 0 is the adopted key: its private half is only in the vault, never in state.
+        for (const generation of this.rotation.published.filter((g) => g !== ADOPTED_GENERATION)) {
             // Never protected, even when the component is: a retired generation's key leaves state by design.
             const key = new tls.PrivateKey(`${name}-key-${generation}`, { algorithm: "RSA", rsaBits: MASKINPORTEN_KEY_SIZE }, { parent: this, protect: false });
             keyOf.set(generation, key);
             jwkOf.set(generation, pulumi.secret(key.privateKeyPemPkcs8.apply(privateJwkFromPem)));
         }
-        this.activePublicKeyPem = pulumi.unsecret(keyOf.get(client.keyGeneration)!.publicKeyPem);
         const publicOf = (g: number) => pulumi.unsecret(jwkOf.get(g)!.apply(publicJwk));
-        const active = jwkOf.get(client.keyGeneration)!;
-        this.activePublicJwk = publicOf(client.keyGeneration);
-        this.activeKid = this.activePublicJwk.apply((k) => k.kid);
+        const active = jwkOf.get(client.keyGeneration);
+        this.activePublicKeyPem = adopted ? pulumi.output<string | undefined>(undefined) : pulumi.unsecret(keyOf.get(client.keyGeneration)!.publicKeyPem);
+        this.activePublicJwk = adopted ? pulumi.output<PublicRsaJwk | undefined>(undefined) : publicOf(client.keyGeneration);
+        this.activeKid = this.activePublicJwk.apply((k) => k?.kid);
         if (client.nextKeyGeneration !== undefined) this.stagedKid = publicOf(client.nextKeyGeneration).apply((k) => k.kid);
-        this.publicJwks = pulumi.all(this.rotation.published.map(publicOf)).apply(jwks);
+        this.publicJwks = pulumi.all(this.rotation.published.filter((g) => g !== ADOPTED_GENERATION).map(publicOf)).apply(jwks);
 
         // What each secret key holds; a format stores a subset (CLIENT_SECRET_KEYS).
-        const encodedJwk = active.apply(encodeJwk);
-        const jwkTags = { kid: this.activeKid, "key-generation": String(client.keyGeneration) };
-        const contents: Record<string, { value: pulumi.Input<string>; contentType: string; tags?: Record<string, pulumi.Input<string>> }> = {
+        const encodedJwk = active?.apply(encodeJwk);
+        const jwkTags = { kid: this.activeKid.apply((k) => k ?? ""), "key-generation": String(client.keyGeneration) };
+        const contents: Record<string, { value: pulumi.Input<string> | undefined; contentType: string; tags?: Record<string, pulumi.Input<string>> }> = {
             ClientId: { value: client.clientId ?? "", contentType: "text/plain" },
             Authority: { value: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority, contentType: "text/plain" },
             EncodedJwk: { value: encodedJwk, contentType: "application/jwk+json;base64", tags: jwkTags },
@@ -86,7 +89,7 @@ export class MaskinportenClient extends pulumi.ComponentResource {
         this.secretVersions = {};
         for (const key of CLIENT_SECRET_KEYS[client.format]) {
             const nameInVault = secretName(client.section, key);
-            const secret = vaultSecret(`${name}-${key}`, {
+            const secret = vaultSecret(clientSecretResourceName(name, key), {
                 vaultName: args.vaultName,
                 resourceGroupName: args.resourceGroupName,
                 secretName: nameInVault,
@@ -94,6 +97,7 @@ export class MaskinportenClient extends pulumi.ComponentResource {
                 contentType: contents[key].contentType,
                 tags: { org: args.org, environment: args.environment, section: client.section, ...contents[key].tags },
                 parent: this,
+                keepExisting: adopted,
             });
             this.secretNames.push(nameInVault);
             this.secretVersions[nameInVault] = secretVersion(secret);

@@ -6,11 +6,14 @@ import type { Environment, MaskinportenClientConfig } from "./config";
 import { MAX_KEYS_PER_CLIENT } from "./limits";
 import { ENVIRONMENT_FACTS } from "./environments";
 
-export type RotationState = "active" | "staged" | "rotated";
+export type RotationState = "adopted" | "active" | "staged" | "rotated";
+
+/** `keyGeneration: 0`: the key already in the vault, made outside this stack, kept until a key of its own is activated. */
+export const ADOPTED_GENERATION = 0;
 
 export interface RotationStatus {
     state: RotationState;
-    /** Generations whose public keys are published, active first. */
+    /** Generations whose public keys are published, active first (0: adopted, published by hand). */
     published: number[];
     /** What the operator does next, in one sentence. */
     nextStep: string;
@@ -21,6 +24,21 @@ export function rotationStatus(client: MaskinportenClientConfig): RotationStatus
     const { keyGeneration: active, nextKeyGeneration: next, retiredKeyGenerations: retired } = client;
     const published = [active, ...(next !== undefined ? [next] : []), ...retired];
     const at = `maskinportenClients[section=${client.section}]`;
+    const jwkSecret = `${client.section}--${client.format === "legacy" ? "EncodedJwk" : "JwkBase64"}`;
+    if (active === ADOPTED_GENERATION && next !== undefined) {
+        return {
+            state: "staged",
+            published,
+            nextStep: `register the public key of generation ${next} for client ${client.clientId} at Samarbeidsportalen next to the existing one, then set ${at}.keyGeneration: ${next} and remove nextKeyGeneration (the vault's ${jwkSecret} gets the new key and the apps are redeployed); once every app runs with it, delete the adopted key at Samarbeidsportalen`,
+        };
+    }
+    if (active === ADOPTED_GENERATION) {
+        return {
+            state: "adopted",
+            published,
+            nextStep: `the vault's existing ${jwkSecret} stays in use: this stack does not write the client's secrets while keyGeneration is 0; to rotate, set ${at}.nextKeyGeneration: 1`,
+        };
+    }
     if (next !== undefined) {
         return {
             state: "staged",

@@ -204,6 +204,11 @@ export const AccessGrantSchema = strict(
                 .optional(),
             "rbac mode only: a built-in role name (`Key Vault Reader`) or role definition GUID.",
         ),
+        roleAssignmentName: doc(
+            guid("a role assignment name").optional(),
+            "rbac mode only: the name of an existing role assignment this grant adopts (written by `npm run adopt`), so importing it does not replace it.",
+            { type: "GUID", default: "derived from vault, principal and role" },
+        ),
         reason: doc(reason("say who this is and why they need access"), "Why the principal needs access; shown to reviewers and stored with the grant.", { type: `string (${MIN_REASON_LENGTH}+ chars)` }),
     },
     "principalId, access and reason",
@@ -222,7 +227,11 @@ export const MaskinportenClientSchema = strict(
         ),
         scope: doc(z.string().optional(), "Scopes, space separated; required for legacy (goes into the app's non-secret settings)."),
         exchangeToAltinnToken: doc(z.boolean().default(true), "legacy only: the section's `ExhangeToAltinnToken` (sic) setting."),
-        keyGeneration: doc(wholeNumber(1).default(1), "The active key pair; its private JWK is in the vault. Change it to activate a staged key.", { type: "integer >= 1" }),
+        keyGeneration: doc(
+            wholeNumber(0).default(1),
+            "The active key pair; its private JWK is in the vault. Change it to activate a staged key. `0`: keep the key already in the vault (adopted, see Onboarding) until generation 1 is staged, registered and activated.",
+            { type: "integer >= 0" },
+        ),
         nextKeyGeneration: doc(wholeNumber(1).optional(), "A staged key pair: generated and published for registration, not yet in the vault.", { type: "integer >= 1" }),
         retiredKeyGenerations: doc(z.array(wholeNumber(1)).default([]), "Earlier key pairs whose public halves stay published until removed here.", { type: "list of integers" }),
         keySize: doc(

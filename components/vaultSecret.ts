@@ -8,13 +8,18 @@ export interface VaultSecretArgs {
     resourceGroupName: pulumi.Input<string>;
     /** `<Section>--<Key>`. */
     secretName: string;
-    /** The value; always stored as a Pulumi secret. */
-    value: pulumi.Input<string>;
+    /** The value; always stored as a Pulumi secret. Undefined only for an adopted secret whose value is kept. */
+    value?: pulumi.Input<string>;
     contentType: string;
     /** Metadata kept apart from the value. */
     tags: Record<string, pulumi.Input<string>>;
     /** The component that owns the secret; the secret inherits its `protect`. */
     parent: pulumi.Resource;
+    /**
+     * Adopted from the vault: never write it (no value, content type or tags), so the value running
+     * apps read stays until the stack activates a key of its own. Defaults to false.
+     */
+    keepExisting?: boolean;
 }
 
 /** A Key Vault secret whose value is a Pulumi secret in state, outputs and exports. */
@@ -25,10 +30,10 @@ export function vaultSecret(name: string, args: VaultSecretArgs): keyvault.Secre
             vaultName: args.vaultName,
             resourceGroupName: args.resourceGroupName,
             secretName: args.secretName,
-            properties: { value: pulumi.secret(args.value), contentType: args.contentType },
+            properties: args.value === undefined ? { contentType: args.contentType } : { value: pulumi.secret(args.value), contentType: args.contentType },
             tags: { "managed-by": MANAGED_BY, ...args.tags },
         },
-        { parent: args.parent, additionalSecretOutputs: ["properties"] },
+        { parent: args.parent, additionalSecretOutputs: ["properties"], ...(args.keepExisting ? { ignoreChanges: ["properties", "tags"] } : {}) },
     );
 }
 

@@ -174,8 +174,8 @@ describe("compatibility with the .NET clients", () => {
             expect(claims.exp - claims.iat).toBeLessThanOrEqual(120);
             expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
 
-            const published = await valueOf(declared[component].activePublicJwk);
-            const pem = await valueOf(declared[component].activePublicKeyPem);
+            const published = (await valueOf(declared[component].activePublicJwk))!;
+            const pem = (await valueOf(declared[component].activePublicKeyPem))!;
             expect(createPublicKey(pem).export({ format: "jwk" }).n).toBe(published.n);
             expect(published.kid).toBe(header.kid);
             const ok = verify("sha256", Buffer.from(`${h}.${c}`), createPublicKey({ key: published, format: "jwk" }), Buffer.from(s, "base64url"));

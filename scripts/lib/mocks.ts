@@ -47,7 +47,7 @@ export const MOCK_CLIENT_CONFIG = {
 };
 
 type Outputs = Record<string, unknown>;
-type RegisterRequest = { getType(): string; getName(): string; getProtect(): boolean; getParent(): string };
+type RegisterRequest = { getType(): string; getName(): string; getProtect(): boolean; getParent(): string; getIgnorechangesList(): string[] };
 
 const generateRsa = promisify(generateKeyPair);
 
@@ -100,7 +100,7 @@ function mockVault(inputs: Outputs, subscriptionId: string, vault: MockOptions["
  */
 export function installMocks(opts: MockOptions): RecordedResource[] {
     const resources: RecordedResource[] = [];
-    const pending = new Map<string, { protect: boolean; parent?: string }>();
+    const pending = new Map<string, { protect: boolean; parent?: string; ignoreChanges?: string[] }>();
     const clientConfig = opts.clientConfig ?? MOCK_CLIENT_CONFIG;
     const placeholders = opts.keys === "placeholder" ? new PlaceholderKeyPool() : undefined;
 
@@ -113,7 +113,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
                 const inputs = unwrapSecrets(args.inputs) as Outputs;
                 const state = { ...args.inputs, ...(await computedOutputs(args.type, args.name, inputs, placeholders)) };
                 // The URN is filled in when the monitor answers (see registerResource below).
-                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, parent: meta.parent, urn: "", protect: meta.protect, inputs, state: unwrapSecrets(state) as Outputs });
+                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, parent: meta.parent, urn: "", protect: meta.protect, ...(meta.ignoreChanges?.length ? { ignoreChanges: meta.ignoreChanges } : {}), inputs, state: unwrapSecrets(state) as Outputs });
                 return { id: args.custom ? `${args.name}-id` : "", state };
             },
             call(args: pulumi.runtime.MockCallArgs): Outputs {
@@ -135,7 +135,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
     monitor.registerResource = (req, cb) => {
         const type = req.getType();
         const name = req.getName();
-        pending.set(`${type}::${name}`, { protect: req.getProtect(), parent: req.getParent() || undefined });
+        pending.set(`${type}::${name}`, { protect: req.getProtect(), parent: req.getParent() || undefined, ignoreChanges: req.getIgnorechangesList() });
         register(req, (err, resp) => {
             const recorded = resources.find((r) => r.type === type && r.name === name && r.urn === "");
             if (recorded && resp) recorded.urn = resp.getUrn();

@@ -53,7 +53,8 @@ export interface PlanClient {
     format: string;
     apps: string[];
     secretNames: string[];
-    activeKid: string;
+    /** Absent for an adopted key (keyGeneration 0): its public half was never in this stack. */
+    activeKid?: string;
     stagedKid?: string;
     state: string;
     nextStep: string;
@@ -366,7 +367,7 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
     }
     for (const c of report.clients) {
         out.push(`  ${c.section}: ${c.format} format, client ${c.clientId}, ${c.state}`);
-        out.push(`      active kid ${placeholder(c.activeKid, c.placeholderKids)}`);
+        out.push(c.activeKid ? `      active kid ${placeholder(c.activeKid, c.placeholderKids)}` : "      active key: the one already in the vault (adopted: kept, not written by this stack)");
         if (c.stagedKid) out.push(`      staged kid ${placeholder(c.stagedKid, c.placeholderKids)}`);
         for (const k of c.publicJwks.keys.filter((k) => k.kid !== c.activeKid && k.kid !== c.stagedKid)) out.push(`      retired kid ${placeholder(k.kid, c.placeholderKids)}`);
         out.push(...wrap(c.nextStep, "      next: ", 12));

@@ -23,6 +23,8 @@ export interface RecordedResource {
     parent?: string;
     urn: string;
     protect: boolean;
+    /** The `ignoreChanges` resource option, when set. */
+    ignoreChanges?: string[];
     /** Inputs as the engine received them; secret values are `Secret` instances. */
     inputs: Record<string, unknown>;
     /** Outputs the mocks returned. */
@@ -62,5 +64,6 @@ export function plain(value: unknown): unknown {
 export function secretProperties(r: RecordedResource): { properties: Record<string, unknown>; valueIsSecret: boolean } {
     const props = r.inputs.properties;
     const inner = ((props instanceof Secret ? props.value : props) ?? {}) as Record<string, unknown>;
-    return { properties: inner, valueIsSecret: props instanceof Secret || inner.value instanceof Secret };
+    // No value at all (an adopted secret whose value the stack keeps) puts nothing in plain text.
+    return { properties: inner, valueIsSecret: props instanceof Secret || inner.value instanceof Secret || !("value" in inner) };
 }

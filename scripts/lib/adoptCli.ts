@@ -1,0 +1,124 @@
+/**
+ * `npm run adopt -- --stack <name> [--out <dir>]`: read the vault (live, or from saved `az` output)
+ * and write `adopt-<stack>.yaml` and `import-<stack>.json`. Changes nothing in Azure.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, parseStackConfig } from "../../components/config";
+import { vaultResourceId } from "../../components/roles";
+import { planAdoption } from "./adopt";
+import { readStackFiles, StackFileError } from "./stack";
+import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
+
+export const USAGE = `usage: npm run adopt -- --stack <name> [--out <dir>] [--force]
+       [--vault-json <file> [--secrets-json <file>] [--role-assignments-json <file>]]
+
+Reads the stack's Key Vault as Azure has it and writes, without changing anything in Azure:
+  adopt-<stack>.yaml   config fragment: today's access (reason "" until you write why) and
+                       hand-made Maskinporten secrets (keyGeneration 0: the existing key stays)
+  import-<stack>.json  pulumi import --file document for the existing grants and secrets
+Live: Azure SDK with DefaultAzureCredential (az login, AZURE_* variables, OIDC); the subscription is
+keyVault.subscriptionId or AZURE_SUBSCRIPTION_ID. Offline: saved output of az keyvault show
+(--vault-json), az keyvault secret list (--secrets-json) and az role assignment list --scope <vault id>
+--include-inherited (--role-assignments-json). Secret values are never read.
+  --config-dir <dir>  where Pulumi.<stack>.yaml is (default: the project root)
+  --force             overwrite existing output files
+  -h, --help          this text`;
+
+export interface AdoptDeps {
+    /** Project root (Pulumi.yaml). */
+    root: string;
+    /** Azure access for live mode; default DefaultAzureCredential and the public cloud. */
+    access?: AzureAccess;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+}
+
+export interface AdoptResult {
+    code: number;
+    stdout: string[];
+    stderr: string[];
+}
+
+export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptResult> {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const env = deps.env ?? process.env;
+    let args;
+    try {
+        args = parseArgs({
+            args: argv,
+            strict: true,
+            allowPositionals: false,
+            options: {
+                stack: { type: "string", short: "s" },
+                out: { type: "string" },
+                "config-dir": { type: "string" },
+                "vault-json": { type: "string" },
+                "secrets-json": { type: "string" },
+                "role-assignments-json": { type: "string" },
+                force: { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+        }).values;
+    } catch (e) {
+        return { code: 2, stdout, stderr: [`${(e as Error).message.split("\n")[0]}; see npm run adopt -- --help`] };
+    }
+    if (args.help) return { code: 0, stdout: [USAGE], stderr };
+    const problems: string[] = [];
+    if (!args.stack) problems.push("--stack is required; see npm run adopt -- --help");
+    if (!args["vault-json"] && (args["secrets-json"] || args["role-assignments-json"])) problems.push("--secrets-json and --role-assignments-json need --vault-json");
+    if (problems.length) return { code: 2, stdout, stderr: problems };
+    const stack = args.stack!;
+    const outDir = path.resolve(deps.cwd ?? process.cwd(), args.out ?? ".");
+    const yamlFile = path.join(outDir, `adopt-${stack}.yaml`);
+    const importFile = path.join(outDir, `import-${stack}.json`);
+
+    try {
+        const files = readStackFiles(deps.root, stack, args["config-dir"] ? path.resolve(deps.cwd ?? process.cwd(), args["config-dir"]) : deps.root);
+        const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
+        if (!args.force) {
+            const existing = [yamlFile, importFile].filter((f) => existsSync(f));
+            if (existing.length) throw new AdoptInputError(existing.map((f) => `${f} exists (it may hold reasons you wrote); move it away or pass --force`));
+        }
+        let snapshot: VaultSnapshot;
+        if (args["vault-json"]) {
+            snapshot = readSavedOutput({ vaultJson: args["vault-json"], secretsJson: args["secrets-json"], roleAssignmentsJson: args["role-assignments-json"] });
+        } else {
+            const subscriptionId = config.keyVault.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID;
+            if (!subscriptionId) throw new AdoptInputError(["keyVault.subscriptionId: not set; set it in the stack file or export AZURE_SUBSCRIPTION_ID (or pass --vault-json)"]);
+            const access = deps.access ?? { credential: new (await import("@azure/identity")).DefaultAzureCredential() };
+            try {
+                snapshot = await readLive(access, subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name);
+            } catch (e) {
+                if (e instanceof AdoptInputError) throw e;
+                // SDK errors carry no secret; keep the first line only (no stack trace).
+                throw new AdoptInputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${(e as Error).message.split("\n")[0]}`]);
+            }
+        }
+        const wanted = config.keyVault.name.toLowerCase();
+        if (!snapshot.vault.id.toLowerCase().endsWith(`/vaults/${wanted}`)) {
+            throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${config.keyVault.name}`]);
+        }
+        const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole });
+        mkdirSync(outDir, { recursive: true });
+        writeFileSync(yamlFile, adoption.fragmentYaml);
+        writeFileSync(importFile, `${JSON.stringify(adoption.importFile, null, 2)}\n`);
+        stdout.push(...adoption.summary);
+        stdout.push(
+            "",
+            `Wrote ${yamlFile} and ${importFile}. Next:`,
+            `  1. Replace those keys in Pulumi.${stack}.yaml with adopt-${stack}.yaml; write every empty reason (and clientId/scope).`,
+            `  2. npm run plan -- --stack ${stack}   (refuses empty reasons; shows adopted clients keeping their key)`,
+            `  3. Commit, then: pulumi import -s ${stack} --file ${path.basename(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
+            `  4. pulumi preview -s ${stack}: no change to existing access or secret values`,
+            "  5. Rotate adopted Maskinporten keys when convenient: nextKeyGeneration: 1, register, keyGeneration: 1.",
+        );
+        return { code: 0, stdout, stderr };
+    } catch (e) {
+        if (e instanceof ConfigError || e instanceof AdoptInputError) return { code: 2, stdout, stderr: e instanceof ConfigError ? e.errors : e.problems };
+        if (e instanceof StackFileError) return { code: 2, stdout, stderr: [e.message] };
+        throw e;
+    }
+}

@@ -1,0 +1,185 @@
+/**
+ * Where `npm run adopt` learns what the vault holds: live through the Azure SDK (management plane
+ * only: the ARM secrets API never returns values), or from saved `az` output. Either way only
+ * names, permissions, roles, content types and tags come back; never a secret value.
+ */
+import { readFileSync } from "node:fs";
+import type { TokenCredential } from "@azure/core-auth";
+import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../components/audit";
+import { unknownRoleIds } from "../../components/audit";
+import type { Permissions } from "../../components/config";
+import type { VaultSecretInfo } from "./adopt";
+
+/** Bad input for adopt: one line each, naming the flag or file. */
+export class AdoptInputError extends Error {
+    constructor(public readonly problems: string[]) {
+        super(problems.join("\n"));
+    }
+}
+
+export interface VaultSnapshot {
+    vault: VaultReality;
+    secrets: VaultSecretInfo[];
+    dataActionsByRole: Record<string, string[]>;
+}
+
+/** How to reach Azure: the credential, and for tests an endpoint and TLS settings. */
+export interface AzureAccess {
+    credential: TokenCredential;
+    /** ARM base URL; defaults to the public cloud. */
+    endpoint?: string;
+    /** Extra SDK client options (tests pass `tlsOptions` to trust a throwaway certificate). */
+    clientOptions?: Record<string, unknown>;
+}
+
+const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
+
+function permissionsOf(p: Record<string, unknown> | undefined): Permissions {
+    const out: Permissions = {};
+    for (const kind of PERMISSION_KINDS) {
+        const list = p?.[kind];
+        if (Array.isArray(list) && list.length > 0) out[kind] = list.map(String);
+    }
+    return out;
+}
+
+function accessPolicyOf(p: Record<string, unknown>): VaultAccessPolicy {
+    return {
+        tenantId: String(p.tenantId ?? ""),
+        objectId: String(p.objectId ?? ""),
+        ...(p.applicationId ? { applicationId: String(p.applicationId) } : {}),
+        permissions: permissionsOf(p.permissions as Record<string, unknown> | undefined),
+    };
+}
+
+/** A role assignment from the SDK (flat) or from `az`/REST (flat or under `properties`). */
+function roleAssignmentOf(a: Record<string, unknown>): VaultRoleAssignment {
+    const p = { ...a, ...((a.properties ?? {}) as Record<string, unknown>) };
+    const id = String(p.id ?? "");
+    return {
+        id,
+        name: String(p.name ?? id.slice(id.lastIndexOf("/") + 1)),
+        scope: String(p.scope ?? ""),
+        principalId: String(p.principalId ?? ""),
+        ...(p.principalType ? { principalType: String(p.principalType) } : {}),
+        roleDefinitionId: String(p.roleDefinitionId ?? ""),
+        ...(typeof p.description === "string" ? { description: p.description } : {}),
+    };
+}
+
+/** Secret metadata only: the name (from `name` or the secret's URI), content type and tags. */
+function secretOf(s: Record<string, unknown>): VaultSecretInfo {
+    const id = String(s.id ?? "");
+    const name = typeof s.name === "string" ? s.name : (/\/secrets\/([^/]+)/.exec(id)?.[1] ?? "");
+    const props = (s.properties ?? {}) as Record<string, unknown>;
+    const contentType = s.contentType ?? props.contentType;
+    return { name, ...(typeof contentType === "string" ? { contentType } : {}), ...(s.tags ? { tags: s.tags as Record<string, string> } : {}) };
+}
+
+/** The vault from `az keyvault show` (or ARM's JSON), checked field by field. */
+export function vaultFromJson(json: unknown, flag = "--vault-json"): Omit<VaultReality, "roleAssignments"> {
+    const v = (json ?? {}) as Record<string, unknown>;
+    const props = v.properties as Record<string, unknown> | undefined;
+    const problems: string[] = [];
+    if (typeof v.id !== "string" || !/\/providers\/Microsoft\.KeyVault\/vaults\//i.test(v.id)) problems.push(`${flag}: id is not a Key Vault resource ID (expected the output of az keyvault show)`);
+    if (!props || typeof props.tenantId !== "string") problems.push(`${flag}: properties.tenantId is missing (expected the output of az keyvault show)`);
+    if (props && props.accessPolicies !== undefined && props.accessPolicies !== null && !Array.isArray(props.accessPolicies)) problems.push(`${flag}: properties.accessPolicies must be a list`);
+    if (problems.length) throw new AdoptInputError(problems);
+    return {
+        id: v.id as string,
+        tenantId: String(props!.tenantId),
+        enableRbacAuthorization: props!.enableRbacAuthorization === true,
+        accessPolicies: ((props!.accessPolicies as Record<string, unknown>[] | null) ?? []).map(accessPolicyOf),
+    };
+}
+
+function listFromJson(json: unknown, flag: string, what: string): Record<string, unknown>[] {
+    const list = Array.isArray(json) ? json : Array.isArray((json as { value?: unknown })?.value) ? (json as { value: unknown[] }).value : undefined;
+    if (!list || list.some((e) => !e || typeof e !== "object")) throw new AdoptInputError([`${flag}: must be a JSON list (expected the output of ${what})`]);
+    return list as Record<string, unknown>[];
+}
+
+export function secretsFromJson(json: unknown, flag = "--secrets-json"): VaultSecretInfo[] {
+    const secrets = listFromJson(json, flag, "az keyvault secret list").map(secretOf);
+    const bad = secrets.findIndex((s) => !s.name);
+    if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} has neither a name nor a secret id`]);
+    return secrets;
+}
+
+export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignments-json"): VaultRoleAssignment[] {
+    const list = listFromJson(json, flag, "az role assignment list --scope <vault id> --include-inherited").map(roleAssignmentOf);
+    const bad = list.findIndex((a) => !a.principalId || !a.roleDefinitionId || !a.scope);
+    if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} lacks principalId, roleDefinitionId or scope`]);
+    return list;
+}
+
+/** Read and parse a JSON file; a problem is one line naming the flag. */
+export function readJsonFile(file: string, flag: string): unknown {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch {
+        throw new AdoptInputError([`${flag}: cannot read ${file}`]);
+    }
+    try {
+        return JSON.parse(text) as unknown;
+    } catch {
+        throw new AdoptInputError([`${flag}: ${file} is not valid JSON`]);
+    }
+}
+
+export interface SavedOutput {
+    vaultJson: string;
+    secretsJson?: string;
+    roleAssignmentsJson?: string;
+}
+
+/** The vault from saved `az` output. All problems at once. */
+export function readSavedOutput(files: SavedOutput): VaultSnapshot {
+    const problems: string[] = [];
+    const attempt = <T>(f: () => T): T | undefined => {
+        try {
+            return f();
+        } catch (e) {
+            if (e instanceof AdoptInputError) problems.push(...e.problems);
+            else throw e;
+            return undefined;
+        }
+    };
+    const vault = attempt(() => vaultFromJson(readJsonFile(files.vaultJson, "--vault-json")));
+    const secrets = files.secretsJson ? attempt(() => secretsFromJson(readJsonFile(files.secretsJson!, "--secrets-json"))) : [];
+    const roleAssignments = files.roleAssignmentsJson ? attempt(() => roleAssignmentsFromJson(readJsonFile(files.roleAssignmentsJson!, "--role-assignments-json"))) : [];
+    if (vault?.enableRbacAuthorization && !files.roleAssignmentsJson) {
+        problems.push("--role-assignments-json: required for an RBAC vault (save: az role assignment list --scope <vault id> --include-inherited)");
+    }
+    if (problems.length) throw new AdoptInputError(problems);
+    return { vault: { ...vault!, roleAssignments: roleAssignments! }, secrets: secrets!, dataActionsByRole: {} };
+}
+
+/** Read the vault live with the Azure SDK for JavaScript (management plane; no secret value is requested). */
+export async function readLive(access: AzureAccess, subscriptionId: string, resourceGroupName: string, vaultName: string): Promise<VaultSnapshot> {
+    const { KeyVaultManagementClient } = await import("@azure/arm-keyvault");
+    const { AuthorizationManagementClient } = await import("@azure/arm-authorization");
+    const options = { ...(access.endpoint ? { endpoint: access.endpoint } : {}), ...(access.clientOptions ?? {}) };
+    const kv = new KeyVaultManagementClient(access.credential, subscriptionId, options);
+    const v = await kv.vaults.get(resourceGroupName, vaultName);
+    const vault = vaultFromJson(v, `vault ${vaultName}`);
+    const secrets: VaultSecretInfo[] = [];
+    for await (const s of kv.secrets.list(resourceGroupName, vaultName)) {
+        // Metadata only: the ARM secrets API has no value in its answers, and none is kept here.
+        secrets.push({ name: String(s.name), ...(s.properties?.contentType ? { contentType: s.properties.contentType } : {}), ...(s.tags ? { tags: s.tags } : {}) });
+    }
+    const roleAssignments: VaultRoleAssignment[] = [];
+    const dataActionsByRole: Record<string, string[]> = {};
+    if (vault.enableRbacAuthorization) {
+        const auth = new AuthorizationManagementClient(access.credential, subscriptionId, options);
+        for await (const a of auth.roleAssignments.listForScope(vault.id, { filter: "atScope()" })) {
+            roleAssignments.push(roleAssignmentOf(a as unknown as Record<string, unknown>));
+        }
+        for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
+            const def = await auth.roleDefinitions.getById(roleDefinitionId);
+            dataActionsByRole[roleDefinitionId] = (def.permissions ?? []).flatMap((p) => p.dataActions ?? []);
+        }
+    }
+    return { vault: { ...vault, roleAssignments }, secrets, dataActionsByRole };
+}
