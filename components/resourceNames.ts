@@ -5,6 +5,9 @@
  */
 import type { AuthorizationMode } from "./config";
 
+/** The `managed-by` tag on every secret this project writes. */
+export const MANAGED_BY = "altinn-app-secrets";
+
 export const TYPES = {
     keyVaultAccess: "altinn:keyvault:KeyVaultAccess",
     accessGrant: "altinn:keyvault:AccessGrant",

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 
-export const MANAGED_BY = "altinn-app-secrets";
+import { MANAGED_BY } from "./resourceNames";
+
+export { MANAGED_BY } from "./resourceNames";
 
 export interface VaultSecretArgs {
     vaultName: pulumi.Input<string>;

@@ -6,7 +6,6 @@
 import { Document } from "yaml";
 import { describeAccess, findUnmanagedAccess, VaultReality, vaultMismatches } from "../../components/audit";
 import { CLIENT_SECRET_KEYS, ClientFormat, StackConfig } from "../../components/config";
-import { MANAGED_BY } from "../../components/vaultSecret";
 import { sectionProblem, SECTION_SEPARATOR } from "../../components/naming";
 import {
     ACCESS_NAME,
@@ -16,6 +15,7 @@ import {
     clientSecretResourceName,
     grantName,
     grantResourceName,
+    MANAGED_BY,
     TYPES,
 } from "../../components/resourceNames";
 import { grantRoleId } from "../../components/grants";

@@ -4,27 +4,31 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import { vaultResourceId } from "../../components/roles";
 import { planAdoption } from "./adopt";
+import { CliSpec, CliValues, parseCli, synopsis, UsageError, usage } from "./cli";
 import { readStackFiles, StackFileError } from "./stack";
 import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
 
-export const USAGE = `usage: npm run adopt -- --stack <name> [--out <dir>] [--force]
-       [--vault-json <file> [--secrets-json <file>] [--role-assignments-json <file>]]
-
-Reads the stack's Key Vault as Azure has it and writes, without changing anything in Azure:
-  adopt-<stack>.yaml   config fragment: today's access (reason "" until you write why) and
-                       hand-made Maskinporten secrets (keyGeneration 0: the existing key stays)
-  import-<stack>.json  pulumi import --file document for the existing grants and secrets
-Live: Azure SDK with DefaultAzureCredential (az login, AZURE_* variables, OIDC); the subscription is
-keyVault.subscriptionId or AZURE_SUBSCRIPTION_ID. Offline: saved output of az keyvault show
-(--vault-json), az keyvault secret list (--secrets-json) and az role assignment list --scope <vault id>
---include-inherited (--role-assignments-json). Secret values are never read.
-  --config-dir <dir>  where Pulumi.<stack>.yaml is (default: the project root)
-  --force             overwrite existing output files
-  -h, --help          this text`;
+export const ADOPT_CLI: CliSpec = {
+    command: "adopt",
+    summary:
+        "Read the stack's Key Vault as Azure has it and write, without changing anything in Azure: adopt-<stack>.yaml (config keys with today's access, reason \"\" until a person writes why, and hand-made Maskinporten secrets kept with keyGeneration 0) and import-<stack>.json (a pulumi import --file document). Secret values are never read.",
+    options: {
+        stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
+        out: { type: "string", value: "<dir>", description: "where to write the two files. Defaults to the current folder" },
+        "vault-json": { type: "string", value: "<file>", description: "read the vault from saved `az keyvault show` output instead of Azure" },
+        "secrets-json": { type: "string", value: "<file>", description: "with --vault-json: saved `az keyvault secret list` output" },
+        "role-assignments-json": { type: "string", value: "<file>", description: "with --vault-json, required for an RBAC vault: saved `az role assignment list --scope <vault id> --include-inherited` output" },
+        "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
+        force: { type: "boolean", description: "overwrite existing output files (they may hold reasons you wrote)" },
+    },
+    notes: [
+        "live: Azure SDK with DefaultAzureCredential (az login, AZURE_* variables, OIDC); the subscription is keyVault.subscriptionId or AZURE_SUBSCRIPTION_ID",
+        "exit codes: 0 files written, 2 bad arguments or input (one line per problem), 3 a bug",
+    ],
+};
 
 export interface AdoptDeps {
     /** Project root (Pulumi.yaml). */
@@ -45,32 +49,19 @@ export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptRe
     const stdout: string[] = [];
     const stderr: string[] = [];
     const env = deps.env ?? process.env;
-    let args;
+    let parsed: CliValues | undefined;
     try {
-        args = parseArgs({
-            args: argv,
-            strict: true,
-            allowPositionals: false,
-            options: {
-                stack: { type: "string", short: "s" },
-                out: { type: "string" },
-                "config-dir": { type: "string" },
-                "vault-json": { type: "string" },
-                "secrets-json": { type: "string" },
-                "role-assignments-json": { type: "string" },
-                force: { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-        }).values;
+        parsed = parseCli(ADOPT_CLI, argv);
     } catch (e) {
-        return { code: 2, stdout, stderr: [`${(e as Error).message.split("\n")[0]}; see npm run adopt -- --help`] };
+        if (e instanceof UsageError) return { code: 2, stdout, stderr: [e.message] };
+        throw e;
     }
-    if (args.help) return { code: 0, stdout: [USAGE], stderr };
-    const problems: string[] = [];
-    if (!args.stack) problems.push("--stack is required; see npm run adopt -- --help");
-    if (!args["vault-json"] && (args["secrets-json"] || args["role-assignments-json"])) problems.push("--secrets-json and --role-assignments-json need --vault-json");
-    if (problems.length) return { code: 2, stdout, stderr: problems };
-    const stack = args.stack!;
+    if (!parsed) return { code: 0, stdout: [usage(ADOPT_CLI)], stderr };
+    const args = parsed as { stack: string; out?: string; "config-dir"?: string; "vault-json"?: string; "secrets-json"?: string; "role-assignments-json"?: string; force?: boolean };
+    if (!args["vault-json"] && (args["secrets-json"] || args["role-assignments-json"])) {
+        return { code: 2, stdout, stderr: [`--secrets-json and --role-assignments-json need --vault-json; ${synopsis(ADOPT_CLI)}`] };
+    }
+    const stack = args.stack;
     const outDir = path.resolve(deps.cwd ?? process.cwd(), args.out ?? ".");
     const yamlFile = path.join(outDir, `adopt-${stack}.yaml`);
     const importFile = path.join(outDir, `import-${stack}.json`);
