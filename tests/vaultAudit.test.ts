@@ -24,7 +24,8 @@ const ra = (name: string, principalId: string, roleDefinitionId: string, scope =
     name,
     properties: { scope, principalId, principalType: "Group", roleDefinitionId },
 });
-const managedName = roleAssignmentName(VAULT, OPS, BUILTIN_ROLES["Key Vault Secrets User"]);
+/** A hand-made assignment the stack adopted: the grant carries its Azure name. */
+const managedName = "2c9f1e7a-5b3d-4e8f-9a1b-6c7d8e9f0a1b";
 
 let server: Server;
 const requests: { url: string; auth?: string }[] = [];
@@ -65,7 +66,7 @@ beforeAll(async () => {
             org: "ttd",
             environment: "tt02",
             keyVault: { authorization: "rbac", unmanagedAccess: "fail" },
-            accessGrants: [{ principalId: OPS, principalType: "Group", access: "read", reason: "Operations team reads secrets" }],
+            accessGrants: [{ principalId: OPS, principalType: "Group", access: "read", roleAssignmentName: managedName, reason: "Operations team reads secrets" }],
         }),
         vault: { tenantId: MOCK_CLIENT_CONFIG.tenantId, enableRbacAuthorization: true, accessPolicies: [] },
         armToken: TOKEN,
@@ -105,6 +106,12 @@ describe("the audit in preview", () => {
         const findings = evaluateRules(policyResources(resources), {}).filter((f) => f.policy === "unmanaged-access");
         expect(findings.map((f) => [f.level, f.principalId])).toEqual([["mandatory", HAND], ["mandatory", CUSTOM_READER]]);
         expect(evaluateRules(policyResources(resources), {}).filter((f) => f.policy === "vault-matches-config")).toEqual([]);
+    });
+
+    it("declares an adopted grant's role assignment under its Azure name, so importing it does not replace it", () => {
+        const declared = resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment");
+        expect(declared.map((r) => [r.name, r.inputs.roleAssignmentName])).toEqual([[`vault-${OPS}-role`, managedName]]);
+        expect(roleAssignmentName(VAULT, OPS, BUILTIN_ROLES["Key Vault Secrets User"])).not.toBe(managedName);
     });
 
     it("keeps the ARM token out of every resource and output", async () => {
