@@ -12,8 +12,9 @@ export const RULE_LEVELS = {
     "secret-value-not-placeholder": { tt02: "advisory", prod: "advisory" },
     "secret-value-secret-and-typed": { tt02: "mandatory", prod: "mandatory" },
     "studio-host-allowed": { tt02: "mandatory", prod: "mandatory" },
-    // Advisory unless keyVault.unmanagedAccess is fail; a stack file must not silence what it made mandatory.
-    "unmanaged-access": { tt02: "mandatory", prod: "mandatory" },
+    // Advisory unless keyVault.unmanagedAccess is fail; then only policy/config.json can silence it
+    // (a stack-file suppression silences advisory findings only).
+    "unmanaged-access": { tt02: "advisory", prod: "advisory" },
     "vault-matches-config": { tt02: "mandatory", prod: "mandatory" },
     // Advisory in tt02; mandatory in prod unless the writer is on the pack's writeAllowlist.
     "write-access-reviewed": { tt02: "advisory", prod: "mandatory" },

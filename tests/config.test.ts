@@ -212,7 +212,7 @@ describe("mistakes do not pass silently (issue 11)", () => {
     it("refuses integers beyond the bound instead of reading 1e+23", () => {
         const raw = { ...rawConfig(base), "altinn-app-secrets:maskinportenClients": '[{"section":"A","clientId":"abc","scope":"s","keyGeneration":99999999999999999999999}]' };
         expect(errorsWith(raw)).toEqual(["maskinportenClients[0].keyGeneration: must be a whole number <= 2147483647, got number 1e+23"]);
-        expect(errorsWith(rawConfig({ ...base, maskinportenClients: [{ section: "A", clientId: "abc", scope: "s", keyGeneration: 1.5 }] }))).toEqual(["maskinportenClients[0].keyGeneration: must be a whole number >= 1, got number 1.5"]);
+        expect(errorsWith(rawConfig({ ...base, maskinportenClients: [{ section: "A", clientId: "abc", scope: "s", keyGeneration: 1.5 }] }))).toEqual(["maskinportenClients[0].keyGeneration: must be a whole number >= 0, got number 1.5"]);
     });
 
     it("refuses control characters in any string, naming the key", () => {
