@@ -247,7 +247,7 @@ describe("npm run adopt, live against a fake ARM (access-policy vault)", () => {
         expect(plan.code).toBe(0);
         expect(plan.stdout).toContain("MaskinportenSettings: legacy format, client 5f6e1b2c-0d3a-4e5f-8a9b-0c1d2e3f4a5b, adopted\n      active key: the one already in the vault (adopted: kept, not written by this stack)");
         expect(plan.stdout.replace(/\s+/g, " ")).toContain("the vault's existing MaskinportenSettings--EncodedJwk stays in use");
-        expect(plan.stdout).toContain("Vault audit (offline): not run offline: pulumi preview and up read the vault");
+        expect(plan.stdout).toContain("Vault audit (offline)\n  not run offline: pulumi preview and up read the vault");
     });
 
     it("refuses to overwrite an earlier fragment, which may hold reasons", async () => {

@@ -387,8 +387,9 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
     if (report.appSettings.length === 0) out.push("  none");
     out.push("");
     if (report.audit) {
-        out.push(`Vault audit (${report.audit.status}): ${report.audit.note}`);
-        for (const u of report.audit.unmanagedAccess) out.push(`  unmanaged: ${String(u.principalId)} via ${String(u.source)}`);
+        out.push(`Vault audit (${report.audit.status})`);
+        out.push(...wrap(report.audit.note, "  "));
+        for (const u of report.audit.unmanagedAccess) out.push(...wrap(`${String(u.principalId)} via ${String(u.source)}`, "  unmanaged: ", 4));
         out.push("");
     }
     const open = report.findings.filter((f) => !f.suppressed);
