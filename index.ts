@@ -10,6 +10,7 @@ import { ENVIRONMENT_FACTS } from "./components/environments";
 import { ConfigError, parseStackConfig, StackConfig } from "./components/config";
 import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinportenClient";
+import { keyStatus } from "./components/maskinportenRegistration";
 import { ReviewContext } from "./components/reviewContext";
 
 function readStackConfig(): StackConfig {
@@ -51,7 +52,12 @@ const access = new KeyVaultAccess(
 new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions });
 
 const clients = config.maskinportenClients.map(
-    (c) => new MaskinportenClient(`maskinporten-${c.section}`, { ...vaultArgs, client: c, org: config.org, environment: config.environment }, protect),
+    (c) =>
+        new MaskinportenClient(
+            `maskinporten-${c.section}`,
+            { ...vaultArgs, client: c, org: config.org, environment: config.environment, selfService: config.maskinporten.selfService },
+            protect,
+        ),
 );
 
 const appSecrets = config.appSecrets.map(
@@ -110,6 +116,18 @@ export const maskinportenClients = clients.map((c, i) => ({
     publicJwks: c.publicJwks,
     rotation: c.rotation,
     appSettings: c.appSettings,
+    // Self-service registration: each registered kid with expiry and days left (as of the last refresh), and others' keys.
+    registration: c.registration
+        ? pulumi.all([c.registration.clientId, c.registration.createdClient, c.registration.registered, c.registration.foreign, c.registration.missing]).apply(
+              ([clientId, created, registered, foreign, missing]) => ({
+                  clientId,
+                  createdByStack: created ?? !config.maskinportenClients[i].clientId,
+                  keys: keyStatus(registered, Date.now()),
+                  foreignKeys: keyStatus(foreign, Date.now()),
+                  missing: missing ?? [],
+              }),
+          )
+        : undefined,
 }));
 export const appSecretNames = appSecrets.map((s) => s.secretName);
 /** Which apps are redeployed when which secrets change; `automatic: false` means do it by hand. */

@@ -13,12 +13,6 @@ export type { KeyExpiry, PublicKey, RegistrationInputs, RegistrationState } from
 /** Type token of the registration resource (what the policy rule and the plan look for). */
 export const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";
 
-/** Self-service API base per environment (Digdir also serves it without /api/v1; configurable). */
-export const DEFAULT_SELF_SERVICE_API: Record<Environment, string> = {
-    tt02: "https://api.test.samarbeid.digdir.no/api/v1",
-    prod: "https://api.samarbeid.digdir.no/api/v1",
-};
-
 /** Shown by the offline plan where only `pulumi up` can know the value. */
 export const ASSIGNED_CLIENT_ID_PLACEHOLDER = "(assigned by Maskinporten at pulumi up)";
 
@@ -52,7 +46,7 @@ export function keysNeedingRenewal(keys: KeyExpiry[] | undefined, nowMs: number)
 }
 
 export interface MaskinportenRegistrationArgs {
-    /** Self-service API base URL. Defaults per environment (DEFAULT_SELF_SERVICE_API) in the caller. */
+    /** Self-service API base URL (config `maskinporten.selfService.apiUrl`, defaulted per environment). */
     apiUrl: pulumi.Input<string>;
     /** Maskinporten authority, e.g. https://test.maskinporten.no/. */
     authority: pulumi.Input<string>;
