@@ -315,3 +315,23 @@ describe("registration provider against a fake Maskinporten", () => {
     for (const t of [...fake.tokens, ...fake.assertions]) expect(text).not.toContain(t);
     });
 });
+
+describe("refresh without the admin credentials", () => {
+    it("keeps the last known state, says so in one line, and asks nobody", async () => {
+        const state = await create(inputs(["kid-a"]));
+        delete process.env[ADMIN_KEY_VARIABLE];
+        delete process.env[ADMIN_CERT_VARIABLE];
+        const before = fake.requests.length;
+        const lines: string[] = [];
+        const write = process.stderr.write.bind(process.stderr);
+        process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+        try {
+            const r = await provider.read!(state.clientId, state);
+            expect(r).toEqual({ id: state.clientId, props: state });
+        } finally {
+            process.stderr.write = write;
+        }
+        expect(fake.requests.length).toBe(before);
+        expect(lines.join("")).toMatch(/MASKINPORTEN_ADMIN_KEY.*MASKINPORTEN_ADMIN_CERT.*kept the key set as of the last refresh/);
+    });
+});
