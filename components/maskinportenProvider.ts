@@ -209,8 +209,10 @@ export function inputsProblem(inputs: RegistrationInputs, knownForeign: string[]
     const bad = urlProblem(inputs.apiUrl, "the self-service API URL") ?? urlProblem(inputs.authority, "the Maskinporten authority");
     if (bad) return `${label}: ${bad}`;
     if (!inputs.adminClientId) return `${label}: the self-service adminClientId is required`;
-    const declared = (inputs.keys ?? []).map((k) => k.kid);
-    const missing = (inputs.keys ?? []).find((k) => !k.kid || !k.n || !k.e || !k.use);
+    // In a preview a new key pair's public key is not known yet: Pulumi sends a placeholder.
+    if (!Array.isArray(inputs.keys)) return undefined;
+    const declared = inputs.keys.map((k) => k.kid);
+    const missing = inputs.keys.find((k) => !k || typeof k !== "object" || !k.kid || !k.n || !k.e || !k.use);
     if (missing) return `${label}: a declared key lacks kid, n, e or use`;
     return keySetProblem(label, inputs.clientId, declared, knownForeign.filter((k) => !declared.includes(k)));
 }
@@ -223,6 +225,7 @@ export function daysLeft(exp: number, nowSeconds: number): number {
 /** Why `pulumi up` must send the key set again, one reason each; empty when nothing to do. */
 export function registrationChanges(olds: RegistrationState, news: RegistrationInputs, nowSeconds: number): string[] {
     const reasons: string[] = [];
+    if (!Array.isArray(news.keys)) return ["declared keys are known only when pulumi up generates them"];
     if (olds.apiUrl !== news.apiUrl || olds.authority !== news.authority || olds.adminClientId !== news.adminClientId) reasons.push("self-service settings changed");
     const declared = news.keys.map((k) => k.kid).sort();
     const before = (olds.keys ?? []).map((k) => k.kid).sort();
@@ -408,6 +411,14 @@ function describe(declared: string[], held: KeyExpiry[]): Pick<RegistrationState
     };
 }
 
+/**
+ * The value as the dynamic-provider host can send it: it converts results with protobuf's
+ * Struct.fromJavaScript, which throws on `undefined`, so drop those members.
+ */
+function wire<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value)) as T;
+}
+
 /** The inputs without what `check` adds, as stored in state. */
 function stateInputs(inputs: RegistrationInputs): RegistrationInputs {
     const { knownExpiry: _known, ...rest } = inputs;
@@ -422,12 +433,13 @@ function stateInputs(inputs: RegistrationInputs): RegistrationInputs {
 export function createRegistrationProvider(options: ProviderOptions = {}): dynamic.ResourceProvider {
     return {
         async check(olds: RegistrationInputs, news: RegistrationInputs) {
-            const known = (olds?.knownExpiry ?? []) as KeyExpiry[];
-            const declared = (news.keys ?? []).map((k) => k.kid);
-            const problem = inputsProblem(news, known.map((k) => k.kid).filter((kid) => !declared.includes(kid) && !(olds?.keys ?? []).some((o) => o.kid === kid)));
+            const known = expiries({ keys: olds?.knownExpiry });
+            const declared = expiries({ keys: news.keys }).map((k) => k.kid);
+            const before = expiries({ keys: olds?.keys }).map((k) => k.kid);
+            const problem = inputsProblem(news, known.map((k) => k.kid).filter((kid) => !declared.includes(kid) && !before.includes(kid)));
             if (problem) return { failures: [{ property: "keys", reason: problem }] };
             // The last refreshed expiry rides along so a policy can see it while an update is planned.
-            return { inputs: known.length ? { ...news, knownExpiry: known } : news };
+            return { inputs: wire(known.length ? { ...news, knownExpiry: known } : news) };
         },
 
         async create(inputs: RegistrationInputs) {
@@ -448,7 +460,7 @@ export function createRegistrationProvider(options: ProviderOptions = {}): dynam
             try {
                 const held = await registerKeys(session, clean, clientId, []);
                 const outs: RegistrationState = { ...clean, clientId, createdClient: created, ...held };
-                return { id: clientId, outs };
+                return { id: clientId, outs: wire(outs) };
             } catch (e) {
                 // Do not leave a client behind that no state knows of.
                 if (created) await session.call("DELETE", `clients/${encodeURIComponent(clientId)}`).catch(() => undefined);
@@ -474,7 +486,10 @@ export function createRegistrationProvider(options: ProviderOptions = {}): dynam
             void checkedAt;
             void createdClient;
             const knownExpiry = [...registered, ...foreign];
-            return { id, props: state, inputs: { ...inputs, clientId: props.createdClient ? undefined : id, knownExpiry } };
+            // A client the stack created has no clientId input: the id stays in state only.
+            const { clientId: _assigned, ...rest } = inputs;
+            void _assigned;
+            return { id, props: wire(state), inputs: wire(props.createdClient ? { ...rest, knownExpiry } : { ...rest, clientId: id, knownExpiry }) };
         },
 
         async diff(_id: string, olds: RegistrationState, news: RegistrationInputs) {
@@ -493,7 +508,7 @@ export function createRegistrationProvider(options: ProviderOptions = {}): dynam
             }
             const held = await registerKeys(session, clean, id, (olds.keys ?? []).map((k) => k.kid));
             const outs: RegistrationState = { ...clean, clientId: id, createdClient: olds.createdClient, ...held };
-            return { outs };
+            return { outs: wire(outs) };
         },
 
         async delete(id: string, props: RegistrationState) {

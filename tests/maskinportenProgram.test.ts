@@ -131,11 +131,17 @@ describe("self-service registration in the program", () => {
         const inputs = { ...declared, apiUrl: fake.apiUrl, authority: fake.issuer } as unknown as RegistrationInputs;
         expect((await provider.check!({} as RegistrationInputs, inputs)).failures ?? []).toEqual([]);
         const created = await provider.create(inputs);
+        // The host sends every result through protobuf's Struct, which refuses undefined members.
+        const struct = createRequire(require.resolve("@pulumi/pulumi"))("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: unknown): unknown } };
+        expect(() => struct.Struct.fromJavaScript(created.outs)).not.toThrow();
         const state = created.outs as RegistrationState;
         expect(fake.kids(created.id)).toEqual(inputs.keys.map((k) => k.kid));
         expect(state.createdClient).toBe(true);
         expect((await provider.diff!(created.id, state, inputs)).changes).toBe(false);
         const read = await provider.read!(created.id, state);
+        expect(() => struct.Struct.fromJavaScript(read.props)).not.toThrow();
+        expect(() => struct.Struct.fromJavaScript(read.inputs)).not.toThrow();
+        expect(read.inputs).not.toHaveProperty("clientId"); // created by the stack: no clientId input
         expect((read.props as RegistrationState).registered.map((k) => k.kid)).toEqual(inputs.keys.map((k) => k.kid));
         await provider.delete!(created.id, state);
         expect(fake.clients.has(created.id)).toBe(false);

@@ -335,3 +335,15 @@ describe("refresh without the admin credentials", () => {
         expect(lines.join("")).toMatch(/MASKINPORTEN_ADMIN_KEY.*MASKINPORTEN_ADMIN_CERT.*kept the key set as of the last refresh/);
     });
 });
+
+describe("in a preview, before a new key pair exists", () => {
+    // What Pulumi's dynamic-provider host passes for an input that is not known yet.
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+    it("check accepts unknown keys and diff reports a change", async () => {
+        const news = { ...inputs(["kid-a"]), keys: UNKNOWN as unknown as PublicKey[] };
+        expect((await provider.check!({} as RegistrationInputs, news)).failures).toBeUndefined();
+        const state = { ...inputs(["kid-a"]), clientId: "c", createdClient: true, registered: [{ kid: "kid-a", exp: now() + 300 * DAY }], missing: [], foreign: [], checkedAt: now() };
+        expect(await provider.diff!("c", state, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    });
+});
