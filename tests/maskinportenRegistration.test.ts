@@ -23,9 +23,10 @@ const DAY = 86_400;
 const ADMIN_CLIENT_ID = "0f0e0d0c-admin-client";
 const now = () => Math.floor(Date.now() / 1000);
 
-// Two RSA keys for the whole file: a CA and the admin client's business certificate.
-const caKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const adminKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+// Two throwaway RSA keys for the whole file: a CA and the admin client's business certificate.
+// 1024 bits keeps the suite fast; the fake checks signatures and claims, not key sizes.
+const caKeys = generateKeyPairSync("rsa", { modulusLength: 1024 });
+const adminKeys = generateKeyPairSync("rsa", { modulusLength: 1024 });
 const caPem = certificate({ subject: "Fake Buypass Class 3 Test4 CA", issuer: "Fake Buypass Class 3 Test4 CA", subjectKey: caKeys.publicKey, issuerKey: caKeys.privateKey, serial: 1 });
 const leafPem = certificate({ subject: "TESTORG 991825827", issuer: "Fake Buypass Class 3 Test4 CA", subjectKey: adminKeys.publicKey, issuerKey: caKeys.privateKey, serial: 2 });
 const ADMIN_KEY_PEM = adminKeys.privateKey.export({ type: "pkcs8", format: "pem" }) as string;
