@@ -104,6 +104,14 @@ describe("self-service registration in the program", () => {
         expect(outputs.find((c) => c.section === "ByHand")!.registration).toBeUndefined();
     });
 
+    it("rotation next steps of a registered client need no portal visit", () => {
+        const rotation = (section: string) => (ev.outputs.maskinportenClients as { section: string; rotation: { state: string; nextStep: string } }[]).find((c) => c.section === section)!.rotation;
+        expect(rotation("Integrations--AppB")).toMatchObject({ state: "staged", nextStep: expect.stringContaining("pulumi up registers generation 2 next to 1 at Maskinporten") });
+        expect(rotation("MaskinportenSettings").nextStep).toContain("renews it within 30 days of expiry");
+        for (const s of ["Integrations--AppB", "MaskinportenSettings"]) expect(rotation(s).nextStep).not.toContain("Samarbeidsportalen");
+        expect(rotation("ByHand").nextStep).toContain(`registered for client ${BY_HAND}`);
+    });
+
     it("the offline plan shows created and registered clients and where live expiry is seen", () => {
         const report = buildReport(ev, planFindings(ev));
         const created = report.clients.find((c) => c.section === "MaskinportenSettings")!;
