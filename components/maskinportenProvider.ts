@@ -59,6 +59,11 @@ export interface RegistrationInputs {
     keys: PublicKey[];
     /** Last known expiry per kid, copied from the refreshed state by `check` (read-only). */
     knownExpiry?: KeyExpiry[];
+    /**
+     * The id Maskinporten assigned to a client this stack created, carried by `check` from the
+     * refreshed inputs (with `clientId`), so a preview knows the id while an update is planned.
+     */
+    assignedClientId?: string;
 }
 
 /** The resource's state: the inputs plus what Maskinporten holds. */
@@ -237,7 +242,7 @@ export function registrationChanges(olds: RegistrationState, news: RegistrationI
         const exp = registered.get(kid);
         if (exp !== undefined && exp - nowSeconds < RENEW_WITHIN_DAYS * DAY) reasons.push(`${kid} expires in ${daysLeft(exp, nowSeconds)} days: renew`);
     }
-    if (olds.createdClient && !news.clientId) {
+    if (olds.createdClient) {
         const a = olds.client ?? { name: "", description: "", scopes: [] };
         const b = news.client;
         if (a.name !== b.name || a.description !== b.description || [...a.scopes].sort().join(" ") !== [...b.scopes].sort().join(" ")) reasons.push("client name, description or scopes changed");
@@ -439,7 +444,10 @@ export function createRegistrationProvider(options: ProviderOptions = {}): dynam
             const problem = inputsProblem(news, known.map((k) => k.kid).filter((kid) => !declared.includes(kid) && !before.includes(kid)));
             if (problem) return { failures: [{ property: "keys", reason: problem }] };
             // The last refreshed expiry rides along so a policy can see it while an update is planned.
-            return { inputs: wire(known.length ? { ...news, knownExpiry: known } : news) };
+            // A created client's id, learnt by the last refresh, rides along as well: the program
+            // cannot know it, and without it a planned update would make the ClientId secret unknown.
+            const assigned = olds?.assignedClientId && olds.clientId === olds.assignedClientId && !news.clientId ? { clientId: olds.assignedClientId, assignedClientId: olds.assignedClientId } : {};
+            return { inputs: wire({ ...news, ...assigned, ...(known.length ? { knownExpiry: known } : {}) }) };
         },
 
         async create(inputs: RegistrationInputs) {
@@ -487,9 +495,10 @@ export function createRegistrationProvider(options: ProviderOptions = {}): dynam
             void createdClient;
             const knownExpiry = [...registered, ...foreign];
             // A client the stack created has no clientId input: the id stays in state only.
-            const { clientId: _assigned, ...rest } = inputs;
+            const { clientId: _id, assignedClientId: _assigned, ...rest } = inputs;
+            void _id;
             void _assigned;
-            return { id, props: wire(state), inputs: wire(props.createdClient ? { ...rest, knownExpiry } : { ...rest, clientId: id, knownExpiry }) };
+            return { id, props: wire(state), inputs: wire({ ...rest, clientId: id, ...(props.createdClient ? { assignedClientId: id } : {}), knownExpiry }) };
         },
 
         async diff(_id: string, olds: RegistrationState, news: RegistrationInputs) {

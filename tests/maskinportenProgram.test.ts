@@ -149,7 +149,11 @@ describe("self-service registration in the program", () => {
         const read = await provider.read!(created.id, state);
         expect(() => struct.Struct.fromJavaScript(read.props)).not.toThrow();
         expect(() => struct.Struct.fromJavaScript(read.inputs)).not.toThrow();
-        expect(read.inputs).not.toHaveProperty("clientId"); // created by the stack: no clientId input
+        // created by the stack: the refreshed inputs carry the assigned id, and check hands it on
+        expect(read.inputs).toMatchObject({ clientId: created.id, assignedClientId: created.id });
+        const checked = await provider.check!(read.inputs as RegistrationInputs, inputs);
+        expect(checked.inputs).toMatchObject({ clientId: created.id, assignedClientId: created.id });
+        expect(await provider.diff!(created.id, read.props as RegistrationState, checked.inputs as RegistrationInputs)).toMatchObject({ changes: false, replaces: [] });
         expect((read.props as RegistrationState).registered.map((k) => k.kid)).toEqual(inputs.keys.map((k) => k.kid));
         await provider.delete!(created.id, state);
         expect(fake.clients.has(created.id)).toBe(false);

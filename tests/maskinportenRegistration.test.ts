@@ -228,6 +228,25 @@ describe("registration provider against a fake Maskinporten", () => {
         expect((await provider.diff!("existing-1", state, inputs(["kid-a"]))).replaces).toEqual(["clientId"]);
     });
 
+    it("a created client's id rides along after a refresh; a removed clientId is never brought back", async () => {
+        const created = await create(inputs(["kid-a"]));
+        const refreshed = await provider.read!(created.clientId, created);
+        const checked = (await provider.check!(refreshed.inputs as RegistrationInputs, inputs(["kid-a", "kid-b"]))).inputs as RegistrationInputs;
+        expect(checked.clientId).toBe(created.clientId);
+        const diff = await provider.diff!(created.clientId, refreshed.props as RegistrationState, checked);
+        expect(diff).toMatchObject({ changes: true, replaces: [] });
+        const after = await update(refreshed.props as RegistrationState, checked);
+        expect(after).toMatchObject({ clientId: created.clientId, createdClient: true });
+        expect(fake.kids(created.clientId)).toEqual(["kid-a", "kid-b"]);
+
+        fake.addClient("given-1");
+        const given = await create(inputs(["kid-a"], { clientId: "given-1" }));
+        const givenRefreshed = await provider.read!("given-1", given);
+        const withoutId = (await provider.check!(givenRefreshed.inputs as RegistrationInputs, inputs(["kid-a"]))).inputs as RegistrationInputs;
+        expect(withoutId.clientId).toBeUndefined();
+        expect((await provider.diff!("given-1", givenRefreshed.props as RegistrationState, withoutId)).replaces).toEqual(["clientId"]);
+    });
+
     it("deletes the client it created", async () => {
         const state = await create(inputs(["kid-a"]));
         await provider.delete!(state.clientId, state);
