@@ -6,7 +6,7 @@
 export const RULE_LEVELS = {
     "access-policy-secrets-only": { tt02: "mandatory", prod: "mandatory" },
     "grant-has-reason": { tt02: "mandatory", prod: "mandatory" },
-    // Advisory within 30 days of expiry; mandatory once a registered key has expired.
+    // Mandatory once a registered key has expired; its findings within 30 days of expiry are advisory.
     "maskinporten-key-expiry": { tt02: "mandatory", prod: "mandatory" },
     "principal-allowlisted": { tt02: "advisory", prod: "advisory" },
     "prod-resources-protected": { tt02: "mandatory", prod: "mandatory" },

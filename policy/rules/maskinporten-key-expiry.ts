@@ -15,7 +15,8 @@ function expiries(value: unknown): KeyExpiry[] {
  */
 export const rule: Rule = {
     id: "maskinporten-key-expiry",
-    level: "advisory",
+    // Expired is the rule's own level; a key merely close to expiry is reported as advisory.
+    level: "mandatory",
     info: "A Maskinporten key this stack registers is about to expire or has expired; pulumi up renews it.",
     explanation:
         "Maskinporten keeps a registered key for at most a year and then answers MP-121 (expired key): the apps stop getting tokens. pulumi up sends the key set again, which renews every key in it.",
@@ -33,8 +34,8 @@ export const rule: Rule = {
         for (const k of withExp) {
             const days = daysLeft(k.exp!, now);
             const date = new Date(k.exp! * 1000).toISOString().slice(0, 10);
-            if (days < 0) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expired on ${date}`, level: "mandatory" });
-            else if (days < RENEW_WITHIN_DAYS) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expires on ${date} (${days} days left)` });
+            if (days < 0) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expired on ${date}` });
+            else if (days < RENEW_WITHIN_DAYS) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expires on ${date} (${days} days left)`, level: "advisory" });
         }
         return verdict(findings);
     },
