@@ -296,7 +296,9 @@ async function send(url: string, init: { method: string; headers: Record<string,
             status = res.status;
             text = await res.text();
         } catch (e) {
-            failure = e instanceof Error ? e.name : "network error";
+            // The error's name and the socket's code (ECONNREFUSED, ...): never the request.
+            const code = (e as { cause?: { code?: unknown } })?.cause?.code;
+            failure = e instanceof Error && e.name === "TimeoutError" ? "timed out" : `network error${typeof code === "string" ? ` ${code}` : ""}`;
         }
         const retryable = failure !== undefined || status >= 500 || status === 429;
         if (!retryable) return { status, text };

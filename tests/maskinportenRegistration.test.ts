@@ -3,6 +3,8 @@
  * 127.0.0.1: the provider's methods called directly, as Pulumi's dynamic-provider host calls them.
  */
 import { generateKeyPairSync, KeyObject, X509Certificate } from "node:crypto";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
     ADMIN_CERT_VARIABLE,
@@ -365,5 +367,18 @@ describe("in a preview, before a new key pair exists", () => {
         expect((await provider.check!({} as RegistrationInputs, news)).failures).toBeUndefined();
         const state = { ...inputs(["kid-a"]), clientId: "c", createdClient: true, registered: [{ kid: "kid-a", exp: now() + 300 * DAY }], missing: [], foreign: [], checkedAt: now() };
         expect(await provider.diff!("c", state, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    });
+});
+
+describe("when Maskinporten cannot be reached", () => {
+    it("retries a bounded number of times and names the socket error in one line", async () => {
+        // A port that was just free: nothing listens there.
+        const server = createServer();
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const port = (server.address() as AddressInfo).port;
+        await new Promise<void>((r) => server.close(() => r()));
+        const down = { ...inputs(["kid-a"]), authority: `http://127.0.0.1:${port}/`, apiUrl: `http://127.0.0.1:${port}/api/v1` };
+        const message = await failure(provider.create(down));
+        expect(message).toBe(`maskinportenClients[section=MaskinportenSettings]: Maskinporten metadata http://127.0.0.1:${port}/.well-known/oauth-authorization-server failed after 4 attempts: network error ECONNREFUSED`);
     });
 });

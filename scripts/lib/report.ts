@@ -378,7 +378,7 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
             out.push(...wrap(`pulumi up ${r.createsClient ? "creates the client and registers" : "registers"} ${kids} at Maskinporten; ${r.liveExpiry}`, "      self-service: ", 20));
         }
     }
-    if (report.clients.some((c) => !c.registration)) out.push("  The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).");
+    if (report.clients.some((c) => !c.registration)) out.push(...wrap("The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).", "  "));
     if (report.clients.length === 0) out.push("  none");
     out.push("");
     out.push(`App settings per app (${report.appSettings.length})`);
