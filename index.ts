@@ -10,6 +10,7 @@ import { ENVIRONMENT_FACTS } from "./components/environments";
 import { ConfigError, parseStackConfig, StackConfig } from "./components/config";
 import { KeyVaultAccess } from "./components/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinportenClient";
+import { keyStatus } from "./components/maskinportenRegistration";
 import { ReviewContext } from "./components/reviewContext";
 import { ACCESS_NAME, appSecretName, clientName } from "./components/resourceNames";
 import { auditVault, VaultAudit } from "./components/vaultAudit";
@@ -66,7 +67,12 @@ const audit = new VaultAudit("audit", {
 new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions });
 
 const clients = config.maskinportenClients.map(
-    (c) => new MaskinportenClient(clientName(c.section), { ...vaultArgs, client: c, org: config.org, environment: config.environment }, protect),
+    (c) =>
+        new MaskinportenClient(
+            clientName(c.section),
+            { ...vaultArgs, client: c, org: config.org, environment: config.environment, selfService: config.maskinporten.selfService },
+            protect,
+        ),
 );
 
 const appSecrets = config.appSecrets.map(
@@ -125,6 +131,18 @@ export const maskinportenClients = clients.map((c, i) => ({
     publicJwks: c.publicJwks,
     rotation: c.rotation,
     appSettings: c.appSettings,
+    // Self-service registration: each registered kid with expiry and days left (as of the last refresh), and others' keys.
+    registration: c.registration
+        ? pulumi.all([c.registration.clientId, c.registration.createdClient, c.registration.registered, c.registration.foreign, c.registration.missing]).apply(
+              ([clientId, created, registered, foreign, missing]) => ({
+                  clientId,
+                  createdByStack: created ?? !config.maskinportenClients[i].clientId,
+                  keys: keyStatus(registered, Date.now()),
+                  foreignKeys: keyStatus(foreign, Date.now()),
+                  missing: missing ?? [],
+              }),
+          )
+        : undefined,
 }));
 /** Principals with access to the vault that accessGrants does not declare (empty offline: the audit runs in preview). */
 export const unmanagedAccess = audit.unmanagedAccess;

@@ -5,6 +5,7 @@ import { CLIENT_SECRET_KEYS, MASKINPORTEN_KEY_SIZE } from "./config";
 import { ENVIRONMENT_FACTS } from "./environments";
 import { encodeJwk, jwks, PrivateRsaJwk, privateJwkFromPem, publicJwk, PublicRsaJwk } from "./jwk";
 import { ADOPTED_GENERATION, appSettingsSection, clientProblem, RotationStatus, rotationStatus } from "./maskinportenSettings";
+import { defaultClientDetails, MaskinportenRegistration } from "./maskinportenRegistration";
 import { secretName } from "./naming";
 import { clientSecretResourceName, TYPES } from "./resourceNames";
 import { secretVersion, vaultSecret } from "./vaultSecret";
@@ -23,6 +24,8 @@ export interface MaskinportenClientArgs {
     vaultName: pulumi.Input<string>;
     /** Resource group of the vault. */
     resourceGroupName: pulumi.Input<string>;
+    /** Self-service API settings: with `client.register`, the keys (and client) are registered. Defaults to none. */
+    selfService?: { adminClientId: string; apiUrl: string };
 }
 
 /**
@@ -49,12 +52,15 @@ export class MaskinportenClient extends pulumi.ComponentResource {
     public readonly rotation: RotationStatus;
     /** Non-secret settings the app repository's appsettings needs in this section. */
     public readonly appSettings: Record<string, string | boolean>;
+    /** The key set at Maskinporten, when the client is registered by self-service. */
+    public readonly registration?: MaskinportenRegistration;
 
     constructor(name: string, args: MaskinportenClientArgs, opts?: pulumi.ComponentResourceOptions) {
         const { client } = args;
         super(TYPES.maskinportenClient, name, { section: client.section, clientId: client.clientId, format: client.format, apps: client.apps }, opts);
         const problem = clientProblem(client);
         if (problem) throw new pulumi.ResourceError(`maskinportenClients[section=${client.section}]: ${problem}`, this);
+        if (client.register && !args.selfService) throw new pulumi.ResourceError(`maskinportenClients[section=${client.section}].register: needs maskinporten.selfService`, this);
 
         this.rotation = rotationStatus(client);
         this.appSettings = appSettingsSection(client, args.environment);
@@ -76,11 +82,30 @@ export class MaskinportenClient extends pulumi.ComponentResource {
         if (client.nextKeyGeneration !== undefined) this.stagedKid = publicOf(client.nextKeyGeneration).apply((k) => k.kid);
         this.publicJwks = pulumi.all(this.rotation.published.filter((g) => g !== ADOPTED_GENERATION).map(publicOf)).apply(jwks);
 
+        if (client.register && args.selfService) {
+            const details = defaultClientDetails(args.org, args.environment, client);
+            this.registration = new MaskinportenRegistration(
+                `${name}-registration`,
+                {
+                    apiUrl: args.selfService.apiUrl,
+                    authority: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority,
+                    adminClientId: args.selfService.adminClientId,
+                    label: `maskinportenClients[section=${client.section}]`,
+                    clientId: client.clientId,
+                    client: { name: client.clientName ?? details.name, description: client.description ?? details.description, scopes: (client.scope ?? "").split(/\s+/).filter(Boolean) },
+                    keys: this.publicJwks.apply((set) => set.keys),
+                },
+                { parent: this },
+            );
+        }
+        // The configured id, or the one Maskinporten assigned to the client the registration created.
+        const clientId: pulumi.Input<string> = client.clientId ?? this.registration!.clientId;
+
         // What each secret key holds; a format stores a subset (CLIENT_SECRET_KEYS).
         const encodedJwk = active?.apply(encodeJwk);
         const jwkTags = { kid: this.activeKid.apply((k) => k ?? ""), "key-generation": String(client.keyGeneration) };
         const contents: Record<string, { value: pulumi.Input<string> | undefined; contentType: string; tags?: Record<string, pulumi.Input<string>> }> = {
-            ClientId: { value: client.clientId ?? "", contentType: "text/plain" },
+            ClientId: { value: clientId, contentType: "text/plain" },
             Authority: { value: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority, contentType: "text/plain" },
             EncodedJwk: { value: encodedJwk, contentType: "application/jwk+json;base64", tags: jwkTags },
             JwkBase64: { value: encodedJwk, contentType: "application/jwk+json;base64", tags: jwkTags },

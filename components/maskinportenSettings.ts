@@ -39,6 +39,7 @@ export function rotationStatus(client: MaskinportenClientConfig): RotationStatus
             nextStep: `the vault's existing ${jwkSecret} stays in use: this stack does not write the client's secrets while keyGeneration is 0; to rotate, set ${at}.nextKeyGeneration: 1`,
         };
     }
+    if (client.register) return registeredRotationStatus(client, at, published);
     if (next !== undefined) {
         return {
             state: "staged",
@@ -60,13 +61,37 @@ export function rotationStatus(client: MaskinportenClientConfig): RotationStatus
     };
 }
 
+/** The same cycle when the stack registers the keys through the self-service API: no portal step. */
+function registeredRotationStatus(client: MaskinportenClientConfig, at: string, published: number[]): RotationStatus {
+    const { keyGeneration: active, nextKeyGeneration: next, retiredKeyGenerations: retired } = client;
+    if (next !== undefined) {
+        return {
+            state: "staged",
+            published,
+            nextStep: `pulumi up registers generation ${next} next to ${active} at Maskinporten; then set ${at}.keyGeneration: ${next}, move ${active} to retiredKeyGenerations and remove nextKeyGeneration`,
+        };
+    }
+    if (retired.length > 0) {
+        return {
+            state: "rotated",
+            published,
+            nextStep: `once every app in [${client.apps.join(", ")}] runs with generation ${active}, remove ${retired.join(", ")} from ${at}.retiredKeyGenerations; pulumi up then removes those keys at Maskinporten`,
+        };
+    }
+    return {
+        state: "active",
+        published,
+        nextStep: `pulumi up keeps generation ${active} registered and renews it within 30 days of expiry; to rotate, set ${at}.nextKeyGeneration: ${active + 1}`,
+    };
+}
+
 /** Why the client cannot be declared, or undefined. Config parsing reports the same earlier. */
 export function clientProblem(client: MaskinportenClientConfig): string | undefined {
     const status = rotationStatus(client);
     if (new Set(status.published).size !== status.published.length) return "key generations must be distinct";
     if (status.published.length > MAX_KEYS_PER_CLIENT) return `at most ${MAX_KEYS_PER_CLIENT} keys may be published`;
-    // A registered client without clientId gets its ID from the self-service registration (issue 13).
-    if ((client.clientId ?? "").trim() === "") return "[clientId] is required";
+    // A registered client without clientId is created by the self-service registration.
+    if ((client.clientId ?? "").trim() === "" && !client.register) return "[clientId] is required";
     if (client.format === "legacy" && !client.scope) return "[scope] is required for the legacy format";
     return undefined;
 }

@@ -12,6 +12,7 @@ import { blocks, evaluateRules, Finding, Suppression, suppressionFindings } from
 import { readPackConfig } from "./packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "./rule";
 import { ALL_RULES } from "./rules";
+import { canBeMandatory, RULE_IDS, RuleId } from "./ruleIds";
 
 const REVIEW_CONTEXT_TYPE = "altinn:policy:ReviewContext";
 /** Rules that need what only the offline plan sees (ciphertexts): their suppressions are never stale here. */
@@ -29,7 +30,14 @@ function findingsOf(args: StackValidationArgs, rules: readonly Rule[]): Finding[
     return evaluateRules(resources, context, suppressionsOf(args), rules);
 }
 
-const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => rule.level === "mandatory" || rule.id === "write-access-reviewed" || rule.id === "unmanaged-access").map((rule) => ({
+// A rule blocks when any of its findings can be mandatory, whatever its default level;
+// unmanaged-access becomes mandatory by config (keyVault.unmanagedAccess: fail).
+const canBlock = (rule: Rule) =>
+    rule.level === "mandatory" ||
+    rule.id === "unmanaged-access" ||
+    ((RULE_IDS as string[]).includes(rule.id) && (canBeMandatory(rule.id as RuleId, "tt02") || canBeMandatory(rule.id as RuleId, "prod")));
+
+const blocking: StackValidationPolicy[] = ALL_RULES.filter(canBlock).map((rule) => ({
     name: rule.id,
     description: rule.explanation,
     enforcementLevel: "mandatory",

@@ -42,6 +42,8 @@ export interface ReviewContext {
     packSuppressions?: Suppression[];
     /** The stack name, when known (the offline plan), for commands in hints. */
     stack?: string;
+    /** The time rules judge expiry by (ms since the epoch). Defaults to now. */
+    now?: number;
 }
 
 /** A finding silenced on purpose, by rule and principal or secret, with a reason. */

@@ -6,6 +6,8 @@
 export const RULE_LEVELS = {
     "access-policy-secrets-only": { tt02: "mandatory", prod: "mandatory" },
     "grant-has-reason": { tt02: "mandatory", prod: "mandatory" },
+    // Mandatory once a registered key has expired; its findings within 30 days of expiry are advisory.
+    "maskinporten-key-expiry": { tt02: "mandatory", prod: "mandatory" },
     "principal-allowlisted": { tt02: "advisory", prod: "advisory" },
     "prod-resources-protected": { tt02: "mandatory", prod: "mandatory" },
     "rbac-secret-roles-at-vault-scope": { tt02: "mandatory", prod: "mandatory" },

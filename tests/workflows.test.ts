@@ -195,7 +195,11 @@ describe("deploy.yml", () => {
     it("hands the Studio API key from the environment's secrets to the up step only", () => {
         for (const name of ["up-tt02", "up-prod"]) {
             const job = deploy.jobs[name];
-            expect(pulumiStep(job).env).toEqual({ ALTINN_STUDIO_API_KEY: "${{ secrets.ALTINN_STUDIO_API_KEY }}" });
+            expect(pulumiStep(job).env).toEqual({
+                ALTINN_STUDIO_API_KEY: "${{ secrets.ALTINN_STUDIO_API_KEY }}",
+                MASKINPORTEN_ADMIN_KEY: "${{ secrets.MASKINPORTEN_ADMIN_KEY }}",
+                MASKINPORTEN_ADMIN_CERT: "${{ secrets.MASKINPORTEN_ADMIN_CERT }}",
+            });
             expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
         }
     });
@@ -213,5 +217,31 @@ describe("CODEOWNERS", () => {
         // the last matching pattern wins in CODEOWNERS: nothing after the entry may take it away
         const last = [...rules].reverse().find(([pattern]) => ["/policy/config.json", "/policy/", "*", "/policy/*"].includes(pattern));
         expect(last![1]).toMatch(/^@/);
+    });
+});
+
+describe("key-expiry.yml", () => {
+    const expiry = workflow("key-expiry.yml");
+    const job = expiry.jobs.check;
+
+    it("runs daily and by hand on both stacks", () => {
+        expect(Object.keys(expiry.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+        expect((expiry.on.schedule as { cron: string }[])[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
+        expect(job.strategy!.matrix.stack).toEqual(["tt02", "prod"]);
+    });
+
+    it("previews with refresh and the policy pack, the admin PEMs from its environment's secrets on that step only", () => {
+        const step = pulumiStep(job);
+        expect(step.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", refresh: true });
+        expect(step.env).toEqual({ MASKINPORTEN_ADMIN_KEY: "${{ secrets.MASKINPORTEN_ADMIN_KEY }}", MASKINPORTEN_ADMIN_CERT: "${{ secrets.MASKINPORTEN_ADMIN_CERT }}" });
+        expect(job.environment).toBe("key-expiry-${{ matrix.stack }}");
+        expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    });
+
+    it("fails when the preview reports maskinporten-key-expiry", () => {
+        const check = job.steps[job.steps.length - 1];
+        expect(check.env!.PREVIEW).toBe("${{ steps.preview.outputs.output }}");
+        expect(check.run).toContain("grep -q 'maskinporten-key-expiry'");
+        expect(check.run).toContain("exit 1");
     });
 });

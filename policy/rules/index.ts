@@ -1,6 +1,7 @@
 import type { Rule } from "../rule";
 import { rule as accessPolicySecretsOnly } from "./access-policy-secrets-only";
 import { rule as grantHasReason } from "./grant-has-reason";
+import { rule as maskinportenKeyExpiry } from "./maskinporten-key-expiry";
 import { rule as principalAllowlisted } from "./principal-allowlisted";
 import { rule as prodResourcesProtected } from "./prod-resources-protected";
 import { rule as rbacSecretRolesAtVaultScope } from "./rbac-secret-roles-at-vault-scope";
@@ -14,6 +15,7 @@ import { rule as writeAccessReviewed } from "./write-access-reviewed";
 export const ALL_RULES: readonly Rule[] = [
     accessPolicySecretsOnly,
     grantHasReason,
+    maskinportenKeyExpiry,
     principalAllowlisted,
     prodResourcesProtected,
     rbacSecretRolesAtVaultScope,

@@ -62,6 +62,18 @@ export interface PlanClient {
     publicJwks: { keys: Record<string, string>[] };
     /** The kids above that belong to offline placeholder keys (all of them in the offline plan). */
     placeholderKids: string[];
+    /** Present when the stack registers the client by self-service: what `pulumi up` publishes. */
+    registration?: PlanRegistration;
+}
+
+export interface PlanRegistration {
+    /** True when `pulumi up` creates the client (its id is then a placeholder offline). */
+    createsClient: boolean;
+    clientId: string;
+    /** The kids the stack publishes at Maskinporten (active, staged, retired). */
+    keys: string[];
+    /** Offline the plan cannot know expiry: this says where to see it. */
+    liveExpiry: string;
 }
 
 export interface PlanAppSettings {
@@ -188,7 +200,11 @@ export function secretsOf(resources: RecordedResource[], placeholderKeys = false
 }
 
 /** One entry of the program's `maskinportenClients` stack output. */
-type ClientOutput = Omit<PlanClient, "state" | "nextStep"> & { rotation: { state: string; nextStep: string }; appSettings: Record<string, unknown> };
+type ClientOutput = Omit<PlanClient, "state" | "nextStep" | "registration"> & {
+    rotation: { state: string; nextStep: string };
+    appSettings: Record<string, unknown>;
+    registration?: { clientId: string; createdByStack: boolean };
+};
 
 interface RedeployOutput {
     app: string;
@@ -276,6 +292,16 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             nextStep: c.rotation.nextStep,
             publicJwks: c.publicJwks,
             placeholderKids: ev.placeholderKeys ? c.publicJwks.keys.map((k) => k.kid) : [],
+            ...(c.registration
+                ? {
+                      registration: {
+                          createsClient: c.registration.createdByStack,
+                          clientId: c.registration.clientId,
+                          keys: c.publicJwks.keys.map((k) => k.kid),
+                          liveExpiry: "run pulumi preview --refresh (policy maskinporten-key-expiry) to see each registered key's expiry",
+                      },
+                  }
+                : {}),
         })),
         appSettings: appSettingsOf(clients, secrets),
         studioUrl: ev.config.redeploy.studioUrl,
@@ -366,13 +392,18 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
         out.push(...wrap("Kids marked (placeholder) belong to stand-in keys made for this offline plan: pulumi up generates other keys with other kids.", "  "));
     }
     for (const c of report.clients) {
-        out.push(`  ${c.section}: ${c.format} format, client ${c.clientId}, ${c.state}`);
+        out.push(`  ${c.section}: ${c.format} format, client ${c.registration?.clientId ?? c.clientId}, ${c.state}`);
         out.push(c.activeKid ? `      active kid ${placeholder(c.activeKid, c.placeholderKids)}` : "      active key: the one already in the vault (adopted: kept, not written by this stack)");
         if (c.stagedKid) out.push(`      staged kid ${placeholder(c.stagedKid, c.placeholderKids)}`);
         for (const k of c.publicJwks.keys.filter((k) => k.kid !== c.activeKid && k.kid !== c.stagedKid)) out.push(`      retired kid ${placeholder(k.kid, c.placeholderKids)}`);
         out.push(...wrap(c.nextStep, "      next: ", 12));
+        if (c.registration) {
+            const r = c.registration;
+            const kids = r.keys.map((k) => placeholder(k, c.placeholderKids)).join(", ");
+            out.push(...wrap(`pulumi up ${r.createsClient ? "creates the client and registers" : "registers"} ${kids} at Maskinporten; ${r.liveExpiry}`, "      self-service: ", 20));
+        }
     }
-    if (report.clients.length) out.push("  The public keys to register: pulumi stack output maskinportenClients (publicJwks).");
+    if (report.clients.some((c) => !c.registration)) out.push(...wrap("The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).", "  "));
     if (report.clients.length === 0) out.push("  none");
     out.push("");
     out.push(`App settings per app (${report.appSettings.length})`);

@@ -1,0 +1,42 @@
+import { daysLeft, KeyExpiry, RENEW_WITHIN_DAYS } from "../../components/maskinportenProvider";
+import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../rule";
+
+const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";
+
+function expiries(value: unknown): KeyExpiry[] {
+    return Array.isArray(value) ? value.filter((k): k is KeyExpiry => !!k && typeof k === "object" && typeof (k as KeyExpiry).kid === "string") : [];
+}
+
+/**
+ * A declared key registered at Maskinporten expires within 30 days (advisory) or has expired
+ * (mandatory). Reads the registration's state (`registered`, refreshed by `pulumi preview
+ * --refresh`) or, while an update is planned, the expiry its provider's check carried into the
+ * inputs (`knownExpiry`). Offline there is neither: not applicable.
+ */
+export const rule: Rule = {
+    id: "maskinporten-key-expiry",
+    // Expired is the rule's own level; a key merely close to expiry is reported as advisory.
+    level: "mandatory",
+    info: "A Maskinporten key this stack registers is about to expire or has expired; pulumi up renews it.",
+    explanation:
+        "Maskinporten keeps a registered key for at most a year and then answers MP-121 (expired key): the apps stop getting tokens. pulumi up sends the key set again, which renews every key in it.",
+    check(r, context) {
+        if (r.type !== REGISTRATION_TYPE) return NOT_APPLICABLE;
+        const declared = new Set(expiries(r.props.keys).map((k) => k.kid));
+        const state = expiries(r.props.registered);
+        const known = state.length ? state : expiries(r.props.knownExpiry);
+        const withExp = known.filter((k) => declared.has(k.kid) && typeof k.exp === "number");
+        if (withExp.length === 0) return NOT_APPLICABLE;
+        const now = Math.floor((context.now ?? Date.now()) / 1000);
+        const label = typeof r.props.label === "string" ? r.props.label : r.name;
+        const clientId = typeof r.props.clientId === "string" ? ` (client ${r.props.clientId})` : "";
+        const findings: RuleFinding[] = [];
+        for (const k of withExp) {
+            const days = daysLeft(k.exp!, now);
+            const date = new Date(k.exp! * 1000).toISOString().slice(0, 10);
+            if (days < 0) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expired on ${date}` });
+            else if (days < RENEW_WITHIN_DAYS) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expires on ${date} (${days} days left)`, level: "advisory" });
+        }
+        return verdict(findings);
+    },
+};
