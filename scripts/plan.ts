@@ -3,43 +3,11 @@
  * Evaluates index.ts under mocks and prints what `pulumi up` would declare.
  * Exit 0: no mandatory finding; 1: a mandatory finding; 2: bad config or arguments.
  */
-import { writeFileSync } from "node:fs";
-import * as path from "node:path";
-import { CliSpec, runCli, useColor } from "./lib/cli";
-
-const PLAN_CLI: CliSpec = {
-    command: "plan",
-    summary: "Evaluate index.ts for a stack under Pulumi mocks (no Azure, no Pulumi CLI) and print what `pulumi up` would declare.",
-    options: {
-        stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
-        json: { type: "boolean", description: "print one JSON object and nothing else on stdout, to pipe: `npm run --silent plan -- --stack tt02 --json | jq .`" },
-        "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
-    },
-    notes: ["exit codes: 0 no mandatory finding, 1 a mandatory policy finding, 2 bad arguments or config (one line per mistake), 3 a bug"],
-};
-
-/** For `npm run bench`: peak memory and CPU time of this run, written where PLAN_STATS_FILE says. */
-function writeStats(): void {
-    const file = process.env.PLAN_STATS_FILE;
-    if (!file) return;
-    const usage = process.resourceUsage();
-    writeFileSync(file, JSON.stringify({ maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
-}
+import { runCli } from "./lib/cli";
+import { PLAN_CLI, planMain } from "./lib/planCli";
 
 // Pulumi records a stack trace for every promise it makes, source-mapped under tsx: a fifth of a
 // large plan's CPU. The plan never prints a stack trace (bugs show their first line), so skip them.
 Error.stackTraceLimit = 0;
 
-runCli(PLAN_CLI, async (args) => {
-    const root = path.resolve(__dirname, "..");
-    const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
-    // Loaded only after the arguments are good, so `--help` and bad arguments do no work.
-    const [{ evaluateStack }, { planFindings }, { buildReport, renderText }] = await Promise.all([import("./lib/evaluate"), import("./lib/findings"), import("./lib/report")]);
-    const evaluation = await evaluateStack(root, String(args.stack), configDir);
-    const report = buildReport(evaluation, planFindings(evaluation));
-    writeStats();
-    return {
-        output: args.json ? JSON.stringify(report, null, 2) : renderText(report, { color: useColor(process.stdout) }),
-        code: report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0,
-    };
-});
+runCli(PLAN_CLI, planMain);

@@ -8,7 +8,7 @@ import { ConfigError, parseStackConfig } from "../components/config";
 import { evaluateConfig, Evaluation } from "../scripts/lib/evaluate";
 import { RecordedResource, Secret } from "../scripts/lib/mocks";
 import { buildReport, renderText } from "../scripts/lib/report";
-import { rawConfig, ROOT, runPlan, writeStacks } from "./helpers";
+import { rawConfig, ROOT, runPlanProcess, writeStacks } from "./helpers";
 
 const CANARY = "canary-api-key-7f3b9e1d2c4a";
 
@@ -108,7 +108,7 @@ describe("no secret leaves the program except into the vault", () => {
 
     it("refuses an app secret stored in plain text, without printing it, from the plan CLI", async () => {
         const dir = writeStacks({ plain: { ...config, appSecrets: [{ section: "ExternalApi", key: "ApiKey", value: CANARY }] } });
-        const run = await runPlan(["--stack", "plain", "--config-dir", dir, "--json"]);
+        const run = await runPlanProcess(["--stack", "plain", "--config-dir", dir, "--json"]);
         expect(run.code).toBe(2);
         expect(run.stderr.trim()).toBe("appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)");
         expect(run.stdout + run.stderr).not.toContain(CANARY);
@@ -124,7 +124,7 @@ describe("no secret leaves the program except into the vault", () => {
                 ],
             },
         });
-        const run = await runPlan(["--stack", "mixed", "--config-dir", dir]);
+        const run = await runPlanProcess(["--stack", "mixed", "--config-dir", dir]);
         expect(run.code).toBe(2);
         expect(run.stderr.trim()).toBe("appSecrets[1].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[1].value' (it prompts for the value, which keeps it out of shell history)");
         expect(run.stdout + run.stderr).not.toContain(CANARY);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { RunResult, runPlan, writeStacks } from "./helpers";
+import { RunResult, runPlan, runPlanProcess, writeStacks } from "./helpers";
 
 const OPS = "11111111-2222-3333-4444-555555555555";
 
@@ -21,7 +21,8 @@ beforeAll(async () => {
         runPlan(["--stack", "tt02", "--json"]),
         runPlan(["--stack", "prod", "--json"]),
         runPlan(["--stack", "tt02"]),
-        runPlan(["--stack", "broken", "--config-dir", dir, "--json"]),
+        // Bad config as a real process: exit 2 and one line per error, no stack trace from Node.
+        runPlanProcess(["--stack", "broken", "--config-dir", dir, "--json"]),
         runPlan(["--stack", "staging"]),
     ]);
 });

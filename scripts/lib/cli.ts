@@ -113,19 +113,6 @@ function quietOnClosedPipe(): void {
     });
 }
 
-/** Print a config, stack-file or usage error, one line per problem; false for anything else. */
-export function reportInputError(e: unknown): boolean {
-    if (e instanceof ConfigError) {
-        for (const line of e.errors) process.stderr.write(`${line}\n`);
-        return true;
-    }
-    if (e instanceof StackFileError || e instanceof UsageError) {
-        process.stderr.write(`${e.message}\n`);
-        return true;
-    }
-    return false;
-}
-
 /** The first line of an unexpected error: no stack trace, no values. */
 export function firstLine(e: unknown): string {
     return e instanceof Error ? e.message.split("\n")[0] : String(e);
@@ -138,29 +125,43 @@ export interface CliResult {
     code: number;
 }
 
+/** What a CLI run printed and its exit code, for `runCli` and for tests that run a CLI in-process. */
+export interface CliRun {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** A config, stack-file or usage error as the lines to print, one per problem; undefined for anything else. */
+function inputErrorLines(e: unknown): string[] | undefined {
+    if (e instanceof ConfigError) return e.errors;
+    if (e instanceof StackFileError || e instanceof UsageError) return [e.message];
+    return undefined;
+}
+
 /**
- * The one way a CLI runs: parse the arguments (`--help` prints usage and does nothing else), run
- * `main`, print its output, and exit 0/1 as it says, 2 on bad input (one line per problem),
- * 3 on anything unexpected (its first line only).
+ * Parse the arguments (`--help` gives the usage and does nothing else) and run `main`: 0/1 as it
+ * says, 2 on bad input (one line per problem), 3 on anything unexpected (its first line only).
  */
+export async function executeCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[]): Promise<CliRun> {
+    try {
+        const values = parseCli(spec, argv);
+        if (!values) return { code: 0, stdout: `${usage(spec)}\n`, stderr: "" };
+        const result = await main(values);
+        return { code: result.code, stdout: result.output === undefined ? "" : `${result.output}\n`, stderr: "" };
+    } catch (e) {
+        const lines = inputErrorLines(e);
+        if (lines) return { code: 2, stdout: "", stderr: lines.map((l) => `${l}\n`).join("") };
+        return { code: 3, stdout: "", stderr: `${spec.command} failed: ${firstLine(e)}\n` };
+    }
+}
+
+/** The one way a CLI runs as a process: `executeCli`, then print and exit with its code. */
 export function runCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv = process.argv.slice(2)): void {
     quietOnClosedPipe();
-    const run = async (): Promise<number> => {
-        const values = parseCli(spec, argv);
-        if (!values) {
-            await writeOut(usage(spec));
-            return 0;
-        }
-        const result = await main(values);
-        if (result.output !== undefined) await writeOut(result.output);
-        return result.code;
-    };
-    run().then(
-        (code) => process.exit(code),
-        (e: unknown) => {
-            if (reportInputError(e)) process.exit(2);
-            process.stderr.write(`${spec.command} failed: ${firstLine(e)}\n`);
-            process.exit(3);
-        },
-    );
+    executeCli(spec, main, argv).then(async (run) => {
+        if (run.stderr) process.stderr.write(run.stderr);
+        if (run.stdout) await writeOut(run.stdout.replace(/\n$/, ""));
+        process.exit(run.code);
+    });
 }
