@@ -58,21 +58,36 @@ export function runPlanProcess(args: string[]): Promise<RunResult> {
     return runScript("scripts/plan.ts", args);
 }
 
-let planQueue: Promise<unknown> = Promise.resolve();
+let cliQueue: Promise<unknown> = Promise.resolve();
 
 /**
- * Run the plan CLI in this process: the same argument parsing, evaluation, output and exit code
- * as `npm run plan`, at a tenth of a process's cost. Pulumi's mock runtime is global, so runs
- * queue one after another, each with freshly loaded project modules (and so a fresh program).
+ * Run a CLI in this process: the same argument parsing, evaluation, output and exit code as the
+ * script, at a tenth of a process's cost. Pulumi's mock runtime is global, so runs queue one
+ * after another, each with freshly loaded project modules (and so a fresh program).
  */
-export function runPlan(args: string[]): Promise<RunResult> {
-    const run = planQueue.then(async () => {
+function runInProcess(cli: "plan" | "review", args: string[]): Promise<RunResult> {
+    const run = cliQueue.then(async () => {
         vi.resetModules();
-        const [{ executeCli }, { PLAN_CLI, planMain }] = await Promise.all([import("../scripts/lib/cli"), import("../scripts/lib/planCli")]);
-        return executeCli(PLAN_CLI, planMain, args);
+        const { executeCli } = await import("../scripts/lib/cli");
+        if (cli === "plan") {
+            const { PLAN_CLI, planMain } = await import("../scripts/lib/planCli");
+            return executeCli(PLAN_CLI, planMain, args);
+        }
+        const { REVIEW_CLI, reviewMain } = await import("../scripts/lib/reviewCli");
+        return executeCli(REVIEW_CLI, reviewMain, args);
     });
-    planQueue = run.catch(() => undefined);
+    cliQueue = run.catch(() => undefined);
     return run;
+}
+
+/** `npm run plan -- <args>`, in this process (see runInProcess). */
+export function runPlan(args: string[]): Promise<RunResult> {
+    return runInProcess("plan", args);
+}
+
+/** `npm run review -- <args>`, in this process (see runInProcess). */
+export function runReview(args: string[]): Promise<RunResult> {
+    return runInProcess("review", args);
 }
 
 /** Write `Pulumi.<stack>.yaml` files for the given configs into a fresh temporary folder. */

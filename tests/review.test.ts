@@ -9,7 +9,7 @@ import { parseStackConfig, StackConfig } from "../components/config";
 import { blocks, Finding } from "../policy/evaluate";
 import { diffGrants, GrantRow, renderReview } from "../scripts/lib/grantReview";
 import { diffOther, keyChangeFindings } from "../scripts/lib/stackDiff";
-import { rawConfig, RunResult, runScript } from "./helpers";
+import { rawConfig, RunResult, runReview } from "./helpers";
 
 const OPS = "11111111-2222-3333-4444-555555555555";
 const NEW = "22222222-3333-4444-5555-666666666666";
@@ -42,9 +42,9 @@ beforeAll(async () => {
     ]));
     git(dir, "commit", "-q", "-am", "widen");
     [review, sameAsBase, badRef] = await Promise.all([
-        runScript("scripts/review.ts", ["--stack", "tt02", "--config-dir", dir, "--base", "HEAD~1"]),
-        runScript("scripts/review.ts", ["--stack", "tt02", "--config-dir", dir, "--base", "HEAD"]),
-        runScript("scripts/review.ts", ["--stack", "tt02", "--config-dir", dir, "--base", "no-such-branch"]),
+        runReview(["--stack", "tt02", "--config-dir", dir, "--base", "HEAD~1"]),
+        runReview(["--stack", "tt02", "--config-dir", dir, "--base", "HEAD"]),
+        runReview(["--stack", "tt02", "--config-dir", dir, "--base", "no-such-branch"]),
     ]);
 });
 
@@ -135,8 +135,8 @@ describe("npm run review of a change to clients, secrets, suppressions and redep
         git(dir, "commit", "-q", "-m", "base");
         writeFileSync(path.join(dir, "Pulumi.prod.yaml"), after("prod"));
         [prod, bad] = await Promise.all([
-            runScript("scripts/review.ts", ["--stack", "prod", "--config-dir", dir, "--base", "HEAD"]),
-            runScript("scripts/review.ts", ["--stack", "bad", "--config-dir", dir]),
+            runReview(["--stack", "prod", "--config-dir", dir, "--base", "HEAD"]),
+            runReview(["--stack", "bad", "--config-dir", dir]),
         ]);
     }, 60_000); // a plan evaluation on a shared machine
 
