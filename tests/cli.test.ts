@@ -4,22 +4,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCli, UsageError, usage } from "../scripts/lib/cli";
-import { ROOT, RunResult, runScript, writeStacks } from "./helpers";
+import { ROOT, RunResult, runNode, runScript, writeStacks } from "./helpers";
 
 const LOADED = path.join(ROOT, "tests", "fixtures", "loadedModules.cjs");
 
 /** Run a script and report which @pulumi packages it loaded (read off require.cache at exit). */
 async function runWatchingLoads(script: string, args: string[]): Promise<RunResult & { loaded: string[] }> {
     const file = path.join(tmpdir(), `loaded-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-    const result = await new Promise<RunResult>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--require", LOADED, "--import", "tsx", path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, LOADED_MODULES_FILE: file } });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    const result = await runNode(["--require", LOADED, "--import", "tsx", path.join(ROOT, script), ...args], { ...process.env, LOADED_MODULES_FILE: file });
     return { ...result, loaded: JSON.parse(readFileSync(file, "utf8")) as string[] };
 }
 

@@ -40,10 +40,10 @@ export interface RunResult {
     stderr: string;
 }
 
-/** Run a repo script with tsx (as a loader: one process, not tsx's two), with extra environment. */
-export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+/** Run `node <nodeArgs>` in the project folder with `env` as its whole environment; collect what it prints. */
+export function runNode(nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+        const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -51,6 +51,11 @@ export function runScript(script: string, args: string[], env: Record<string, st
         child.on("error", reject);
         child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
+}
+
+/** Run a repo script with tsx (as a loader: one process, not tsx's two), with extra environment. */
+export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+    return runNode(["--import", "tsx", path.join(ROOT, script), ...args], { ...process.env, ...env });
 }
 
 /** Run the plan CLI as its own process: for tests of the process itself (exit, pipes, stray output). */

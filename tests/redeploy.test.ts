@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { APP_NAME_RULE, ORG_RULE } from "../components/altinnNames";
 import { main } from "../scripts/redeploy.mjs";
 import { parseInstant, readDeployments, retryAfterMs, RETRY_AFTER_CAP_MS, runningTag, runStartedAt, startedSince, studioEnvName } from "../scripts/lib/redeployCore.mjs";
-import { ROOT } from "./helpers";
+import { ROOT, runNode } from "./helpers";
 
 const KEY = "studio-api-key-0a9f8e7d6c5b4a39";
 const DEPLOYMENTS = "/designer/api/ttd/app-a/deployments";
@@ -199,15 +198,7 @@ describe("redeploy: the usual answers", () => {
 
     it("runs as `node scripts/redeploy.mjs` with the environment the Pulumi command passes", async () => {
         handler = fakeStudio(() => "ok").handler;
-        const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-            const child = spawn(process.execPath, [path.join(ROOT, "scripts", "redeploy.mjs")], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...ENV() } });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-            child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-            child.on("error", reject);
-            child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-        });
+        const r = await runNode([path.join(ROOT, "scripts", "redeploy.mjs")], { PATH: process.env.PATH ?? "", ...ENV() });
         allOutput.push(r.stdout, r.stderr);
         expect(r).toEqual({ code: 0, stdout: "redeployed ttd/app-a 1.4.2 to tt02\n", stderr: "" });
         expect(methods()).toEqual(["GET", "POST"]);
