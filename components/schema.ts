@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { ACCESS_PRESETS, roleId } from "./roles";
 import { crossFieldRules, SET_VALUE } from "./configRules";
+import { isLoopbackHost } from "./loopback";
 import { keyProblem, resourceGroupNameProblem, sectionProblem, vaultNameProblem } from "./naming";
 import {
     APP_NAME_PATTERN,
@@ -126,7 +127,7 @@ function webUrl(example: string, allowLoopbackHttp: boolean) {
         } catch {
             url = undefined;
         }
-        const loopback = url !== undefined && /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(url.hostname);
+        const loopback = url !== undefined && isLoopbackHost(url.hostname);
         // User info may hold a password: say what is wrong without echoing the URL.
         if (url && (url.username !== "" || url.password !== "")) {
             ctx.addIssue({ code: "custom", message: "must not contain user info (user:password@); credentials come from the environment, never from config", input: s });

@@ -3,6 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { findUnmanagedAccess, OFFLINE_VAULT_TAG, UnmanagedAccess, unknownRoleIds, vaultMismatches, VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "./audit";
 import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "./config";
+import { isLoopbackHost } from "./loopback";
 
 type UnmanagedAccessLevel = KeyVaultConfig["unmanagedAccess"];
 
@@ -32,8 +33,7 @@ export function armBaseUrl(value = process.env.ALTINN_ARM_URL): string {
     } catch {
         throw new Error(`ALTINN_ARM_URL: ${JSON.stringify(text)} is not a URL`);
     }
-    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
         throw new Error(`ALTINN_ARM_URL: ${JSON.stringify(text)} must be https (plain http only on a loopback host)`);
     }
     return url.origin;

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { APP_NAME_PATTERN, APP_NAME_RULE, ORG_PATTERN, ORG_RULE, STUDIO_ENV_NAMES } from "../../components/altinnNames.js";
+import { isLoopbackHost } from "../../components/loopback.js";
 
 /** A failure with a one-line message meant for a person (exit 1). */
 export class RedeployError extends Error {}
@@ -155,8 +156,7 @@ export function checkStudioUrl(text, from) {
     } catch {
         throw new UsageError(`${from}: not a URL`);
     }
-    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
         throw new UsageError(`${from}: ${url.protocol}//${url.host} is not https; the API key is never sent in clear text`);
     }
     if (url.username || url.password || url.search || url.hash) throw new UsageError(`${from}: a Studio URL has no user info, query or fragment`);
