@@ -5,6 +5,7 @@
 import type { Environment, MaskinportenClientConfig } from "./config";
 import { MAX_KEYS_PER_CLIENT } from "./limits";
 import { ENVIRONMENT_FACTS } from "./environments";
+import { SECTION_SEPARATOR } from "./naming";
 
 export type RotationState = "adopted" | "active" | "staged" | "rotated";
 
@@ -19,12 +20,17 @@ export interface RotationStatus {
     nextStep: string;
 }
 
+/** The Key Vault secret that holds a client's private JWK: `<section>--EncodedJwk` (legacy) or `--JwkBase64` (builtin). */
+export function jwkSecretName(client: Pick<MaskinportenClientConfig, "section" | "format">): string {
+    return `${client.section}${SECTION_SEPARATOR}${client.format === "builtin" ? "JwkBase64" : "EncodedJwk"}`;
+}
+
 /** Where a client is in the stage -> activate -> retire cycle, from its config alone. Pure. */
 export function rotationStatus(client: MaskinportenClientConfig): RotationStatus {
     const { keyGeneration: active, nextKeyGeneration: next, retiredKeyGenerations: retired } = client;
     const published = [active, ...(next !== undefined ? [next] : []), ...retired];
     const at = `maskinportenClients[section=${client.section}]`;
-    const jwkSecret = `${client.section}--${client.format === "legacy" ? "EncodedJwk" : "JwkBase64"}`;
+    const jwkSecret = jwkSecretName(client);
     if (active === ADOPTED_GENERATION && next !== undefined) {
         return {
             state: "staged",

@@ -6,7 +6,7 @@
  * reports bad config without it).
  */
 import type { MaskinportenClientConfig, StackConfig, SuppressionConfig } from "../../components/config";
-import { rotationStatus } from "../../components/maskinportenSettings";
+import { jwkSecretName, rotationStatus } from "../../components/maskinportenSettings";
 import type { Finding, Suppression } from "../../policy/evaluate";
 import { suppressionFor } from "../../policy/evaluate";
 
@@ -105,11 +105,6 @@ function diffSuppressions(base: SuppressionConfig[], head: SuppressionConfig[], 
     }
     for (const [k, s] of baseBy) if (!headBy.has(k)) out.push({ kind: "removed", subject: `suppression (${where}) of ${k}`, before: `reason: ${s.reason}`, after: "" });
     return out;
-}
-
-/** The Key Vault secret holding a client's private JWK: what a suppression of the finding names. */
-function jwkSecretName(c: MaskinportenClientConfig): string {
-    return `${c.section}--${c.format === "builtin" ? "JwkBase64" : "EncodedJwk"}`;
 }
 
 /**
