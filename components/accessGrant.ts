@@ -30,7 +30,7 @@ export interface AccessGrantArgs {
 /**
  * One principal's access to the vault: an access policy entry or an RBAC role assignment at the
  * vault's scope. The component's own inputs carry the reason, so the policy pack and reviewers see
- * it; a role assignment also stores it in Azure as its description.
+ * it; a role assignment also stores it in Azure as its description, unless the grant gives one.
  */
 export class AccessGrant extends pulumi.ComponentResource {
     /** The Azure resource that grants the access. */
@@ -64,7 +64,7 @@ export class AccessGrant extends pulumi.ComponentResource {
                 {
                     vaultName: args.vaultName,
                     resourceGroupName: args.resourceGroupName,
-                    policy: { tenantId: args.tenantId, objectId: grant.principalId, permissions: grantPermissions(grant) },
+                    policy: { tenantId: args.tenantId, objectId: grant.principalIdInAzure ?? grant.principalId, permissions: grantPermissions(grant) },
                 },
                 childOpts,
             );
@@ -74,11 +74,12 @@ export class AccessGrant extends pulumi.ComponentResource {
                 grantResourceName(name, "rbac"),
                 {
                     scope: args.vaultId,
-                    principalId: grant.principalId,
+                    principalId: grant.principalIdInAzure ?? grant.principalId,
                     principalType: grant.principalType,
                     roleDefinitionId: pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, id)),
                     roleAssignmentName: grant.roleAssignmentName ?? pulumi.output(args.vaultId).apply((scope) => roleAssignmentName(scope, grant.principalId, id)),
-                    description: grant.reason,
+                    // An adopted assignment keeps Azure's description ("" = none) until the key is removed.
+                    description: grant.description === undefined ? grant.reason : grant.description || undefined,
                 },
                 childOpts,
             );

@@ -33,6 +33,8 @@ export interface VaultRoleAssignment {
     /** Full ARM ID of the role definition, or its GUID. */
     roleDefinitionId: string;
     description?: string;
+    /** ABAC condition that narrows the assignment; a grant cannot declare one. */
+    condition?: string;
 }
 
 /** What the audit needs to know about the vault. */

@@ -21,7 +21,6 @@ import {
 } from "./schema";
 import { pathText } from "./configRules";
 import { defaultResourceGroupName, defaultVaultName } from "./naming";
-import { AZURE_PERMISSIONS } from "./limits";
 import { roleId } from "./roles";
 import type { Suppression } from "../policy/evaluate";
 
@@ -55,6 +54,12 @@ export type KeyVaultConfig = z.output<typeof KeyVaultSchema> & {
 export type AccessGrantConfig = Omit<z.output<typeof AccessGrantSchema>, "role"> & {
     /** Role definition GUID (friendly names are resolved while parsing). */
     roleId?: string;
+    /**
+     * `principalId` exactly as the stack file spells it: what Azure is sent, so an adopted entry
+     * whose object ID Azure stores in upper case is not replaced. `principalId` is lower-cased for
+     * names and comparisons. Defaults to `principalId`.
+     */
+    principalIdInAzure?: string;
 };
 
 export type RedeployConfig = z.output<typeof RedeploySchema>;
@@ -351,9 +356,6 @@ export function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): Stack
     return toModel(result.data);
 }
 
-const canonicalPermission = (kind: keyof typeof AZURE_PERMISSIONS, p: string): string =>
-    AZURE_PERMISSIONS[kind].find((name) => name.toLowerCase() === p.toLowerCase()) ?? p;
-
 /** The validated namespace as the components use it: defaults derived, GUIDs lower-cased, names resolved. */
 function toModel(d: StackConfigInput): StackConfig {
     const kv = d.keyVault ?? KeyVaultSchema.parse({});
@@ -364,10 +366,12 @@ function toModel(d: StackConfigInput): StackConfig {
         tenantId: kv.tenantId?.toLowerCase(),
         subscriptionId: kv.subscriptionId?.toLowerCase(),
     };
-    const accessGrants = d.accessGrants.map(({ role, permissions, ...g }): AccessGrantConfig => ({
+    // Permission names and the principal go to Azure as written: azure-native compares them exactly,
+    // so re-spelling what Azure holds would show an adopted entry as changed.
+    const accessGrants = d.accessGrants.map(({ role, ...g }): AccessGrantConfig => ({
         ...g,
         principalId: g.principalId.toLowerCase(),
-        permissions: permissions && Object.fromEntries(Object.entries(permissions).map(([k, list]) => [k, list!.map((p) => canonicalPermission(k as keyof typeof AZURE_PERMISSIONS, p))])),
+        principalIdInAzure: g.principalId,
         roleId: role === undefined ? undefined : roleId(role),
         reason: g.reason.trim(),
     }));

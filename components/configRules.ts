@@ -51,6 +51,9 @@ export function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
         else if (given.length === 0) fail(at(), rbac ? "one of [access] and [role] is required" : "one of [access] and [permissions] is required");
         if (rbac && has(g, "permissions")) fail(at("permissions"), "is for keyVault.authorization accessPolicy; with rbac use access or role");
         if (!rbac && has(g, "role")) fail(at("role"), "is for keyVault.authorization rbac; with accessPolicy use access or permissions");
+        for (const key of ["roleAssignmentName", "description"] as const) {
+            if (!rbac && has(g, key)) fail(at(key), "is for keyVault.authorization rbac: access policies have none");
+        }
         if (typeof g.principalId === "string" && GUID_PATTERN.test(g.principalId)) {
             const id = g.principalId.toLowerCase();
             const earlier = seen.get(id);

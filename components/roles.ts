@@ -53,6 +53,12 @@ export function vaultResourceId(subscriptionId: string, resourceGroupName: strin
     return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.KeyVault/vaults/${vaultName}`;
 }
 
+/** The subscription, resource group and vault name in a vault's ARM ID, spelled as in the ID. */
+export function vaultIdParts(id: string): { subscriptionId: string; resourceGroupName: string; name: string } | undefined {
+    const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i.exec(id);
+    return m ? { subscriptionId: m[1], resourceGroupName: m[2], name: m[3] } : undefined;
+}
+
 /** Namespace for name-based UUIDs of role assignments in this project (a fixed random UUID). */
 const ROLE_ASSIGNMENT_NAMESPACE = "3c1f5a52-9a0e-4d39-8d53-2a4b7e9d6f10";
 

@@ -188,7 +188,7 @@ export const PermissionsSchema = strict({
 
 export const AccessGrantSchema = strict(
     {
-        principalId: doc(guid("an Entra object ID"), "Entra object ID of the user, group or service principal.", { type: "GUID" }),
+        principalId: doc(guid("an Entra object ID"), "Entra object ID of the user, group or service principal; Azure is sent it as written, everything else ignores case.", { type: "GUID" }),
         principalType: doc(z.enum(PRINCIPAL_TYPES).optional(), "Principal type. Required with rbac: the Azure SDK otherwise sends `User`, which Azure refuses for groups and service principals."),
         access: doc(
             z.enum(Object.keys(ACCESS_PRESETS) as [keyof typeof ACCESS_PRESETS]).optional(),
@@ -196,7 +196,7 @@ export const AccessGrantSchema = strict(
         ),
         permissions: doc(
             PermissionsSchema.optional(),
-            "accessPolicy mode only: explicit permission lists (`secrets`, `keys`, `certificates`, `storage`) of the names Azure defines (any case).",
+            "accessPolicy mode only: explicit permission lists (`secrets`, `keys`, `certificates`, `storage`) of the names Azure defines, in any case; Azure is sent them as written.",
         ),
         role: doc(
             z
@@ -209,6 +209,11 @@ export const AccessGrantSchema = strict(
             guid("a role assignment name").optional(),
             "rbac mode only: the name of an existing role assignment this grant adopts (written by `npm run adopt`), so importing it does not replace it.",
             { type: "GUID", default: "derived from vault, principal and role" },
+        ),
+        description: doc(
+            z.string().optional(),
+            "rbac mode only: the role assignment's description in Azure; `\"\"` for none. `npm run adopt` writes an existing assignment's description here so importing it changes nothing; delete the key to store the reason instead.",
+            { default: "the reason" },
         ),
         reason: doc(reason("say who this is and why they need access"), "Why the principal needs access; shown to reviewers and stored with the grant.", { type: `string (${MIN_REASON_LENGTH}+ chars)` }),
     },

@@ -79,6 +79,7 @@ export async function listVaultRoleAssignments(
                 principalType: typeof p.principalType === "string" ? p.principalType : undefined,
                 roleDefinitionId: String(p.roleDefinitionId ?? ""),
                 description: typeof p.description === "string" ? p.description : undefined,
+                condition: typeof p.condition === "string" && p.condition ? p.condition : undefined,
             });
         }
         next = typeof body.nextLink === "string" ? body.nextLink : undefined;

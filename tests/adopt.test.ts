@@ -269,8 +269,9 @@ describe("npm run adopt, live against a fake ARM (RBAC vault)", () => {
         expect(result.code).toBe(0);
         const fragment = parse(result.yaml()) as { config: Record<string, unknown> };
         expect(fragment.config["altinn-app-secrets:accessGrants"]).toEqual([
-            { ...rbacConfig.accessGrants[0], roleAssignmentName: raName },
-            { principalId: HAND, principalType: "User", role: "Key Vault Secrets Officer", roleAssignmentName: "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d", reason: "" },
+            // The assignments have no description: "" keeps it so, instead of storing the reason.
+            { ...rbacConfig.accessGrants[0], roleAssignmentName: raName, description: "" },
+            { principalId: HAND, principalType: "User", role: "Key Vault Secrets Officer", roleAssignmentName: "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d", description: "", reason: "" },
         ]);
         expect(result.imports()).toEqual([
             { type: "altinn:keyvault:KeyVaultAccess", name: "vault", component: true },

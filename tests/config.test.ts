@@ -115,12 +115,14 @@ describe("parseStackConfig", () => {
         ["both access and permissions", { ...base, accessGrants: [grant({ permissions: { secrets: ["get"] } })] }, "accessGrants[0]: only one of [access] and [permissions] can be specified"],
         ["neither access nor permissions", { ...base, accessGrants: [grant({ access: undefined })] }, "accessGrants[0]: one of [access] and [permissions] is required"],
         ["unknown access", { ...base, accessGrants: [grant({ access: "admin" })] }, 'accessGrants[0].access: "admin" is not one of read, write'],
-        ["unknown grant key", { ...base, accessGrants: [grant({ acess: "read" })] }, "accessGrants[0].acess: unknown key (expected one of principalId, principalType, access, permissions, role, roleAssignmentName, reason); did you mean access?"],
+        ["unknown grant key", { ...base, accessGrants: [grant({ acess: "read" })] }, "accessGrants[0].acess: unknown key (expected one of principalId, principalType, access, permissions, role, roleAssignmentName, description, reason); did you mean access?"],
         ["unknown permission kind", { ...base, accessGrants: [grant({ access: undefined, permissions: { secret: ["get"] } })] }, "accessGrants[0].permissions.secret: unknown key (expected one of secrets, keys, certificates, storage); did you mean secrets?"],
         ["permissions not a list", { ...base, accessGrants: [grant({ access: undefined, permissions: { secrets: "get" } })] }, 'accessGrants[0].permissions.secrets: must be a list, got string "get"'],
         ["empty permissions", { ...base, accessGrants: [grant({ access: undefined, permissions: { secrets: [] } })] }, "accessGrants[0].permissions: grants nothing; list at least one permission"],
         ["permissions in rbac mode", { ...base, keyVault: { authorization: "rbac" }, accessGrants: [grant({ access: undefined, permissions: { secrets: ["get"] } })] }, "accessGrants[0].permissions: is for keyVault.authorization accessPolicy; with rbac use access or role"],
         ["role in accessPolicy mode", { ...base, accessGrants: [grant({ access: undefined, role: "Key Vault Reader" })] }, "accessGrants[0].role: is for keyVault.authorization rbac; with accessPolicy use access or permissions"],
+        ["description in accessPolicy mode", { ...base, accessGrants: [grant({ description: "From the portal" })] }, "accessGrants[0].description: is for keyVault.authorization rbac: access policies have none"],
+        ["roleAssignmentName in accessPolicy mode", { ...base, accessGrants: [grant({ roleAssignmentName: "0a0a0a0a-0000-4000-8000-000000000001" })] }, "accessGrants[0].roleAssignmentName: is for keyVault.authorization rbac: access policies have none"],
         ["unknown role", { ...base, keyVault: { authorization: "rbac" }, accessGrants: [grant({ access: undefined, role: "Vault Boss" })] }, 'accessGrants[0].role: "Vault Boss" is neither a known built-in role name nor a role definition GUID'],
         ["rbac grant without principalType", { ...base, keyVault: { authorization: "rbac" }, accessGrants: [grant({})] }, "accessGrants[0].principalType: is required with keyVault.authorization rbac (User, Group or ServicePrincipal)"],
         ["unknown principal type", { ...base, accessGrants: [grant({ principalType: "Robot" })] }, 'accessGrants[0].principalType: "Robot" is not one of User, Group, ServicePrincipal'],
@@ -186,7 +188,7 @@ describe("mistakes do not pass silently (issue 11)", () => {
         expect(errorsWith(rawConfig(base), { stack: "dev" })).toEqual([]);
     });
 
-    it("accepts only the permission names Azure defines, in any case, and writes them as Azure does", () => {
+    it("accepts only the permission names Azure defines, in any case, and keeps them as written", () => {
         const grant = (permissions: Record<string, unknown>) => rawConfig({ ...base, accessGrants: [{ principalId: P, permissions, reason: "Break-glass group, reviewed yearly" }] });
         expect(errorsWith(grant({ secrets: [" purge", "purge ", "get"] }))).toEqual([
             'accessGrants[0].permissions.secrets[0]: " purge" is not a secret permission Azure defines (one of all, get, list, set, delete, backup, restore, recover, purge)',
@@ -194,7 +196,8 @@ describe("mistakes do not pass silently (issue 11)", () => {
         ]);
         expect(errorsWith(grant({ keys: ["sign", "wrap key"] }))).toEqual([expect.stringMatching(/^accessGrants\[0\]\.permissions\.keys\[1\]: "wrap key" is not a key permission Azure defines/)]);
         const c = parseStackConfig(grant({ secrets: ["Get", "LIST"], keys: ["WRAPKEY"] }));
-        expect(c.accessGrants[0].permissions).toEqual({ secrets: ["get", "list"], keys: ["wrapKey"] });
+        // Sent as written: azure-native compares exactly, so an adopted "Get" must stay "Get".
+        expect(c.accessGrants[0].permissions).toEqual({ secrets: ["Get", "LIST"], keys: ["WRAPKEY"] });
     });
 
     it("treats __proto__ and constructor as unknown keys", () => {

@@ -6,6 +6,8 @@ import { hasResource, resourceCount, resourcesOfType } from "./helpers";
 const READER = "11111111-2222-3333-4444-555555555555";
 const WRITER = "22222222-3333-4444-5555-666666666666";
 const EXPLICIT = "66666666-7777-8888-9999-000000000000";
+/** An object ID with letters, which Azure may hold in upper case. */
+const LETTERS = "abcdef12-3456-4789-8abc-def012345678";
 const SUB = "99999999-0000-0000-0000-000000000001";
 const TENANT = "99999999-0000-0000-0000-000000000002";
 const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/altinnapps-ttd-tt02-rg/providers/Microsoft.KeyVault/vaults/ttd-tt02-apps-kv`;
@@ -39,6 +41,12 @@ beforeAll(async () => {
     declare("ap", "accessPolicy", [...grants, { principalId: EXPLICIT, permissions: { secrets: ["get"], keys: ["get"] }, reason: "Break-glass group, reviewed yearly" }], false);
     declare("rbac", "rbac", [...grants, { principalId: EXPLICIT, principalType: "Group", roleId: "21090545-7ca7-4776-b22c-e363652d74d2", reason: "Auditors read vault metadata" }], false);
     declare("prod", "rbac", grants, true);
+    // Adopted grants: Azure's spelling of the object ID, and the assignment's own description (or none).
+    declare("adopted", "rbac", [
+        { principalId: LETTERS, principalIdInAzure: LETTERS.toUpperCase(), principalType: "User", access: "read", description: "Granted in the portal", reason: "Support engineer, adopted" },
+        { principalId: READER, principalType: "Group", access: "read", description: "", reason: "Operations team reads secrets" },
+    ], false);
+    declare("adoptedAp", "accessPolicy", [{ principalId: LETTERS, principalIdInAzure: LETTERS.toUpperCase(), permissions: { secrets: ["Get", "List"] }, reason: "Support engineer, adopted" }], false);
     await settle();
 });
 
@@ -101,6 +109,18 @@ describe("KeyVaultAccess in rbac mode", () => {
         const writer = assignments().find((r) => r.inputs.principalId === WRITER)!;
         expect(writer.inputs).toMatchObject({ description: "Deploy pipeline rotates keys", principalType: "ServicePrincipal" });
         expect(assignments().find((r) => r.inputs.principalId === READER)!.inputs.principalType).toBe("Group");
+    });
+
+    it("sends Azure the object ID as written and an adopted assignment's own description; \"\" sends none", () => {
+        const adopted = underComponent("adopted", "azure-native:authorization:RoleAssignment");
+        expect(Object.fromEntries(adopted.map((r) => [r.inputs.principalId, r.inputs.description]))).toEqual({
+            [LETTERS.toUpperCase()]: "Granted in the portal",
+            [READER]: undefined,
+        });
+        const policy = underComponent("adoptedAp", "azure-native:keyvault:AccessPolicy")[0];
+        expect(policy.inputs.policy).toEqual({ tenantId: TENANT, objectId: LETTERS.toUpperCase(), permissions: { secrets: ["Get", "List"] } });
+        // Names ignore case: the grant is the same resource however the ID is spelled.
+        expect(policy.name).toBe(`adoptedAp-${LETTERS}-policy`);
     });
 
     it("names assignments deterministically from scope, principal and role", async () => {

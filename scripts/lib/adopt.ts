@@ -4,9 +4,9 @@
  * `pulumi import --file` document naming exactly what the program declares, and a summary.
  */
 import { Document } from "yaml";
-import { describeAccess, findUnmanagedAccess, VaultReality, vaultMismatches } from "../../components/audit";
-import { CLIENT_SECRET_KEYS, ClientFormat, StackConfig } from "../../components/config";
-import { sectionProblem, SECTION_SEPARATOR } from "../../components/naming";
+import { describeAccess, findUnmanagedAccess, VaultReality, VaultRoleAssignment, vaultMismatches } from "../../components/audit";
+import { AccessGrantConfig, CLIENT_SECRET_KEYS, ClientFormat, Permissions, StackConfig } from "../../components/config";
+import { secretName, sectionProblem, SECTION_SEPARATOR } from "../../components/naming";
 import {
     ACCESS_NAME,
     appSecretName,
@@ -18,8 +18,8 @@ import {
     MANAGED_BY,
     TYPES,
 } from "../../components/resourceNames";
-import { grantRoleId } from "../../components/grants";
-import { roleAssignmentName, roleId as toRoleId, roleName } from "../../components/roles";
+import { grantPermissions, grantRoleId } from "../../components/grants";
+import { roleAssignmentName, roleDefinitionResourceId, roleId as toRoleId, roleName, vaultIdParts } from "../../components/roles";
 
 /** A secret's metadata; `adopt` never reads a value. */
 export interface VaultSecretInfo {
@@ -69,6 +69,17 @@ function rawList(raw: Record<string, string>, key: string): RawEntry[] {
     return Array.isArray(value) ? (value as RawEntry[]).map((e) => ({ ...e })) : [];
 }
 
+const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
+
+/**
+ * Whether two access policies' permissions are the same: `exact` as azure-native compares them
+ * (spelling and order), or else as Azure applies them (any case, any order).
+ */
+function samePermissions(a: Permissions, b: Permissions, exact: boolean): boolean {
+    const norm = (list: string[] | undefined) => (exact ? (list ?? []) : [...new Set((list ?? []).map((p) => p.toLowerCase()))].sort());
+    return PERMISSION_KINDS.every((kind) => JSON.stringify(norm(a[kind])) === JSON.stringify(norm(b[kind])));
+}
+
 /** Plan the adoption. Pure: reads nothing, writes nothing. */
 export function planAdoption(input: AdoptionInput): Adoption {
     const { config, vault } = input;
@@ -87,43 +98,97 @@ export function planAdoption(input: AdoptionInput): Adoption {
         `Vault ${config.keyVault.name} (${mode}, tenant ${vault.tenantId}): ${vault.accessPolicies.length} access policies, ${vault.roleAssignments.length} role assignments at its scope and above, ${input.secrets.length} secrets (names and metadata only; no value was read)`,
     );
 
-    // keyVault: the vault's real mode and tenant.
+    // keyVault: the vault's real mode and tenant, and its names spelled as Azure has them: azure-native
+    // compares the vault and resource group names (and a role assignment's scope) exactly.
     const keyVaultRaw = input.rawConfig[ns("keyVault")] ? (JSON.parse(input.rawConfig[ns("keyVault")]) as RawEntry) : {};
     const mismatches = vaultMismatches(vault, config.keyVault.authorization, config.keyVault.tenantId ?? vault.tenantId, config.keyVault.tenantId !== undefined);
     let keyVaultChanged = false;
-    if (config.keyVault.authorization !== mode) {
-        keyVaultRaw.authorization = mode;
+    const setKeyVault = (key: string, value: string) => {
+        keyVaultRaw[key] = value;
         keyVaultChanged = true;
-    }
-    if (config.keyVault.tenantId && config.keyVault.tenantId !== vault.tenantId.toLowerCase()) {
-        keyVaultRaw.tenantId = vault.tenantId;
-        keyVaultChanged = true;
-    }
+    };
+    if (config.keyVault.authorization !== mode) setKeyVault("authorization", mode);
+    if (config.keyVault.tenantId && config.keyVault.tenantId !== vault.tenantId.toLowerCase()) setKeyVault("tenantId", vault.tenantId);
     for (const m of mismatches) summary.push(`Fixed in the fragment: ${m}`);
+    const names = vaultIdParts(vault.id);
+    for (const [key, ours] of [
+        ["resourceGroupName", config.keyVault.resourceGroupName],
+        ["name", config.keyVault.name],
+    ] as const) {
+        const theirs = names?.[key];
+        if (!theirs || theirs === ours) continue;
+        setKeyVault(key, theirs);
+        summary.push(
+            `Fixed in the fragment: keyVault.${key} is ${ours} but Azure spells it ${theirs}; set to Azure's spelling so imported entries are not replaced (if this stack already manages resources under ${ours}, keep yours: they would be replaced instead)`,
+        );
+    }
+    const vaultId = vault.id;
 
-    // accessGrants: the stack's own, then today's unmanaged access.
+    // accessGrants: the stack's own, then today's unmanaged access. Everything azure-native reads
+    // back on import is written exactly as Azure has it, so importing changes nothing.
     const grantsRaw = rawList(input.rawConfig, ns("accessGrants"));
     const declared = new Set(config.accessGrants.map((g) => g.principalId));
+    const firstUpChanges: string[] = [];
     const importGrant = (principalId: string, id: string) => {
         component({ type: TYPES.keyVaultAccess, name: ACCESS_NAME });
         const grant = grantName(ACCESS_NAME, principalId);
         component({ type: TYPES.accessGrant, name: grant, parent: ACCESS_NAME });
         imports.push({ type: mode === "rbac" ? TYPES.roleAssignment : TYPES.accessPolicy, name: grantResourceName(grant, mode), id, parent: grant });
     };
+    const subscriptionId = config.keyVault.subscriptionId ?? names?.subscriptionId.toLowerCase() ?? "";
+    /** Why importing this assignment would replace it (azure-native compares these exactly), or undefined. */
+    const unimportable = (a: VaultRoleAssignment, role: string): string | undefined => {
+        if (a.condition) return "it has a condition, which accessGrants cannot declare (importing would drop it)";
+        if (a.scope !== vaultId) return `its scope is spelled ${a.scope}, not as the vault's ID ${vaultId}; azure-native would replace it`;
+        if (a.roleDefinitionId !== roleDefinitionResourceId(subscriptionId, role)) return `its role definition ID ${a.roleDefinitionId} is not the one the stack would send; azure-native would replace it`;
+        return undefined;
+    };
+    /** The keys an RBAC grant needs so the program sends what the assignment has. */
+    const assignmentFields = (a: VaultRoleAssignment, g?: AccessGrantConfig): RawEntry => {
+        const fields: RawEntry = {};
+        if (g?.principalIdInAzure !== a.principalId) fields.principalId = a.principalId;
+        if (a.principalType && g?.principalType !== a.principalType) fields.principalType = a.principalType;
+        const role = toRoleId(a.roleDefinitionId)!;
+        if (!g || (g.roleAssignmentName ?? roleAssignmentName(vaultId, g.principalId, role)) !== a.name) fields.roleAssignmentName = a.name;
+        const sent = g ? (g.description === undefined ? g.reason : g.description) : undefined;
+        if (sent !== (a.description ?? "")) fields.description = a.description ?? "";
+        return fields;
+    };
+
     // Access the stack already declares and that exists: imported, so the first `up` adopts it.
     config.accessGrants.forEach((g, i) => {
         if (mode === "accessPolicy") {
             const existing = vault.accessPolicies.find((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId);
-            if (existing) importGrant(g.principalId, `${vault.id}/accessPolicy/${existing.objectId}`);
+            if (!existing) return;
+            if (existing.objectId !== (g.principalIdInAzure ?? g.principalId)) grantsRaw[i].principalId = existing.objectId;
+            const ours = grantPermissions(g);
+            const theirs = existing.permissions;
+            if (!samePermissions(ours, theirs, true)) {
+                if (samePermissions(ours, theirs, false)) {
+                    // The same access spelled or ordered differently: write Azure's, so nothing is rewritten.
+                    delete grantsRaw[i].access;
+                    grantsRaw[i].permissions = theirs;
+                    comments.set(`accessGrants:${i}`, " permissions spelled as Azure has them (the same access the stack declared), so importing changes nothing");
+                } else {
+                    firstUpChanges.push(`${g.principalId}: Azure has ${describeAccess({ permissions: theirs })}; the first up sets what the stack declares, ${describeAccess({ permissions: ours })}`);
+                }
+            }
+            importGrant(g.principalId, `${vaultId}/accessPolicy/${existing.objectId}`);
             return;
         }
         const role = grantRoleId(g);
         const existing = vault.roleAssignments.find(
-            (a) => a.scope.toLowerCase() === vault.id.toLowerCase() && a.principalId.toLowerCase() === g.principalId && toRoleId(a.roleDefinitionId) === role,
+            (a) => a.scope.toLowerCase() === vaultId.toLowerCase() && a.principalId.toLowerCase() === g.principalId && toRoleId(a.roleDefinitionId) === role,
         );
         if (!existing) return;
-        // A hand-made assignment has a random name: the grant must use it, or the import would be replaced.
-        if ((g.roleAssignmentName ?? roleAssignmentName(vault.id, g.principalId, role)) !== existing.name.toLowerCase()) grantsRaw[i].roleAssignmentName = existing.name;
+        const problem = unimportable(existing, role);
+        if (problem) {
+            notAdopted.push(`${g.principalId} (role assignment ${existing.name}): not imported: ${problem}; the first up fails on it until it is removed in Azure`);
+            return;
+        }
+        const fields = assignmentFields(existing, g);
+        Object.assign(grantsRaw[i], fields);
+        if (fields.description !== undefined) comments.set(`accessGrants:${i}`, " description: the assignment's own, kept so importing changes nothing; delete the key to store the reason instead");
         importGrant(g.principalId, existing.id);
     });
 
@@ -141,15 +206,19 @@ export function planAdoption(input: AdoptionInput): Adoption {
                 notAdopted.push(`${what}: grants nothing; remove it in Azure`);
                 continue;
             }
-            grantsRaw.push({ principalId: u.principalId, permissions: u.permissions, reason: "" });
+            if (policy.tenantId.toLowerCase() !== (config.keyVault.tenantId ?? vault.tenantId).toLowerCase()) {
+                notAdopted.push(`${what}: its principal is in tenant ${policy.tenantId}, not the stack's; remove it in Azure or suppress unmanaged-access for it`);
+                continue;
+            }
+            grantsRaw.push({ principalId: policy.objectId, permissions: policy.permissions, reason: "" });
             comments.set(`accessGrants:${grantsRaw.length - 1}`, ` adopted: access policy of ${u.principalId} as it is today; write why it needs access (10+ characters), or delete it here and in Azure`);
-            importGrant(u.principalId, `${vault.id}/accessPolicy/${policy.objectId}`);
+            importGrant(u.principalId, `${vaultId}/accessPolicy/${policy.objectId}`);
             declared.add(u.principalId);
             adopted.push(what);
             continue;
         }
         const assignment = vault.roleAssignments.find((a) => a.id === u.roleAssignmentId)!;
-        if (u.source.toLowerCase() !== vault.id.toLowerCase()) {
+        if (u.source.toLowerCase() !== vaultId.toLowerCase()) {
             notAdopted.push(`${what}: assigned above the vault, where this stack declares nothing; remove it there, or suppress unmanaged-access for this principal with a reason`);
             continue;
         }
@@ -158,13 +227,17 @@ export function planAdoption(input: AdoptionInput): Adoption {
             continue;
         }
         const role = toRoleId(assignment.roleDefinitionId) ?? assignment.roleDefinitionId;
-        const entry: RawEntry = { principalId: u.principalId };
-        if (assignment.principalType) entry.principalType = assignment.principalType;
-        entry.role = roleName(role);
-        entry.roleAssignmentName = assignment.name;
-        entry.reason = "";
-        grantsRaw.push(entry);
-        comments.set(`accessGrants:${grantsRaw.length - 1}`, ` adopted: role assignment ${assignment.name} of ${u.principalId} as it is today; write why it needs access (10+ characters), or delete it here and in Azure`);
+        const problem = unimportable(assignment, role);
+        if (problem) {
+            notAdopted.push(`${what}: ${problem}`);
+            continue;
+        }
+        const { principalId, principalType, ...fields } = assignmentFields(assignment);
+        grantsRaw.push({ principalId, ...(principalType ? { principalType } : {}), role: roleName(role), ...fields, reason: "" });
+        comments.set(
+            `accessGrants:${grantsRaw.length - 1}`,
+            ` adopted: role assignment ${assignment.name} of ${u.principalId} as it is today (its description kept); write why it needs access (10+ characters), or delete it here and in Azure`,
+        );
         importGrant(u.principalId, assignment.id);
         declared.add(u.principalId);
         adopted.push(what);
@@ -182,6 +255,11 @@ export function planAdoption(input: AdoptionInput): Adoption {
         const section = s.name.slice(0, cut);
         if (sectionProblem(section)) continue;
         const i = config.maskinportenClients.findIndex((c) => c.section.toLowerCase() === section.toLowerCase());
+        const spelled = secretName(section, format === "legacy" ? "EncodedJwk" : "JwkBase64");
+        if (i < 0 && s.name !== spelled) {
+            clientNotes.push(`${s.name}: not adopted: the stack would name it ${spelled}, and azure-native would replace it; rename it in the vault (apps read either spelling) and run adopt again`);
+            continue;
+        }
         if (i < 0) {
             const entry: RawEntry = { section, clientId: "", format };
             if (format === "legacy") entry.scope = "";
@@ -204,29 +282,40 @@ export function planAdoption(input: AdoptionInput): Adoption {
             clientNotes.push(`${c.section}: ${s.name} was made by hand but the stack already rotates this client; the next up replaces its value`);
         }
     }
+    /**
+     * Import the secret the program declares as `expected`, if the vault has it. Key Vault ignores
+     * case in names but azure-native does not: a differently spelled one is not imported (it would
+     * be replaced).
+     */
+    const importSecret = (expected: string, parent: ImportEntry, name: string): "imported" | "misspelled" | "absent" => {
+        const existing = byName.get(expected.toLowerCase());
+        if (!existing) return "absent";
+        if (existing.name !== expected) {
+            clientNotes.push(`${existing.name}: not imported: the stack names it ${expected}, and azure-native would replace it; the first up fails on it until the stack spells it as the vault does`);
+            return "misspelled";
+        }
+        component(parent);
+        imports.push({ type: TYPES.secret, name, id: `${vaultId}/secrets/${existing.name}`, parent: parent.name });
+        return "imported";
+    };
     // Import every client secret that exists, under the client the (merged) config declares.
     for (const raw of clientsRaw) {
         const section = String(raw.section);
         const format = (raw.format === "builtin" ? "builtin" : "legacy") as ClientFormat;
+        const parent = clientName(section);
         for (const key of CLIENT_SECRET_KEYS[format]) {
-            const existing = byName.get(`${section}${SECTION_SEPARATOR}${key}`.toLowerCase());
-            if (!existing) {
-                if (raw.keyGeneration === 0) clientNotes.push(`${section}: ${section}${SECTION_SEPARATOR}${key} does not exist yet; pulumi up creates it${key === "ClientId" || key === "Authority" ? "" : " (with no value: write the key first)"}`);
-                continue;
-            }
-            const parent = clientName(section);
-            component({ type: TYPES.maskinportenClient, name: parent });
-            imports.push({ type: TYPES.secret, name: clientSecretResourceName(parent, key), id: `${vault.id}/secrets/${existing.name}`, parent });
+            const expected = secretName(section, key);
+            if (importSecret(expected, { type: TYPES.maskinportenClient, name: parent }, clientSecretResourceName(parent, key)) !== "absent" || raw.keyGeneration !== 0) continue;
+            clientNotes.push(`${section}: ${expected} does not exist yet; pulumi up creates it${key === "ClientId" || key === "Authority" ? "" : " (with no value: write the key first)"}`);
         }
     }
     // App secrets the stack declares and that exist by hand: imported; `up` then writes the stack's value.
     for (const a of config.appSecrets) {
-        const existing = byName.get(`${a.section}${SECTION_SEPARATOR}${a.key}`.toLowerCase());
-        if (!existing) continue;
         const parent = appSecretName(a.section, a.key);
-        component({ type: TYPES.appSecret, name: parent });
-        imports.push({ type: TYPES.secret, name: appSecretResourceName(parent), id: `${vault.id}/secrets/${existing.name}`, parent });
-        clientNotes.push(`${existing.name}: imported; the next up writes the stack's value as a new version`);
+        const expected = secretName(a.section, a.key);
+        if (importSecret(expected, { type: TYPES.appSecret, name: parent }, appSecretResourceName(parent)) === "imported") {
+            clientNotes.push(`${expected}: imported; the next up writes the stack's value as a new version`);
+        }
     }
     const importedSecrets = new Set(imports.filter((e) => e.type === TYPES.secret).map((e) => e.id!.slice(e.id!.lastIndexOf("/") + 1).toLowerCase()));
     const leftAlone = input.secrets.filter((s) => !importedSecrets.has(s.name.toLowerCase()));
@@ -239,8 +328,12 @@ export function planAdoption(input: AdoptionInput): Adoption {
     summary.push(`Access adopted into accessGrants with reason "" (the plan refuses them until a person writes why): ${adopted.length}`);
     for (const a of adopted) summary.push(`  ${a}`);
     if (notAdopted.length) {
-        summary.push(`Access not adopted (stays unmanaged: reported by the unmanaged-access finding): ${notAdopted.length}`);
+        summary.push(`Access not adopted (what stays unmanaged is reported by the unmanaged-access finding): ${notAdopted.length}`);
         for (const n of notAdopted) summary.push(`  ${n}`);
+    }
+    if (firstUpChanges.length) {
+        summary.push(`Access the stack declares differently from Azure (imported; the first up applies the stack's): ${firstUpChanges.length}`);
+        for (const n of firstUpChanges) summary.push(`  ${n}`);
     }
     if (clientNotes.length) {
         summary.push("Maskinporten and app secrets:");

@@ -64,6 +64,7 @@ function roleAssignmentOf(a: Record<string, unknown>): VaultRoleAssignment {
         ...(p.principalType ? { principalType: String(p.principalType) } : {}),
         roleDefinitionId: String(p.roleDefinitionId ?? ""),
         ...(typeof p.description === "string" ? { description: p.description } : {}),
+        ...(typeof p.condition === "string" && p.condition ? { condition: p.condition } : {}),
     };
 }
 
