@@ -74,8 +74,11 @@ const secrets = [
     { name: "Other--encodedjwk", contentType: undefined },
 ];
 
+/** The access policies Azure has now (a test may add hand-made ones). */
+let vaultPolicies = policies;
+
 function armVault(rbac: boolean) {
-    return { id: VAULT, name: VAULT_NAME, properties: { tenantId: TENANT, enableRbacAuthorization: rbac, accessPolicies: rbac ? [] : policies } };
+    return { id: VAULT, name: VAULT_NAME, properties: { tenantId: TENANT, enableRbacAuthorization: rbac, accessPolicies: rbac ? [] : vaultPolicies } };
 }
 
 /**
@@ -149,7 +152,16 @@ afterAll(() => {
     arm.close();
 });
 
+/** The stack config the last adoption ended with (reasons written). */
+let lastConfig: Props = {};
+
+/** `pulumi stack export` of a stack holding what the program declared (as after import and up). */
+function exported(resources: RecordedResource[]) {
+    return { version: 3, deployment: { manifest: {}, resources: resources.map((r) => ({ urn: r.urn, custom: r.custom, type: r.type, id: `${r.name}-id`, outputs: { value: { ciphertext: "v1:opaque" } } })) } };
+}
+
 interface Adopted {
+    out: string;
     code: number;
     summary: string;
     fragment: { config: Props };
@@ -158,8 +170,8 @@ interface Adopted {
     program: Props;
 }
 
-/** Run adopt on saved `az` output, then the program under mocks with the completed fragment. */
-async function adoptAndDeclare(stack: Props, rbac: boolean): Promise<Adopted> {
+/** Run adopt on saved `az` output (and the stack's state, if given), then the program under mocks with the completed fragment. */
+async function adoptAndDeclare(stack: Props, rbac: boolean, state?: unknown): Promise<Adopted> {
     const dir = mkdtempSync(path.join(tmpdir(), "adopt-import-"));
     const write = (name: string, value: unknown) => {
         writeFileSync(path.join(dir, name), JSON.stringify(value));
@@ -168,22 +180,24 @@ async function adoptAndDeclare(stack: Props, rbac: boolean): Promise<Adopted> {
     const args = ["--stack", "tt02", "--vault-json", write("vault.json", armVault(rbac))];
     args.push("--secrets-json", write("secrets.json", secrets.map((s) => ({ id: `https://${VAULT_NAME}.vault.azure.net/secrets/${s.name}`, contentType: s.contentType ?? null, value: SECRET_VALUE }))));
     if (rbac) args.push("--role-assignments-json", write("ra.json", assignments));
+    if (state) args.push("--state", write("state.json", state));
     const run = await runAdopt([...args, "--config-dir", writeStacks({ tt02: stack }), "--out", dir], { root: ROOT, env: {} });
     const fragment = parse(readFileSync(path.join(dir, "adopt-tt02.yaml"), "utf8")) as { config: Props };
     const imports = (JSON.parse(readFileSync(path.join(dir, "import-tt02.json"), "utf8")) as { resources: ImportEntry[] }).resources;
     const config = { ...stack, ...completed(fragment) };
+    lastConfig = config;
     vi.resetModules();
     const files = stackConfigOf({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`altinn-app-secrets:${k}`, v])) }, "altinn-app-secrets");
     const resources = installMocks({
         project: "altinn-app-secrets",
         stack: "tt02",
         config: files.config,
-        vault: { tenantId: TENANT, enableRbacAuthorization: rbac, accessPolicies: rbac ? [] : policies },
+        vault: { tenantId: TENANT, enableRbacAuthorization: rbac, accessPolicies: rbac ? [] : vaultPolicies },
         armToken: "fake-arm-token",
     });
     const program = (await import("../index")) as Props;
     await settle();
-    return { code: run.code, summary: [...run.stdout, ...run.stderr].join("\n"), fragment, imports, resources, program };
+    return { out: dir, code: run.code, summary: [...run.stdout, ...run.stderr].join("\n"), fragment, imports, resources, program };
 }
 
 /** Every imported resource's differences between what import reads and what the program declares. */
@@ -251,6 +265,59 @@ describe("adopt, import, preview: an access-policy vault", () => {
     it("the model notices a change: the stack's own spelling would show as an update", () => {
         const respelled = { ...adopted, resources: adopted.resources.map((r) => (r.type === "azure-native:keyvault:AccessPolicy" && (r.inputs.policy as Props).objectId === OPS ? { ...r, inputs: { ...r.inputs, policy: { ...(r.inputs.policy as Props), permissions: { secrets: ["get", "list"] } } } } : r)) };
         expect(Object.values(previewChanges(respelled, false))).toEqual([['policy.permissions.secrets[0]: "Get" => "get"', 'policy.permissions.secrets[1]: "List" => "list"']]);
+    });
+});
+
+describe("adopt again, on a stack that already manages the vault (--state)", () => {
+    const LATER = "cafe0000-1111-4222-8333-444455556666";
+    let first: Adopted;
+    let again: Adopted;
+    let committed: Props;
+    beforeAll(async () => {
+        vaultPolicies = policies;
+        first = await adoptAndDeclare({ org: "ttd", environment: "tt02", keyVault: { subscriptionId: SUB }, accessGrants: [{ principalId: OPS, access: "read", reason: "Operations team reads secrets" }] }, false);
+        committed = lastConfig;
+        // After import and up, someone grants LATER in the portal and widens OPS's policy there.
+        vaultPolicies = [{ ...policies[0], permissions: { secrets: ["Get", "List", "Delete"], keys: [], certificates: [] } }, ...policies.slice(1), { tenantId: TENANT, objectId: LATER, permissions: { secrets: ["get"] } }];
+        again = await adoptAndDeclare(committed, false, exported(first.resources));
+    });
+    afterAll(() => {
+        vaultPolicies = policies;
+    });
+
+    it("imports only the new access, under the parent the stack has (by URN), and preview then shows no change to it", () => {
+        expect(again.code).toBe(0);
+        const vault = first.resources.find((r) => r.type === "altinn:keyvault:KeyVaultAccess")!;
+        expect(again.imports).toEqual([
+            { type: "altinn:keyvault:AccessGrant", name: `vault-${LATER}`, parent: "vault", component: true },
+            { type: "azure-native:keyvault:AccessPolicy", name: `vault-${LATER}-policy`, id: `${VAULT}/accessPolicy/${LATER}`, parent: `vault-${LATER}` },
+        ]);
+        const file = JSON.parse(readFileSync(path.join(again.out, "import-tt02.json"), "utf8")) as { nameTable: Record<string, string> };
+        expect(file.nameTable).toEqual({ vault: vault.urn });
+        expect(vault.urn).toMatch(/^urn:pulumi:tt02::altinn-app-secrets::altinn:keyvault:KeyVaultAccess::vault$/);
+        expect(previewChanges(again, false)).toEqual({});
+        expect(first.summary).toContain("written for a stack with no resources yet; if it has some, run again with --state (pulumi stack export -s tt02 > state.json)");
+        expect(again.summary).not.toContain("run again with --state");
+    });
+
+    it("does not rewrite a grant the stack manages after it drifted in Azure: up sets it back", () => {
+        const grants = grantsOf(again);
+        expect(grants.slice(0, 2)).toEqual(committed.accessGrants);
+        expect(grants[2]).toEqual({ principalId: LATER, permissions: { secrets: ["get"] }, reason: "" });
+    });
+
+    it("refuses the state of another stack, or a file that is not a stack export, in one line", async () => {
+        const run = async (state: unknown) => {
+            const dir = mkdtempSync(path.join(tmpdir(), "adopt-state-"));
+            writeFileSync(path.join(dir, "s.json"), JSON.stringify(state));
+            writeFileSync(path.join(dir, "v.json"), JSON.stringify(armVault(false)));
+            return runAdopt(["--stack", "tt02", "--vault-json", path.join(dir, "v.json"), "--state", path.join(dir, "s.json"), "--config-dir", writeStacks({ tt02: lastConfig }), "--out", dir], { root: ROOT, env: {} });
+        };
+        expect((await run({ deployment: { resources: [{ urn: "urn:pulumi:prod::altinn-app-secrets::pulumi:pulumi:Stack::x", type: "pulumi:pulumi:Stack" }] } })).stderr).toEqual([
+            "--state: is the state of stack prod of project altinn-app-secrets, not tt02 of altinn-app-secrets",
+        ]);
+        expect((await run({ version: 3 })).stderr).toEqual(["--state: not a stack export (expected the output of pulumi stack export -s tt02)"]);
+        expect((await run({ deployment: { resources: [{ urn: 7 }] } })).stderr).toEqual(["--state: a resource without a valid urn and type (expected the output of pulumi stack export -s tt02)"]);
     });
 });
 

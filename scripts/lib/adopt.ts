@@ -38,6 +38,18 @@ export interface AdoptionInput {
     secrets: VaultSecretInfo[];
     /** Data actions of custom roles, by role definition ID, when they could be looked up. */
     dataActionsByRole?: Record<string, string[]>;
+    /**
+     * What the stack already manages (from `pulumi stack export`); undefined when not given, taken
+     * to mean a stack with no resources yet.
+     */
+    managed?: ManagedResource[];
+}
+
+/** A resource in the stack's state: its type, name and URN. */
+export interface ManagedResource {
+    type: string;
+    name: string;
+    urn: string;
 }
 
 /** One entry of a `pulumi import --file` document. */
@@ -54,7 +66,8 @@ export interface Adoption {
     fragment: { config: Record<string, unknown> };
     /** The fragment as YAML, with a comment on every entry a person must complete. */
     fragmentYaml: string;
-    importFile: { resources: ImportEntry[] };
+    /** `nameTable` maps the names of parents the stack already has to their URNs. */
+    importFile: { nameTable?: Record<string, string>; resources: ImportEntry[] };
     summary: string[];
 }
 
@@ -156,7 +169,11 @@ export function planAdoption(input: AdoptionInput): Adoption {
     };
 
     // Access the stack already declares and that exists: imported, so the first `up` adopts it.
+    // The stack's own resources are not imported again, nor rewritten after drift in Azure.
+    const managedUrn = (type: string, name: string) => input.managed?.find((r) => r.type === type && r.name === name)?.urn;
+    const alreadyManaged = (g: AccessGrantConfig) => managedUrn(mode === "rbac" ? TYPES.roleAssignment : TYPES.accessPolicy, grantResourceName(grantName(ACCESS_NAME, g.principalId), mode)) !== undefined;
     config.accessGrants.forEach((g, i) => {
+        if (alreadyManaged(g)) return;
         if (mode === "accessPolicy") {
             const existing = vault.accessPolicies.find((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId);
             if (!existing) return;
@@ -287,9 +304,10 @@ export function planAdoption(input: AdoptionInput): Adoption {
      * case in names but azure-native does not: a differently spelled one is not imported (it would
      * be replaced).
      */
-    const importSecret = (expected: string, parent: ImportEntry, name: string): "imported" | "misspelled" | "absent" => {
+    const importSecret = (expected: string, parent: ImportEntry, name: string): "imported" | "managed" | "misspelled" | "absent" => {
         const existing = byName.get(expected.toLowerCase());
         if (!existing) return "absent";
+        if (managedUrn(TYPES.secret, name)) return "managed";
         if (existing.name !== expected) {
             clientNotes.push(`${existing.name}: not imported: the stack names it ${expected}, and azure-native would replace it; the first up fails on it until the stack spells it as the vault does`);
             return "misspelled";
@@ -340,10 +358,27 @@ export function planAdoption(input: AdoptionInput): Adoption {
         for (const n of clientNotes) summary.push(`  ${n}`);
     }
     if (leftAlone.length) summary.push(`Secrets this stack does not declare, left alone: ${leftAlone.map((s) => s.name).join(", ")}`);
-    const resources = [...components.values(), ...imports];
-    summary.push(`Import file: ${imports.length} resources (${resources.length - imports.length} components as their parents)`);
+    // Parents the stack already has are referred to by URN; the engine creates only the missing ones.
+    const nameTable: Record<string, string> = {};
+    const newComponents = [...components.values()].filter((c) => {
+        const urn = managedUrn(c.type, c.name);
+        if (urn) nameTable[c.name] = urn;
+        return !urn;
+    });
+    const resources = [...newComponents, ...imports];
+    summary.push(
+        imports.length
+            ? `Import file: ${imports.length} resources (${newComponents.length} components as their parents${Object.keys(nameTable).length ? `, ${Object.keys(nameTable).length} parents the stack has, by URN` : ""})`
+            : "Import file: nothing to import",
+    );
+    if (!input.managed) summary.push(`  written for a stack with no resources yet; if it has some, run again with --state (pulumi stack export -s ${input.stack} > state.json)`);
 
-    return { fragment: { config: fragmentConfig }, fragmentYaml: fragmentYaml(input, fragmentConfig, comments, ns), importFile: { resources }, summary };
+    return {
+        fragment: { config: fragmentConfig },
+        fragmentYaml: fragmentYaml(input, fragmentConfig, comments, ns),
+        importFile: Object.keys(nameTable).length ? { nameTable, resources } : { resources },
+        summary,
+    };
 }
 
 function fragmentYaml(input: AdoptionInput, config: Record<string, unknown>, comments: Map<string, string>, ns: (k: string) => string): string {

@@ -9,6 +9,7 @@ import { vaultResourceId } from "../../components/roles";
 import { planAdoption } from "./adopt";
 import { CliSpec, CliValues, parseCli, synopsis, UsageError, usage } from "./cli";
 import { readStackFiles, StackFileError } from "./stack";
+import { readStackState } from "./stackState";
 import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
 
 export const ADOPT_CLI: CliSpec = {
@@ -21,6 +22,11 @@ export const ADOPT_CLI: CliSpec = {
         "vault-json": { type: "string", value: "<file>", description: "read the vault from saved `az keyvault show` output instead of Azure" },
         "secrets-json": { type: "string", value: "<file>", description: "with --vault-json: saved `az keyvault secret list` output" },
         "role-assignments-json": { type: "string", value: "<file>", description: "with --vault-json, required for an RBAC vault: saved `az role assignment list --scope <vault id> --include-inherited` output" },
+        state: {
+            type: "string",
+            value: "<file>",
+            description: "the stack's state (pulumi stack export -s <name> > state.json): what it already manages is neither imported again nor rewritten, and existing parents are referred to by URN. Without it, the stack is taken to have no resources yet",
+        },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
         force: { type: "boolean", description: "overwrite existing output files (they may hold reasons you wrote)" },
     },
@@ -57,7 +63,7 @@ export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptRe
         throw e;
     }
     if (!parsed) return { code: 0, stdout: [usage(ADOPT_CLI)], stderr };
-    const args = parsed as { stack: string; out?: string; "config-dir"?: string; "vault-json"?: string; "secrets-json"?: string; "role-assignments-json"?: string; force?: boolean };
+    const args = parsed as { stack: string; out?: string; state?: string; "config-dir"?: string; "vault-json"?: string; "secrets-json"?: string; "role-assignments-json"?: string; force?: boolean };
     if (!args["vault-json"] && (args["secrets-json"] || args["role-assignments-json"])) {
         return { code: 2, stdout, stderr: [`--secrets-json and --role-assignments-json need --vault-json; ${synopsis(ADOPT_CLI)}`] };
     }
@@ -73,6 +79,7 @@ export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptRe
             const existing = [yamlFile, importFile].filter((f) => existsSync(f));
             if (existing.length) throw new AdoptInputError(existing.map((f) => `${f} exists (it may hold reasons you wrote); move it away or pass --force`));
         }
+        const managed = args.state ? readStackState(path.resolve(deps.cwd ?? process.cwd(), args.state), stack, files.project) : undefined;
         let snapshot: VaultSnapshot;
         if (args["vault-json"]) {
             snapshot = readSavedOutput({ vaultJson: args["vault-json"], secretsJson: args["secrets-json"], roleAssignmentsJson: args["role-assignments-json"] });
@@ -92,7 +99,7 @@ export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptRe
         if (!snapshot.vault.id.toLowerCase().endsWith(`/vaults/${wanted}`)) {
             throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${config.keyVault.name}`]);
         }
-        const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole });
+        const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed });
         mkdirSync(outDir, { recursive: true });
         writeFileSync(yamlFile, adoption.fragmentYaml);
         writeFileSync(importFile, `${JSON.stringify(adoption.importFile, null, 2)}\n`);
