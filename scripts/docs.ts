@@ -4,34 +4,20 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { CliResult, CliSpec, CliValues, runCli } from "./lib/cli";
 import { JSON_SCHEMA_FILE, renderJsonSchema, withConfigReference } from "./lib/configDocs";
 
-export interface DocsIo {
-    out(text: string): void;
-    err(text: string): void;
-}
-const STDIO: DocsIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+export const DOCS_CLI: CliSpec = {
+    command: "docs",
+    summary: `Regenerate README.md's config reference and ${JSON_SCHEMA_FILE} from components/schema.ts.`,
+    options: {
+        check: { type: "boolean", description: "change nothing; exit 1 when either file is stale, 0 when both are current" },
+    },
+    notes: ["exit codes: 0 current (or updated), 1 stale with --check, 2 bad arguments"],
+};
 
-const USAGE = `usage: npm run docs [-- --check]
-
-Regenerates README.md's config reference and ${JSON_SCHEMA_FILE} from components/schema.ts.
-  --check     change nothing; exit 1 when either file is stale, 0 when both are current
-  -h, --help  show this help`;
-
-/** The whole CLI, for tests: `root` holds README.md and the schema directory. */
-export function docsMain(argv: string[], root = path.resolve(__dirname, ".."), io: DocsIo = STDIO): number {
-    let values: { check?: boolean; help?: boolean };
-    try {
-        ({ values } = parseArgs({ args: argv, options: { check: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
-    } catch (e) {
-        io.err(`${(e as Error).message.split("\n")[0]}\n${USAGE}\n`);
-        return 2;
-    }
-    if (values.help) {
-        io.out(`${USAGE}\n`);
-        return 0;
-    }
+/** The command, for tests: `root` holds README.md and the schema directory. */
+export async function docsMain(values: CliValues, root = path.resolve(__dirname, "..")): Promise<CliResult> {
     const files = [
         { name: "README.md", render: (old: string) => withConfigReference(old) },
         { name: JSON_SCHEMA_FILE, render: () => renderJsonSchema() },
@@ -49,12 +35,9 @@ export function docsMain(argv: string[], root = path.resolve(__dirname, ".."), i
         }
     }
     if (values.check) {
-        if (stale.length === 0) io.out("README.md and the JSON Schema are current\n");
-        else io.err(`stale: ${stale.join(", ")}; run npm run docs\n`);
-        return stale.length === 0 ? 0 : 1;
+        return stale.length === 0 ? { code: 0, output: "README.md and the JSON Schema are current" } : { code: 1, errors: [`stale: ${stale.join(", ")}; run npm run docs`] };
     }
-    io.out(stale.length === 0 ? "nothing changed: README.md and the JSON Schema were current\n" : `updated ${stale.join(", ")}\n`);
-    return 0;
+    return { code: 0, output: stale.length === 0 ? "nothing changed: README.md and the JSON Schema were current" : `updated ${stale.join(", ")}` };
 }
 
-if (require.main === module) process.exitCode = docsMain(process.argv.slice(2));
+if (require.main === module) runCli(DOCS_CLI, (values) => docsMain(values));

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { docsMain } from "../scripts/docs";
+import { DOCS_CLI, docsMain } from "../scripts/docs";
+import { executeCli } from "../scripts/lib/cli";
 import { configKeyDocs, JSON_SCHEMA_FILE, renderJsonSchema, withConfigReference } from "../scripts/lib/configDocs";
 import { ROOT } from "./helpers";
 
@@ -73,43 +74,39 @@ describe("npm run docs", () => {
         copyFileSync(path.join(ROOT, JSON_SCHEMA_FILE), path.join(dir, JSON_SCHEMA_FILE));
         return dir;
     }
-    const run = (argv: string[], root: string) => {
-        const io = { stdout: "", stderr: "" };
-        const code = docsMain(argv, root, { out: (t) => (io.stdout += t), err: (t) => (io.stderr += t) });
-        return { code, ...io };
-    };
+    const run = (argv: string[], root: string) => executeCli(DOCS_CLI, (values) => docsMain(values, root), argv);
 
-    it("--check exits 0 when current and 1 when the table or the schema is stale, changing nothing", () => {
+    it("--check exits 0 when current and 1 when the table or the schema is stale, changing nothing", async () => {
         const dir = sandbox();
-        expect(run(["--check"], dir).code).toBe(0);
+        expect((await run(["--check"], dir)).code).toBe(0);
         const readme = path.join(dir, "README.md");
         const stale = readFileSync(readme, "utf8").replace("| `org` |", "| `organisation` |");
         writeFileSync(readme, stale);
         writeFileSync(path.join(dir, JSON_SCHEMA_FILE), "{}\n");
-        const checked = run(["--check"], dir);
+        const checked = await run(["--check"], dir);
         expect(checked.code).toBe(1);
         expect(checked.stderr).toContain(`stale: README.md, ${JSON_SCHEMA_FILE}`);
         expect(readFileSync(readme, "utf8")).toBe(stale);
     });
 
-    it("rewrites stale files and says so, then says nothing changed", () => {
+    it("rewrites stale files and says so, then says nothing changed", async () => {
         const dir = sandbox();
         writeFileSync(path.join(dir, JSON_SCHEMA_FILE), "{}\n");
-        const first = run([], dir);
+        const first = await run([], dir);
         expect(first).toMatchObject({ code: 0, stdout: `updated ${JSON_SCHEMA_FILE}\n` });
         expect(readFileSync(path.join(dir, JSON_SCHEMA_FILE), "utf8")).toBe(renderJsonSchema());
-        expect(run([], dir).stdout).toContain("nothing changed");
+        expect((await run([], dir)).stdout).toContain("nothing changed");
     });
 
-    it("answers --help with usage, exit 0, touching nothing", () => {
+    it("answers --help with usage, exit 0, touching nothing", async () => {
         const dir = sandbox();
         writeFileSync(path.join(dir, JSON_SCHEMA_FILE), "{}\n");
         for (const flag of ["-h", "--help"]) {
-            const r = run([flag], dir);
+            const r = await run([flag], dir);
             expect(r.code).toBe(0);
             expect(r.stdout).toMatch(/^usage: npm run docs/);
         }
         expect(readFileSync(path.join(dir, JSON_SCHEMA_FILE), "utf8")).toBe("{}\n");
-        expect(run(["--chek"], dir).code).toBe(2);
+        expect(await run(["--chek"], dir)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Unknown option '--chek'; usage: npm run docs -- \[--check\]\n$/) });
     });
 });

@@ -119,8 +119,10 @@ export function firstLine(e: unknown): string {
 }
 
 export interface CliResult {
-    /** What goes to stdout (nothing else does). */
+    /** What goes to stdout. */
     output?: string;
+    /** Lines for stderr: why a check failed (with code 1). */
+    errors?: string[];
     /** 0 clean, 1 a mandatory finding or failed check. */
     code: number;
 }
@@ -148,7 +150,7 @@ export async function executeCli(spec: CliSpec, main: (values: CliValues) => Pro
         const values = parseCli(spec, argv);
         if (!values) return { code: 0, stdout: `${usage(spec)}\n`, stderr: "" };
         const result = await main(values);
-        return { code: result.code, stdout: result.output === undefined ? "" : `${result.output}\n`, stderr: "" };
+        return { code: result.code, stdout: result.output === undefined ? "" : `${result.output}\n`, stderr: (result.errors ?? []).map((l) => `${l}\n`).join("") };
     } catch (e) {
         const lines = inputErrorLines(e);
         if (lines) return { code: 2, stdout: "", stderr: lines.map((l) => `${l}\n`).join("") };
