@@ -4,7 +4,7 @@
  */
 import type { AccessGrantConfig, AuthorizationMode, Permissions } from "./config";
 import { grantRoleId } from "./grants";
-import { BUILTIN_ROLES, roleId as toRoleId, roleName } from "./roles";
+import { BUILTIN_ROLES, roleAssignmentName, roleId as toRoleId, roleName } from "./roles";
 
 /**
  * The offline plan's mocks answer `getVault` with this tag: no Azure was read, so the audit
@@ -118,7 +118,8 @@ export function appliesToVault(scope: string, vaultId: string): boolean {
  * The access the stack does not declare. On an access-policy vault: every access policy whose
  * principal is not in `grants` (an access-policy grant owns its principal's entry). On an RBAC
  * vault: every data role assignment at or above the vault's scope that is not exactly the
- * assignment a grant declares (same principal and role, at the vault's scope). A custom role
+ * assignment a grant declares (same principal, role and name, at the vault's scope: a hand-made
+ * twin under another name is not the stack's, and blocks the stack's own until adopted). A custom role
  * whose data actions were not looked up (`dataActionsByRole`, by role definition ID) counts as access.
  */
 export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConfig[], dataActionsByRole: Record<string, string[]> = {}): UnmanagedAccess[] {
@@ -128,12 +129,18 @@ export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConf
             .filter((p) => p.applicationId || !declared.has(p.objectId.toLowerCase()))
             .map((p) => ({ principalId: p.objectId.toLowerCase(), permissions: p.permissions, source: "accessPolicy" }));
     }
-    const managed = new Set(grants.map((g) => `${g.principalId.toLowerCase()}|${grantRoleId(g)}`));
+    // The assignment a grant declares: its principal and role at the vault, under the grant's name.
+    const managed = new Set(
+        grants.map((g) => {
+            const role = grantRoleId(g);
+            return `${g.principalId.toLowerCase()}|${role}|${(g.roleAssignmentName ?? roleAssignmentName(vault.id, g.principalId, role)).toLowerCase()}`;
+        }),
+    );
     return vault.roleAssignments
         .filter((a) => appliesToVault(a.scope, vault.id) && grantsKeyVaultData(a.roleDefinitionId, dataActionsByRole[a.roleDefinitionId]) !== false)
         .filter((a) => {
             const atVault = normalizedScope(a.scope) === normalizedScope(vault.id);
-            return !(atVault && managed.has(`${a.principalId.toLowerCase()}|${toRoleId(a.roleDefinitionId)}`));
+            return !(atVault && managed.has(`${a.principalId.toLowerCase()}|${toRoleId(a.roleDefinitionId)}|${a.name.toLowerCase()}`));
         })
         .map((a) => ({
             principalId: a.principalId.toLowerCase(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appliesToVault, findUnmanagedAccess, grantsKeyVaultData, unknownRoleIds, vaultMismatches, VaultReality } from "../components/audit";
 import type { AccessGrantConfig } from "../components/config";
-import { BUILTIN_ROLES, roleDefinitionResourceId } from "../components/roles";
+import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId } from "../components/roles";
 import { evaluateRules } from "../policy/evaluate";
 import type { PolicyResource } from "../policy/rule";
 
@@ -46,7 +46,7 @@ describe("findUnmanagedAccess", () => {
             ...policyVault,
             enableRbacAuthorization: true,
             roleAssignments: [
-                assignment(OPS, role("Key Vault Secrets User"), VAULT, "managed"),
+                assignment(OPS, role("Key Vault Secrets User"), VAULT, roleAssignmentName(VAULT, OPS, BUILTIN_ROLES["Key Vault Secrets User"])),
                 assignment(OPS, role("Key Vault Secrets Officer"), RG, "wider"),
                 assignment(HAND, role("Key Vault Administrator"), `/subscriptions/${SUB}`, "sub"),
                 assignment(HAND, role("Owner"), VAULT, "control-plane-only"),
@@ -56,6 +56,13 @@ describe("findUnmanagedAccess", () => {
             { principalId: OPS, role: "Key Vault Secrets Officer", source: RG, roleAssignmentId: `${RG}/providers/Microsoft.Authorization/roleAssignments/wider` },
             { principalId: HAND, role: "Key Vault Administrator", source: `/subscriptions/${SUB}`, roleAssignmentId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/sub` },
         ]);
+    });
+
+    it("counts a hand-made twin of a declared grant (same principal and role, another name) as unmanaged until adopted by name", () => {
+        const twin = assignment(OPS, role("Key Vault Secrets User"), VAULT, "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d");
+        const vault: VaultReality = { ...policyVault, enableRbacAuthorization: true, roleAssignments: [twin] };
+        expect(findUnmanagedAccess(vault, [grant(OPS)])).toEqual([{ principalId: OPS, role: "Key Vault Secrets User", source: VAULT, roleAssignmentId: twin.id }]);
+        expect(findUnmanagedAccess(vault, [grant(OPS, { roleAssignmentName: twin.name.toUpperCase() })])).toEqual([]);
     });
 
     it("judges custom roles by their data actions, and counts one not looked up as access", () => {

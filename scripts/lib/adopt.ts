@@ -235,6 +235,8 @@ export function planAdoption(input: AdoptionInput): Adoption {
             continue;
         }
         const assignment = vault.roleAssignments.find((a) => a.id === u.roleAssignmentId)!;
+        // A hand-made twin of a declared grant was imported for it above (under its own name).
+        if (imports.some((e) => e.id === assignment.id)) continue;
         if (u.source.toLowerCase() !== vaultId.toLowerCase()) {
             notAdopted.push(`${what}: assigned above the vault, where this stack declares nothing; remove it there, or suppress unmanaged-access for this principal with a reason`);
             continue;
