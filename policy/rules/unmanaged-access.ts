@@ -6,7 +6,7 @@ export const rule: Rule = {
     id: "unmanaged-access",
     level: "advisory",
     info:
-        "A principal has access to the vault that accessGrants does not declare. Adopt it (npm run adopt, write its reason in accessGrants, pulumi import --file) or remove it in Azure.",
+        "A principal has access to the vault that accessGrants does not declare. Adopt it (npm run adopt, with --state on a deployed stack; write its reason in accessGrants; pulumi import --file) or remove it in Azure.",
     explanation:
         "A grant someone adds in the portal is invisible to every review. The stack file should say who has access and why; orgs that want it to be the only way in set keyVault.unmanagedAccess: fail.",
     check(r) {
