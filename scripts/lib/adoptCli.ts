@@ -4,11 +4,11 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ConfigError, parseStackConfig } from "../../components/config";
+import { parseStackConfig } from "../../components/config";
 import { vaultResourceId } from "../../components/roles";
 import { planAdoption } from "./adopt";
-import { CliSpec, CliValues, parseCli, synopsis, UsageError, usage } from "./cli";
-import { readStackFiles, StackFileError } from "./stack";
+import { CliResult, CliSpec, CliValues, executeCli, synopsis, UsageError } from "./cli";
+import { readStackFiles } from "./stack";
 import { readStackState } from "./stackState";
 import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
 
@@ -51,72 +51,65 @@ export interface AdoptResult {
     stderr: string[];
 }
 
-export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptResult> {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
+/** The command: read the vault, write the two files, return the summary. Bad input throws (exit 2). */
+export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<CliResult> {
     const env = deps.env ?? process.env;
-    let parsed: CliValues | undefined;
-    try {
-        parsed = parseCli(ADOPT_CLI, argv);
-    } catch (e) {
-        if (e instanceof UsageError) return { code: 2, stdout, stderr: [e.message] };
-        throw e;
-    }
-    if (!parsed) return { code: 0, stdout: [usage(ADOPT_CLI)], stderr };
-    const args = parsed as { stack: string; out?: string; state?: string; "config-dir"?: string; "vault-json"?: string; "secrets-json"?: string; "role-assignments-json"?: string; force?: boolean };
+    const args = values as { stack: string; out?: string; state?: string; "config-dir"?: string; "vault-json"?: string; "secrets-json"?: string; "role-assignments-json"?: string; force?: boolean };
     if (!args["vault-json"] && (args["secrets-json"] || args["role-assignments-json"])) {
-        return { code: 2, stdout, stderr: [`--secrets-json and --role-assignments-json need --vault-json; ${synopsis(ADOPT_CLI)}`] };
+        throw new UsageError(`--secrets-json and --role-assignments-json need --vault-json; ${synopsis(ADOPT_CLI)}`);
     }
     const stack = args.stack;
-    const outDir = path.resolve(deps.cwd ?? process.cwd(), args.out ?? ".");
+    const cwd = deps.cwd ?? process.cwd();
+    const outDir = path.resolve(cwd, args.out ?? ".");
     const yamlFile = path.join(outDir, `adopt-${stack}.yaml`);
     const importFile = path.join(outDir, `import-${stack}.json`);
 
-    try {
-        const files = readStackFiles(deps.root, stack, args["config-dir"] ? path.resolve(deps.cwd ?? process.cwd(), args["config-dir"]) : deps.root);
-        const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
-        if (!args.force) {
-            const existing = [yamlFile, importFile].filter((f) => existsSync(f));
-            if (existing.length) throw new AdoptInputError(existing.map((f) => `${f} exists (it may hold reasons you wrote); move it away or pass --force`));
-        }
-        const managed = args.state ? readStackState(path.resolve(deps.cwd ?? process.cwd(), args.state), stack, files.project) : undefined;
-        let snapshot: VaultSnapshot;
-        if (args["vault-json"]) {
-            snapshot = readSavedOutput({ vaultJson: args["vault-json"], secretsJson: args["secrets-json"], roleAssignmentsJson: args["role-assignments-json"] });
-        } else {
-            const subscriptionId = config.keyVault.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID;
-            if (!subscriptionId) throw new AdoptInputError(["keyVault.subscriptionId: not set; set it in the stack file or export AZURE_SUBSCRIPTION_ID (or pass --vault-json)"]);
-            const access = deps.access ?? { credential: new (await import("@azure/identity")).DefaultAzureCredential() };
-            try {
-                snapshot = await readLive(access, subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name);
-            } catch (e) {
-                if (e instanceof AdoptInputError) throw e;
-                // SDK errors carry no secret; keep the first line only (no stack trace).
-                throw new AdoptInputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${(e as Error).message.split("\n")[0]}`]);
-            }
-        }
-        const wanted = config.keyVault.name.toLowerCase();
-        if (!snapshot.vault.id.toLowerCase().endsWith(`/vaults/${wanted}`)) {
-            throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${config.keyVault.name}`]);
-        }
-        const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed });
-        mkdirSync(outDir, { recursive: true });
-        writeFileSync(yamlFile, adoption.fragmentYaml);
-        writeFileSync(importFile, `${JSON.stringify(adoption.importFile, null, 2)}\n`);
-        stdout.push(...adoption.summary);
-        stdout.push(
-            "",
-            `Wrote ${yamlFile} and ${importFile}. Next:`,
-            `  1. Replace those keys in Pulumi.${stack}.yaml with adopt-${stack}.yaml; write every empty reason (and clientId/scope).`,
-            `  2. npm run plan -- --stack ${stack}   (refuses empty reasons; shows adopted clients keeping their key)`,
-            `  3. Commit, then: pulumi import -s ${stack} --file ${path.basename(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
-            `  4. pulumi preview -s ${stack}: no change to existing access or secret values`,
-            "  5. Rotate adopted Maskinporten keys when convenient: nextKeyGeneration: 1, register, keyGeneration: 1.",
-        );
-        return { code: 0, stdout, stderr };
-    } catch (e) {
-        if (e instanceof ConfigError || e instanceof AdoptInputError) return { code: 2, stdout, stderr: e instanceof ConfigError ? e.errors : e.problems };
-        if (e instanceof StackFileError) return { code: 2, stdout, stderr: [e.message] };
-        throw e;
+    const files = readStackFiles(deps.root, stack, args["config-dir"] ? path.resolve(cwd, args["config-dir"]) : deps.root);
+    const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
+    if (!args.force) {
+        const existing = [yamlFile, importFile].filter((f) => existsSync(f));
+        if (existing.length) throw new AdoptInputError(existing.map((f) => `${f} exists (it may hold reasons you wrote); move it away or pass --force`));
     }
+    const managed = args.state ? readStackState(path.resolve(cwd, args.state), stack, files.project) : undefined;
+    let snapshot: VaultSnapshot;
+    if (args["vault-json"]) {
+        snapshot = readSavedOutput({ vaultJson: args["vault-json"], secretsJson: args["secrets-json"], roleAssignmentsJson: args["role-assignments-json"] });
+    } else {
+        const subscriptionId = config.keyVault.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID;
+        if (!subscriptionId) throw new AdoptInputError(["keyVault.subscriptionId: not set; set it in the stack file or export AZURE_SUBSCRIPTION_ID (or pass --vault-json)"]);
+        const access = deps.access ?? { credential: new (await import("@azure/identity")).DefaultAzureCredential() };
+        try {
+            snapshot = await readLive(access, subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name);
+        } catch (e) {
+            if (e instanceof AdoptInputError) throw e;
+            // SDK errors carry no secret; keep the first line only (no stack trace).
+            throw new AdoptInputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${(e as Error).message.split("\n")[0]}`]);
+        }
+    }
+    const wanted = config.keyVault.name.toLowerCase();
+    if (!snapshot.vault.id.toLowerCase().endsWith(`/vaults/${wanted}`)) {
+        throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${config.keyVault.name}`]);
+    }
+    const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed });
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(yamlFile, adoption.fragmentYaml);
+    writeFileSync(importFile, `${JSON.stringify(adoption.importFile, null, 2)}\n`);
+    const output = [
+        ...adoption.summary,
+        "",
+        `Wrote ${yamlFile} and ${importFile}. Next:`,
+        `  1. Replace those keys in Pulumi.${stack}.yaml with adopt-${stack}.yaml; write every empty reason (and clientId/scope).`,
+        `  2. npm run plan -- --stack ${stack}   (refuses empty reasons; shows adopted clients keeping their key)`,
+        `  3. Commit, then: pulumi import -s ${stack} --file ${path.basename(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
+        `  4. pulumi preview -s ${stack}: no change to existing access or secret values`,
+        "  5. Rotate adopted Maskinporten keys when convenient: nextKeyGeneration: 1, register, keyGeneration: 1.",
+    ];
+    return { code: 0, output: output.join("\n") };
+}
+
+/** The command line in this process, as `npm run adopt` runs it (for tests): lines printed and exit code. */
+export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptResult> {
+    const run = await executeCli(ADOPT_CLI, (values) => adoptMain(values, deps), argv);
+    const lines = (text: string) => (text ? text.replace(/\n$/, "").split("\n") : []);
+    return { code: run.code, stdout: lines(run.stdout), stderr: lines(run.stderr) };
 }

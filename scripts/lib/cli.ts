@@ -9,6 +9,13 @@ import { StackFileError } from "./stack";
 /** Bad command-line arguments: reported in one line with the usage, exit 2. */
 export class UsageError extends Error {}
 
+/** Bad input (a file, a flag's value): one line per problem, naming the flag or key; exit 2. */
+export class InputError extends Error {
+    constructor(public readonly lines: string[]) {
+        super(lines.join("\n"));
+    }
+}
+
 export interface OptionSpec {
     type: "string" | "boolean";
     short?: string;
@@ -134,9 +141,10 @@ export interface CliRun {
     stderr: string;
 }
 
-/** A config, stack-file or usage error as the lines to print, one per problem; undefined for anything else. */
+/** A config, stack-file, input or usage error as the lines to print, one per problem; undefined for anything else. */
 function inputErrorLines(e: unknown): string[] | undefined {
     if (e instanceof ConfigError) return e.errors;
+    if (e instanceof InputError) return e.lines;
     if (e instanceof StackFileError || e instanceof UsageError) return [e.message];
     return undefined;
 }

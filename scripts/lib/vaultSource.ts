@@ -5,17 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import type { TokenCredential } from "@azure/core-auth";
+import { InputError } from "./cli";
 import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../components/audit";
 import { unknownRoleIds } from "../../components/audit";
 import type { Permissions } from "../../components/config";
 import type { VaultSecretInfo } from "./adopt";
 
 /** Bad input for adopt: one line each, naming the flag or file. */
-export class AdoptInputError extends Error {
-    constructor(public readonly problems: string[]) {
-        super(problems.join("\n"));
-    }
-}
+export class AdoptInputError extends InputError {}
 
 export interface VaultSnapshot {
     vault: VaultReality;
@@ -142,7 +139,7 @@ export function readSavedOutput(files: SavedOutput): VaultSnapshot {
         try {
             return f();
         } catch (e) {
-            if (e instanceof AdoptInputError) problems.push(...e.problems);
+            if (e instanceof AdoptInputError) problems.push(...e.lines);
             else throw e;
             return undefined;
         }
