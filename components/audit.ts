@@ -35,6 +35,8 @@ export interface VaultRoleAssignment {
     description?: string;
     /** ABAC condition that narrows the assignment; a grant cannot declare one. */
     condition?: string;
+    /** Cross-tenant (Lighthouse) assignment: the managed identity it is delegated to; a grant cannot declare one. */
+    delegatedManagedIdentityResourceId?: string;
 }
 
 /** What the audit needs to know about the vault. */

@@ -2,11 +2,11 @@
  * `npm run adopt -- --stack <name> [--out <dir>]`: read the vault (live, or from saved `az` output)
  * and write `adopt-<stack>.yaml` and `import-<stack>.json`. Changes nothing in Azure.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import { vaultResourceId } from "../../components/roles";
 import { planAdoption } from "./adopt";
+import { outputProblems, writeOutputs } from "./outputFiles";
 import { CliSpec, CliValues, parseCli, synopsis, UsageError, usage } from "./cli";
 import { readStackFiles, StackFileError } from "./stack";
 import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
@@ -69,10 +69,8 @@ export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptRe
     try {
         const files = readStackFiles(deps.root, stack, args["config-dir"] ? path.resolve(deps.cwd ?? process.cwd(), args["config-dir"]) : deps.root);
         const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
-        if (!args.force) {
-            const existing = [yamlFile, importFile].filter((f) => existsSync(f));
-            if (existing.length) throw new AdoptInputError(existing.map((f) => `${f} exists (it may hold reasons you wrote); move it away or pass --force`));
-        }
+        const outProblems = outputProblems(outDir, [yamlFile, importFile], args.force === true);
+        if (outProblems.length) throw new AdoptInputError(outProblems);
         let snapshot: VaultSnapshot;
         if (args["vault-json"]) {
             snapshot = readSavedOutput({ vaultJson: args["vault-json"], secretsJson: args["secrets-json"], roleAssignmentsJson: args["role-assignments-json"] });
@@ -92,10 +90,15 @@ export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptRe
         if (!snapshot.vault.id.toLowerCase().endsWith(`/vaults/${wanted}`)) {
             throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${config.keyVault.name}`]);
         }
-        const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole });
-        mkdirSync(outDir, { recursive: true });
-        writeFileSync(yamlFile, adoption.fragmentYaml);
-        writeFileSync(importFile, `${JSON.stringify(adoption.importFile, null, 2)}\n`);
+        const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, secretPaths: files.secretPaths });
+        writeOutputs(
+            outDir,
+            [
+                { file: yamlFile, text: adoption.fragmentYaml },
+                { file: importFile, text: `${JSON.stringify(adoption.importFile, null, 2)}\n` },
+            ],
+            args.force === true,
+        );
         stdout.push(...adoption.summary);
         stdout.push(
             "",
