@@ -117,18 +117,23 @@ export function appliesToVault(scope: string, vaultId: string): boolean {
 }
 
 /**
- * The access the stack does not declare. On an access-policy vault: every access policy whose
- * principal is not in `grants` (an access-policy grant owns its principal's entry). On an RBAC
- * vault: every data role assignment at or above the vault's scope that is not exactly the
- * assignment a grant declares (same principal and role, at the vault's scope). A custom role
+ * The access the stack does not declare. On an access-policy vault: every access policy entry no
+ * grant owns (a grant owns one plain entry of its principal; a compound identity, or a second entry
+ * for the same principal, is unmanaged). On an RBAC vault: every data role assignment at or above
+ * the vault's scope that is not exactly the assignment a grant declares (same principal and role, at the vault's scope). A custom role
  * whose data actions were not looked up (`dataActionsByRole`, by role definition ID) counts as access.
  */
 export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConfig[], dataActionsByRole: Record<string, string[]> = {}): UnmanagedAccess[] {
-    const declared = new Set(grants.map((g) => g.principalId.toLowerCase()));
     if (!vault.enableRbacAuthorization) {
-        return vault.accessPolicies
-            .filter((p) => p.applicationId || !declared.has(p.objectId.toLowerCase()))
-            .map((p) => ({ principalId: p.objectId.toLowerCase(), permissions: p.permissions, source: "accessPolicy" }));
+        // A grant owns one entry: the one azure-native manages (object ID as the stack sends it), else
+        // its principal's first. A second entry for the same principal is access of its own.
+        const owned = new Set<VaultAccessPolicy>();
+        for (const g of grants) {
+            const plain = vault.accessPolicies.filter((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId.toLowerCase());
+            const entry = plain.find((p) => p.objectId === (g.principalIdInAzure ?? g.principalId)) ?? plain[0];
+            if (entry) owned.add(entry);
+        }
+        return vault.accessPolicies.filter((p) => !owned.has(p)).map((p) => ({ principalId: p.objectId.toLowerCase(), permissions: p.permissions, source: "accessPolicy" }));
     }
     const managed = new Set(grants.map((g) => `${g.principalId.toLowerCase()}|${grantRoleId(g)}`));
     return vault.roleAssignments

@@ -25,6 +25,8 @@ const VAULT = vaultResourceId(SUB, RG, VAULT_NAME);
 const A = "11111111-2222-4333-8444-555555555555";
 const B = "66666666-7777-4888-8999-000000000000";
 const APP = "77777777-8888-4999-8aaa-bbbbbbbbbbbb";
+/** An object ID with letters, so that its upper-case spelling differs. */
+const C = "abcdef12-3456-4789-8abc-def012345678";
 const CLIENT_ID = "5f6e1b2c-0d3a-4e5f-8a9b-0c1d2e3f4a5b";
 const USER_ROLE = roleDefinitionResourceId(SUB, BUILTIN_ROLES["Key Vault Secrets User"]);
 
@@ -181,16 +183,16 @@ describe("adopt never hides access, and imports only what preview then leaves al
 
     it("two entries for one principal (object ID spelled in two cases) are neither adopted nor hidden", async () => {
         const policies = [
-            { tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } },
-            { tenantId: TENANT, objectId: A.toUpperCase(), permissions: { secrets: ["all"], keys: ["all"] } },
+            { tenantId: TENANT, objectId: C, permissions: { secrets: ["get"] } },
+            { tenantId: TENANT, objectId: C.toUpperCase(), permissions: { secrets: ["all"], keys: ["all"] } },
         ];
         const undeclared = await adopt(stackDoc({}), vaultJson(policies));
         expect(grantsOf(undeclared)).toEqual([]);
         expect(importIds(undeclared)).toEqual([]);
-        expect(undeclared.stdout).toContain(`${A} (access policy: secrets: all; keys: all): the vault has 2 access policies for this principal`);
-        const declared = await adopt(stackDoc({ accessGrants: [{ principalId: A, access: "read", reason: "Operations reads secrets" }] }), vaultJson(policies));
+        expect(undeclared.stdout).toContain(`${C} (access policy: secrets: all; keys: all): the vault has 2 access policies for this principal`);
+        const declared = await adopt(stackDoc({ accessGrants: [{ principalId: C, access: "read", reason: "Operations reads secrets" }] }), vaultJson(policies));
         expect(importIds(declared)).toEqual([]);
-        expect(declared.stdout).toContain(`${A} (access policy): not imported: the vault has 2 access policies for this principal`);
+        expect(declared.stdout).toContain(`${C} (access policy): not imported: the vault has 2 access policies for this principal`);
     });
 
     it("checks an adopted entry's tenant against the vault's tenant the fragment sets, not the stack's old one", async () => {
@@ -288,5 +290,30 @@ describe("adopt of hand-made Maskinporten secrets keeps what runs, and nothing e
         expect(importIds(r)).toEqual([]);
         expect(r.stdout).not.toContain("MaskinportenSettings--EncodedJwk does not exist yet");
         expect(r.stdout).toContain("MaskinportenSettings--EncodedJwk: exists with this project's managed-by tag (another stack, or a lost state, manages it): not imported");
+    });
+});
+
+describe("the audit does not hide a second access policy entry behind a declared grant", () => {
+    it("reports every entry of a declared principal but the one its grant owns", async () => {
+        const { findUnmanagedAccess } = await import("../components/audit");
+        const { parseStackConfig } = await import("../components/config");
+        const { stackConfigOf } = await import("../scripts/lib/stack");
+        const grants = (principalId: string) =>
+            parseStackConfig(stackConfigOf(stackDoc({ accessGrants: [{ principalId, permissions: { secrets: ["get"] }, reason: "Operations reads secrets" }] }), "altinn-app-secrets").config).accessGrants;
+        const vault = {
+            id: VAULT,
+            tenantId: TENANT,
+            enableRbacAuthorization: false,
+            roleAssignments: [],
+            accessPolicies: [
+                { tenantId: TENANT, objectId: C, permissions: { secrets: ["get"] } },
+                { tenantId: TENANT, objectId: C.toUpperCase(), permissions: { secrets: ["all"], keys: ["all"] } },
+            ],
+        };
+        expect(findUnmanagedAccess(vault, grants(C))).toEqual([{ principalId: C, permissions: { secrets: ["all"], keys: ["all"] }, source: "accessPolicy" }]);
+        // The grant spelled as the second entry owns that one (azure-native manages the exact spelling).
+        expect(findUnmanagedAccess(vault, grants(C.toUpperCase()))).toEqual([{ principalId: C, permissions: { secrets: ["get"] }, source: "accessPolicy" }]);
+        // One entry, spelled unlike the grant: still the grant's (before adoption rewrites the spelling).
+        expect(findUnmanagedAccess({ ...vault, accessPolicies: [vault.accessPolicies[1]] }, grants(C))).toEqual([]);
     });
 });
