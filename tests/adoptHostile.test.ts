@@ -49,6 +49,7 @@ interface Run {
     stdout: string;
     stderr: string[];
     out: string;
+    text?: string;
     fragment?: { config: Obj };
     imports?: ImportEntry[];
 }
@@ -71,6 +72,7 @@ async function adopt(stack: unknown, vault: unknown, secrets: unknown = [], role
         stdout: r.stdout.join("\n"),
         stderr: r.stderr,
         out,
+        text: existsSync(yamlFile) ? readFileSync(yamlFile, "utf8") : undefined,
         fragment: existsSync(yamlFile) ? (parse(readFileSync(yamlFile, "utf8")) as { config: Obj }) : undefined,
         imports: existsSync(importFile) ? (JSON.parse(readFileSync(importFile, "utf8")) as { resources: ImportEntry[] }).resources.filter((e) => !e.component) : undefined,
     };
@@ -252,6 +254,28 @@ describe("adopt imports only role assignments the program sends exactly so", () 
         expect(r.stdout).toContain(`${A} (role assignment at ${VAULT}: Key Vault Secrets User): its principal type ForeignGroup is not one accessGrants can declare`);
         expect(r.stdout).toContain(`${B} (role assignment at ${VAULT}: Key Vault Secrets User): its description has a line break or another control character`);
         expect(r.stdout).toContain(`${APP} (role assignment at ${VAULT}: Key Vault Secrets User): it is delegated to a managed identity of another tenant`);
+    });
+});
+
+describe("the fragment reads the same in Pulumi (Go yaml.v2, YAML 1.1) as in the offline plan (YAML 1.2)", () => {
+    it("quotes text that YAML 1.1 or Go would read as a boolean, number or date", async () => {
+        const texts = ["yes", "On", "n", "1_000", "0o17", "0b101", "2001-12-14", "<<", "plain words"];
+        const ra = texts.map((description, i) =>
+            assignment(`0a0a0a0a-0000-4000-8000-00000000000${i}`, VAULT, { principalId: `11111111-2222-4333-8444-00000000000${i}`, principalType: "User", roleDefinitionId: USER_ROLE, description }),
+        );
+        const r = await adopt(stackDoc(RBAC), vaultJson([], { rbac: true }), [secret("On--EncodedJwk")], ra);
+        expect(r.code).toBe(0);
+        const asPulumiReadsIt = parse(r.text!, { version: "1.1" }) as { config: Obj };
+        expect((asPulumiReadsIt.config["altinn-app-secrets:accessGrants"] as Obj[]).map((g) => g.description)).toEqual(texts);
+        expect((asPulumiReadsIt.config["altinn-app-secrets:maskinportenClients"] as Obj[])[0].section).toBe("On");
+        for (const t of ["yes", "On", "1_000", "0o17", "<<"]) expect(r.text).toContain(`description: "${t}"`);
+        expect(r.text).toContain("description: plain words");
+    });
+
+    it("does not adopt a description holding a line break YAML 1.1 folds (LS, PS, NEL)", async () => {
+        const r = await adopt(stackDoc(RBAC), vaultJson([], { rbac: true }), [], [assignment("0a0a0a0a-0000-4000-8000-000000000001", VAULT, { principalId: A, principalType: "User", roleDefinitionId: USER_ROLE, description: "Granted\u2028by the portal" })]);
+        expect(grantsOf(r)).toEqual([]);
+        expect(r.stdout).toContain(`${A} (role assignment at ${VAULT}: Key Vault Secrets User): its description has a line break or another control character`);
     });
 });
 

@@ -3,7 +3,7 @@
  * declares today's access and Maskinporten secrets (reasons left empty for a person to write), the
  * `pulumi import --file` document naming exactly what the program declares, and a summary.
  */
-import { Document } from "yaml";
+import { Document, isScalar, parse, visit } from "yaml";
 import { describeAccess, findUnmanagedAccess, VaultAccessPolicy, VaultReality, VaultRoleAssignment, vaultMismatches } from "../../components/audit";
 import { AccessGrantConfig, CLIENT_SECRET_KEYS, ClientFormat, Permissions, PRINCIPAL_TYPES, StackConfig } from "../../components/config";
 import { secretName, sectionProblem, SECTION_SEPARATOR } from "../../components/naming";
@@ -76,7 +76,8 @@ function rawList(raw: Record<string, string>, key: string): RawEntry[] {
 }
 
 const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** What the stack file cannot hold as written: control characters and the line breaks YAML 1.1 adds (NEL, LS, PS). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 /** A scope compared as Azure applies it: any case, no trailing slash. */
 const sameScope = (a: string, b: string) => a.toLowerCase().replace(/\/+$/, "") === b.toLowerCase().replace(/\/+$/, "");
@@ -428,8 +429,30 @@ export function planAdoption(input: AdoptionInput): Adoption {
     return { fragment: { config: fragmentConfig }, fragmentYaml: fragmentYaml(input, fragmentConfig, comments, ns), importFile: { resources }, summary };
 }
 
+/**
+ * Whether a string written plain would reach the program as something else. Pulumi reads stack
+ * files with Go's yaml.v2 (YAML 1.1: `yes`, `On`, `2001-12-14`, and any number Go's ParseInt takes
+ * once underscores are dropped, such as `1_000` or `0o17`), the offline plan with YAML 1.2.
+ */
+function readsAsNonString(text: string): boolean {
+    const asString = (version: "1.1" | "1.2") => {
+        try {
+            return typeof parse(text, { version }) === "string";
+        } catch {
+            return false;
+        }
+    };
+    return text === "<<" || text === "=" || !asString("1.1") || !asString("1.2") || /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|[0-9]+)$/.test(text.replace(/_/g, ""));
+}
+
 function fragmentYaml(input: AdoptionInput, config: Record<string, unknown>, comments: Map<string, string>, ns: (k: string) => string): string {
     const doc = new Document({ config });
+    // Text Azure holds (descriptions, section names) stays text for every reader of the stack file.
+    visit(doc, {
+        Scalar(_key, node) {
+            if (isScalar(node) && typeof node.value === "string" && node.value !== "" && readsAsNonString(node.value)) node.type = "QUOTE_DOUBLE";
+        },
+    });
     doc.commentBefore = [
         ` Written by npm run adopt -- --stack ${input.stack}: replace these keys in Pulumi.${input.stack}.yaml.`,
         " Lists hold the stack's own entries and the adopted ones. Write every empty reason (and clientId/scope)",
