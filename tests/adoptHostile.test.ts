@@ -91,6 +91,20 @@ describe("adopt never loses a stored value", () => {
         expect(r.fragment).toBeUndefined();
     });
 
+    it("warns that keys an imported ESC environment sets are not seen, and would be replaced by the fragment's", async () => {
+        const r = await adopt({ environment: ["ttd/tt02"], ...stackDoc({}) }, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]));
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain("Pulumi.tt02.yaml imports Pulumi ESC environment(s) ttd/tt02, which adopt cannot read: if they set accessGrants, merge their entries into the fragment by hand");
+        const escOnly = await adopt({ environment: ["ttd/tt02"], config: {} }, vaultJson([]));
+        expect(escOnly.code).toBe(2);
+        expect(escOnly.stderr).toEqual([expect.stringContaining("imports Pulumi ESC environment(s) ttd/tt02")]);
+    });
+
+    it("reads the stack file as the plan does: a stack named tt02 that declares prod is refused for what it is", async () => {
+        const r = await adopt(stackDoc({ environment: "prod" }), vaultJson([]));
+        expect(r.stderr).toEqual(['environment: stack "tt02" must declare environment tt02, not prod (a stack named after an environment manages that environment)']);
+    });
+
     it("--out that is a file: one line naming --out, nothing written", async () => {
         const dir = mkdtempSync(path.join(tmpdir(), "adopt-hostile-out-"));
         const file = path.join(dir, "notes.txt");

@@ -44,6 +44,8 @@ export interface AdoptionInput {
      * holds placeholders there: a key holding one is never rewritten (the value would be lost).
      */
     secretPaths?: string[];
+    /** Pulumi ESC environments the stack file imports: keys they set are invisible here. */
+    escEnvironments?: string[];
 }
 
 /** One entry of a `pulumi import --file` document. */
@@ -407,6 +409,13 @@ export function planAdoption(input: AdoptionInput): Adoption {
             : [];
     });
     if (lost.length) throw new AdoptInputError(lost);
+    if (input.escEnvironments?.length && Object.keys(fragmentConfig).length) {
+        summary.splice(
+            1,
+            0,
+            `Pulumi.${input.stack}.yaml imports Pulumi ESC environment(s) ${input.escEnvironments.join(", ")}, which adopt cannot read: if they set ${rewritten.join(", ")}, merge their entries into the fragment by hand (the stack file's key replaces the environment's, and up would remove what only the environment declares)`,
+        );
+    }
 
     summary.push(`Access adopted into accessGrants with reason "" (the plan refuses them until a person writes why): ${adopted.length}`);
     for (const a of adopted) summary.push(`  ${a}`);

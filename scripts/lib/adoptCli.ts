@@ -8,7 +8,7 @@ import { vaultResourceId } from "../../components/roles";
 import { planAdoption } from "./adopt";
 import { outputProblems, writeOutputs } from "./outputFiles";
 import { CliSpec, CliValues, parseCli, synopsis, UsageError, usage } from "./cli";
-import { readStackFiles, StackFileError } from "./stack";
+import { parseOptionsOf, readStackFiles, StackFileError } from "./stack";
 import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
 
 export const ADOPT_CLI: CliSpec = {
@@ -68,7 +68,7 @@ export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptRe
 
     try {
         const files = readStackFiles(deps.root, stack, args["config-dir"] ? path.resolve(deps.cwd ?? process.cwd(), args["config-dir"]) : deps.root);
-        const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
+        const config = parseStackConfig(files.config, parseOptionsOf(files));
         const outProblems = outputProblems(outDir, [yamlFile, importFile], args.force === true);
         if (outProblems.length) throw new AdoptInputError(outProblems);
         let snapshot: VaultSnapshot;
@@ -90,7 +90,7 @@ export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptRe
         if (!snapshot.vault.id.toLowerCase().endsWith(`/vaults/${wanted}`)) {
             throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${config.keyVault.name}`]);
         }
-        const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, secretPaths: files.secretPaths });
+        const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, secretPaths: files.secretPaths, escEnvironments: files.escEnvironments });
         writeOutputs(
             outDir,
             [
