@@ -187,10 +187,16 @@ export function planAdoption(input: AdoptionInput): Adoption {
      * import reads the first entry whose object ID equals the ID's last segment exactly, and the stack
      * sends its own tenant ID.
      */
+    const plainByPrincipal = new Map<string, VaultAccessPolicy[]>();
+    const firstByObjectId = new Map<string, VaultAccessPolicy>();
+    for (const o of vault.accessPolicies) {
+        if (!firstByObjectId.has(o.objectId)) firstByObjectId.set(o.objectId, o);
+        if (!o.applicationId) plainByPrincipal.set(o.objectId.toLowerCase(), [...(plainByPrincipal.get(o.objectId.toLowerCase()) ?? []), o]);
+    }
     const policyProblem = (p: VaultAccessPolicy): string | undefined => {
-        const same = vault.accessPolicies.filter((o) => !o.applicationId && o.objectId.toLowerCase() === p.objectId.toLowerCase());
+        const same = plainByPrincipal.get(p.objectId.toLowerCase()) ?? [];
         if (same.length > 1) return `the vault has ${same.length} access policies for this principal (${same.map((o) => `${o.objectId} in tenant ${o.tenantId}`).join(", ")}); a grant owns one: remove the others in Azure`;
-        if (vault.accessPolicies.find((o) => o.objectId === p.objectId) !== p) {
+        if (firstByObjectId.get(p.objectId) !== p) {
             return "the vault lists a compound identity for the same object ID first, which azure-native's import would read instead (and preview then rewrite)";
         }
         if (p.tenantId.toLowerCase() !== sentTenant) return `its principal is in tenant ${p.tenantId}, not the stack's`;
@@ -265,9 +271,10 @@ export function planAdoption(input: AdoptionInput): Adoption {
         declared.add(principalId);
         adopted.push(what);
     }
+    const assignmentsById = new Map(vault.roleAssignments.map((a) => [a.id, a]));
     for (const u of mode === "rbac" ? findUnmanagedAccess(vault, config.accessGrants, input.dataActionsByRole ?? {}) : []) {
         const what = `${u.principalId} (role assignment at ${u.source}: ${describeAccess(u)})`;
-        const assignment = vault.roleAssignments.find((a) => a.id === u.roleAssignmentId)!;
+        const assignment = assignmentsById.get(u.roleAssignmentId!)!;
         if (!sameScope(u.source, vaultId)) {
             notAdopted.push(`${what}: assigned above the vault, where this stack declares nothing; remove it there, or suppress unmanaged-access for this principal with a reason`);
             continue;
