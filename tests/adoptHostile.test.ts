@@ -154,10 +154,25 @@ describe("adopt on saved az output that is malformed: one line naming the flag, 
         ]);
     });
 
-    it("a role assignment whose principal is not a GUID", async () => {
-        const r = await adopt(stackDoc(RBAC), vaultJson([], { rbac: true }), [], [assignment("0a0a0a0a-0000-4000-8000-000000000001", VAULT, { principalId: "\u001b[31mevil", principalType: "User", roleDefinitionId: USER_ROLE })]);
+    it("a role assignment whose principal is not a GUID, or whose scope holds a control character", async () => {
+        const r = await adopt(stackDoc(RBAC), vaultJson([], { rbac: true }), [], [
+            assignment("0a0a0a0a-0000-4000-8000-000000000001", VAULT, { principalId: "\u001b[31mevil", principalType: "User", roleDefinitionId: USER_ROLE }),
+            { ...assignment("0a0a0a0a-0000-4000-8000-000000000002", VAULT, { principalId: A, principalType: "User", roleDefinitionId: USER_ROLE }), scope: `${VAULT}\n` },
+        ]);
         expect(r.code).toBe(2);
-        expect(r.stderr).toEqual(['--role-assignments-json: entry 0: principalId "\\u001b[31mevil" is not a GUID']);
+        expect(r.stderr).toEqual([
+            '--role-assignments-json: entry 0: principalId "\\u001b[31mevil" is not a GUID',
+            `--role-assignments-json: entry 1: scope ${JSON.stringify(`${VAULT}\n`)} contains a control character`,
+        ]);
+    });
+
+    it("a vault whose ID or tenant is not what az keyvault show prints", async () => {
+        const r = await adopt(stackDoc({}), vaultJson([], { id: `${VAULT}\u001b[2J`, tenantId: "tenant\u001b[2J" }));
+        expect(r.code).toBe(2);
+        expect(r.stderr).toEqual([
+            "--vault-json: id is not a Key Vault resource ID (expected the output of az keyvault show)",
+            '--vault-json: properties.tenantId "tenant\\u001b[2J" is not a GUID',
+        ]);
     });
 
     it("a secret name Key Vault would not allow (too long, control characters)", async () => {

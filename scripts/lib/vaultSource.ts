@@ -9,6 +9,7 @@ import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../..
 import { unknownRoleIds } from "../../components/audit";
 import type { Permissions } from "../../components/config";
 import { GUID_PATTERN } from "../../components/limits";
+import { vaultIdParts } from "../../components/roles";
 import { secretNameProblem } from "../../components/naming";
 import type { VaultSecretInfo } from "./adopt";
 
@@ -116,8 +117,10 @@ export function vaultFromJson(json: unknown, flag = "--vault-json"): Omit<VaultR
     const v = (json ?? {}) as Record<string, unknown>;
     const props = v.properties as Record<string, unknown> | undefined;
     const problems: string[] = [];
-    if (typeof v.id !== "string" || !/\/providers\/Microsoft\.KeyVault\/vaults\//i.test(v.id)) problems.push(`${flag}: id is not a Key Vault resource ID (expected the output of az keyvault show)`);
+    // The ID reaches the summary, the fragment and the import file: nothing but a vault's ARM ID.
+    if (typeof v.id !== "string" || !vaultIdParts(v.id) || !/^[\x21-\x7e]+$/.test(v.id)) problems.push(`${flag}: id is not a Key Vault resource ID (expected the output of az keyvault show)`);
     if (!props || typeof props.tenantId !== "string") problems.push(`${flag}: properties.tenantId is missing (expected the output of az keyvault show)`);
+    else if (!GUID_PATTERN.test(props.tenantId)) problems.push(`${flag}: properties.tenantId ${JSON.stringify(props.tenantId)} is not a GUID`);
     if (props && props.accessPolicies !== undefined && props.accessPolicies !== null && !Array.isArray(props.accessPolicies)) problems.push(`${flag}: properties.accessPolicies must be a list`);
     else if (props && Array.isArray(props.accessPolicies)) problems.push(...accessPolicyProblems(props.accessPolicies, flag));
     if (problems.length) throw new AdoptInputError(problems);
@@ -152,7 +155,13 @@ export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignment
     const list = listFromJson(json, flag, "az role assignment list --scope <vault id> --include-inherited").map(roleAssignmentOf);
     const bad = list.findIndex((a) => !a.principalId || !a.roleDefinitionId || !a.scope);
     if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} lacks principalId, roleDefinitionId or scope`]);
-    const problems = list.flatMap((a, i) => (GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${JSON.stringify(a.principalId)} is not a GUID`]));
+    const problems = list.flatMap((a, i) => [
+        ...(GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${JSON.stringify(a.principalId)} is not a GUID`]),
+        // These reach the summary and the fragment (a description is checked where it is adopted).
+        ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const)
+            .filter((k) => a[k] !== undefined && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(a[k]!))
+            .map((k) => `${flag}: entry ${i}: ${k} ${JSON.stringify(a[k])} contains a control character`),
+    ]);
     if (problems.length) throw new AdoptInputError(problems);
     return list;
 }
