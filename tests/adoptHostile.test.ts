@@ -226,6 +226,12 @@ describe("adopt never hides access, and imports only what preview then leaves al
         expect(declared.stdout).toContain(`${C} (access policy): not imported: the vault has 2 access policies for this principal`);
     });
 
+    it("does not adopt an entry with a permission name accessGrants cannot declare (the plan would refuse it, and dropping it narrows access)", async () => {
+        const r = await adopt(stackDoc({}), vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["Get", "teleport"] } }]));
+        expect(grantsOf(r)).toEqual([]);
+        expect(r.stdout).toContain(`${A} (access policy: secrets: Get,teleport): it has permissions accessGrants cannot declare (secrets: teleport)`);
+    });
+
     it("checks an adopted entry's tenant against the vault's tenant the fragment sets, not the stack's old one", async () => {
         const stack = stackDoc({ keyVault: { subscriptionId: SUB, tenantId: OTHER_TENANT } });
         const r = await adopt(stack, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }, { tenantId: OTHER_TENANT, objectId: B, permissions: { secrets: ["get"] } }]));

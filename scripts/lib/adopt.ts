@@ -19,6 +19,7 @@ import {
     TYPES,
 } from "../../components/resourceNames";
 import { grantPermissions, grantRoleId } from "../../components/grants";
+import { AZURE_PERMISSIONS } from "../../components/limits";
 import { roleAssignmentName, roleDefinitionResourceId, roleId as toRoleId, roleName, vaultIdParts, vaultResourceId } from "../../components/roles";
 import { AdoptInputError } from "./vaultSource";
 
@@ -199,6 +200,8 @@ export function planAdoption(input: AdoptionInput): Adoption {
         if (firstByObjectId.get(p.objectId) !== p) {
             return "the vault lists a compound identity for the same object ID first, which azure-native's import would read instead (and preview then rewrite)";
         }
+        const unknown = PERMISSION_KINDS.flatMap((kind) => (p.permissions[kind] ?? []).filter((n) => !(AZURE_PERMISSIONS[kind] as readonly string[]).some((k) => k.toLowerCase() === n.toLowerCase())).map((n) => `${kind}: ${n}`));
+        if (unknown.length) return `it has permissions accessGrants cannot declare (${unknown.join(", ")})`;
         if (p.tenantId.toLowerCase() !== sentTenant) return `its principal is in tenant ${p.tenantId}, not the stack's`;
         if (p.tenantId !== sentTenant) return `its tenant ID is spelled ${p.tenantId}; the stack sends ${sentTenant}, so preview would show the entry rewritten`;
         return undefined;
