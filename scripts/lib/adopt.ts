@@ -183,17 +183,17 @@ export function planAdoption(input: AdoptionInput): Adoption {
     // The tenant the stack sends with every access policy once the fragment is merged: the vault's
     // (keyVault.tenantId is lower-cased when read, and the deploying identity's is lower case).
     const sentTenant = vault.tenantId.toLowerCase();
-    /**
-     * Why importing this access policy entry would change or hide access, or undefined. azure-native's
-     * import reads the first entry whose object ID equals the ID's last segment exactly, and the stack
-     * sends its own tenant ID.
-     */
     const plainByPrincipal = new Map<string, VaultAccessPolicy[]>();
     const firstByObjectId = new Map<string, VaultAccessPolicy>();
     for (const o of vault.accessPolicies) {
         if (!firstByObjectId.has(o.objectId)) firstByObjectId.set(o.objectId, o);
         if (!o.applicationId) plainByPrincipal.set(o.objectId.toLowerCase(), [...(plainByPrincipal.get(o.objectId.toLowerCase()) ?? []), o]);
     }
+    /**
+     * Why importing this access policy entry would change or hide access, or undefined. azure-native's
+     * import reads the first entry whose object ID equals the ID's last segment exactly, and the stack
+     * sends its own tenant ID.
+     */
     const policyProblem = (p: VaultAccessPolicy): string | undefined => {
         const same = plainByPrincipal.get(p.objectId.toLowerCase()) ?? [];
         if (same.length > 1) return `the vault has ${same.length} access policies for this principal (${same.map((o) => `${o.objectId} in tenant ${o.tenantId}`).join(", ")}); a grant owns one: remove the others in Azure`;
