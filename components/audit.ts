@@ -35,6 +35,8 @@ export interface VaultRoleAssignment {
     description?: string;
     /** ABAC condition that narrows the assignment; a grant cannot declare one. */
     condition?: string;
+    /** Cross-tenant (Lighthouse) assignment: the managed identity it is delegated to; a grant cannot declare one. */
+    delegatedManagedIdentityResourceId?: string;
 }
 
 /** What the audit needs to know about the vault. */
@@ -115,19 +117,25 @@ export function appliesToVault(scope: string, vaultId: string): boolean {
 }
 
 /**
- * The access the stack does not declare. On an access-policy vault: every access policy whose
- * principal is not in `grants` (an access-policy grant owns its principal's entry). On an RBAC
- * vault: every data role assignment at or above the vault's scope that is not exactly the
- * assignment a grant declares (same principal, role and name, at the vault's scope: a hand-made
- * twin under another name is not the stack's, and blocks the stack's own until adopted). A custom role
+ * The access the stack does not declare. On an access-policy vault: every access policy entry no
+ * grant owns (a grant owns one plain entry of its principal; a compound identity, or a second entry
+ * for the same principal, is unmanaged). On an RBAC vault: every data role assignment at or above
+ * the vault's scope that is not exactly the assignment a grant declares (same principal, role and
+ * name, at the vault's scope: a hand-made twin under another name is not the stack's, and blocks
+ * the stack's own until adopted). A custom role
  * whose data actions were not looked up (`dataActionsByRole`, by role definition ID) counts as access.
  */
 export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConfig[], dataActionsByRole: Record<string, string[]> = {}): UnmanagedAccess[] {
-    const declared = new Set(grants.map((g) => g.principalId.toLowerCase()));
     if (!vault.enableRbacAuthorization) {
-        return vault.accessPolicies
-            .filter((p) => p.applicationId || !declared.has(p.objectId.toLowerCase()))
-            .map((p) => ({ principalId: p.objectId.toLowerCase(), permissions: p.permissions, source: "accessPolicy" }));
+        // A grant owns one entry: the one azure-native manages (object ID as the stack sends it), else
+        // its principal's first. A second entry for the same principal is access of its own.
+        const owned = new Set<VaultAccessPolicy>();
+        for (const g of grants) {
+            const plain = vault.accessPolicies.filter((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId.toLowerCase());
+            const entry = plain.find((p) => p.objectId === (g.principalIdInAzure ?? g.principalId)) ?? plain[0];
+            if (entry) owned.add(entry);
+        }
+        return vault.accessPolicies.filter((p) => !owned.has(p)).map((p) => ({ principalId: p.objectId.toLowerCase(), permissions: p.permissions, source: "accessPolicy" }));
     }
     // The assignment a grant declares: its principal and role at the vault, under the grant's name.
     const managed = new Set(

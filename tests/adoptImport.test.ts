@@ -306,6 +306,18 @@ describe("adopt again, on a stack that already manages the vault (--state)", () 
         expect(grants[2]).toEqual({ principalId: LATER, permissions: { secrets: ["get"] }, reason: "" });
     });
 
+    it("keeps the stack's spelling of the resource group once it manages entries under it, and imports under that spelling", async () => {
+        const stack = { org: "ttd", environment: "tt02", keyVault: { subscriptionId: SUB }, accessGrants: [] };
+        const managedSecret = first.resources.find((r) => r.type === "azure-native:keyvault:Secret")!;
+        const later = await adoptAndDeclare(stack, false, exported([managedSecret]));
+        expect(later.code).toBe(0);
+        expect(later.fragment.config["altinn-app-secrets:keyVault"]).toBeUndefined();
+        expect(later.summary).toContain(`keyVault.resourceGroupName is altinnapps-ttd-tt02-rg but Azure spells it ${RG}; kept, because the stack already manages entries under altinnapps-ttd-tt02-rg`);
+        const policyIds = later.imports.filter((e) => e.type === "azure-native:keyvault:AccessPolicy").map((e) => e.id);
+        expect(policyIds).toContain(`${vaultResourceId(SUB, "altinnapps-ttd-tt02-rg", VAULT_NAME)}/accessPolicy/${LATER}`);
+        expect(previewChanges(later, false)).toEqual({});
+    });
+
     it("refuses the state of another stack, or a file that is not a stack export, in one line", async () => {
         const run = async (state: unknown) => {
             const dir = mkdtempSync(path.join(tmpdir(), "adopt-state-"));
@@ -318,6 +330,15 @@ describe("adopt again, on a stack that already manages the vault (--state)", () 
         ]);
         expect((await run({ version: 3 })).stderr).toEqual(["--state: not a stack export (expected the output of pulumi stack export -s tt02)"]);
         expect((await run({ deployment: { resources: [{ urn: 7 }] } })).stderr).toEqual(["--state: a resource without a valid urn and type (expected the output of pulumi stack export -s tt02)"]);
+    });
+});
+
+describe("adopt, on a stack that names no subscription", () => {
+    it("writes the vault's, so role assignment scopes do not depend on who deploys", async () => {
+        const a = await adoptAndDeclare({ org: "ttd", environment: "tt02", accessGrants: [] }, false);
+        expect(a.code).toBe(0);
+        expect(a.fragment.config["altinn-app-secrets:keyVault"]).toEqual({ subscriptionId: SUB, resourceGroupName: RG });
+        expect(previewChanges(a, false)).toEqual({});
     });
 });
 

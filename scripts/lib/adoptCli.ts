@@ -2,13 +2,13 @@
  * `npm run adopt -- --stack <name> [--out <dir>]`: read the vault (live, or from saved `az` output)
  * and write `adopt-<stack>.yaml` and `import-<stack>.json`. Changes nothing in Azure.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseStackConfig } from "../../components/config";
 import { vaultResourceId } from "../../components/roles";
 import { planAdoption } from "./adopt";
 import { CliResult, CliSpec, CliValues, executeCli, synopsis, UsageError } from "./cli";
-import { readStackFiles } from "./stack";
+import { outputProblems, writeOutputs } from "./outputFiles";
+import { parseOptionsOf, readStackFiles } from "./stack";
 import { readStackState } from "./stackState";
 import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
 
@@ -65,11 +65,9 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
     const importFile = path.join(outDir, `import-${stack}.json`);
 
     const files = readStackFiles(deps.root, stack, args["config-dir"] ? path.resolve(cwd, args["config-dir"]) : deps.root);
-    const config = parseStackConfig(files.config, { secretKeys: files.secretKeys, plainTextPaths: files.plainTextPaths });
-    if (!args.force) {
-        const existing = [yamlFile, importFile].filter((f) => existsSync(f));
-        if (existing.length) throw new AdoptInputError(existing.map((f) => `${f} exists (it may hold reasons you wrote); move it away or pass --force`));
-    }
+    const config = parseStackConfig(files.config, parseOptionsOf(files));
+    const outProblems = outputProblems(outDir, [yamlFile, importFile], args.force === true);
+    if (outProblems.length) throw new AdoptInputError(outProblems);
     const managed = args.state ? readStackState(path.resolve(cwd, args.state), stack, files.project) : undefined;
     let snapshot: VaultSnapshot;
     if (args["vault-json"]) {
@@ -90,10 +88,15 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
     if (!snapshot.vault.id.toLowerCase().endsWith(`/vaults/${wanted}`)) {
         throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${config.keyVault.name}`]);
     }
-    const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed });
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(yamlFile, adoption.fragmentYaml);
-    writeFileSync(importFile, `${JSON.stringify(adoption.importFile, null, 2)}\n`);
+    const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed, secretPaths: files.secretPaths, escEnvironments: files.escEnvironments });
+    writeOutputs(
+        outDir,
+        [
+            { file: yamlFile, text: adoption.fragmentYaml },
+            { file: importFile, text: `${JSON.stringify(adoption.importFile, null, 2)}\n` },
+        ],
+        args.force === true,
+    );
     const output = [
         ...adoption.summary,
         "",

@@ -9,6 +9,9 @@ import { InputError } from "./cli";
 import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../components/audit";
 import { unknownRoleIds } from "../../components/audit";
 import type { Permissions } from "../../components/config";
+import { GUID_PATTERN } from "../../components/limits";
+import { vaultIdParts } from "../../components/roles";
+import { secretNameProblem } from "../../components/naming";
 import type { VaultSecretInfo } from "./adopt";
 
 /** Bad input for adopt: one line each, naming the flag or file. */
@@ -62,6 +65,7 @@ function roleAssignmentOf(a: Record<string, unknown>): VaultRoleAssignment {
         roleDefinitionId: String(p.roleDefinitionId ?? ""),
         ...(typeof p.description === "string" ? { description: p.description } : {}),
         ...(typeof p.condition === "string" && p.condition ? { condition: p.condition } : {}),
+        ...(typeof p.delegatedManagedIdentityResourceId === "string" && p.delegatedManagedIdentityResourceId ? { delegatedManagedIdentityResourceId: p.delegatedManagedIdentityResourceId } : {}),
     };
 }
 
@@ -74,14 +78,48 @@ function secretOf(s: Record<string, unknown>): VaultSecretInfo {
     return { name, ...(typeof contentType === "string" ? { contentType } : {}), ...(s.tags ? { tags: s.tags as Record<string, string> } : {}) };
 }
 
+/** A value from the input, quoted only when it is not plain printable text (so a line stays one line). */
+function shown(value: unknown): string {
+    const text = String(value);
+    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text);
+}
+
+/** Why an access policy entry cannot be read safely, one line each (no value in them is secret). */
+function accessPolicyProblems(list: unknown[], flag: string): string[] {
+    return list.flatMap((p, i) => {
+        const at = `${flag}: properties.accessPolicies[${i}]`;
+        if (!p || typeof p !== "object" || Array.isArray(p)) return [`${at} must be an object`];
+        const e = p as Record<string, unknown>;
+        const problems: string[] = [];
+        for (const key of ["objectId", "tenantId"] as const) {
+            if (typeof e[key] !== "string" || !GUID_PATTERN.test(e[key])) problems.push(`${at}.${key}${e[key] === undefined || e[key] === null ? "" : ` ${JSON.stringify(String(e[key]))}`} is not a GUID`);
+        }
+        if (e.applicationId !== undefined && e.applicationId !== null && e.applicationId !== "" && (typeof e.applicationId !== "string" || !GUID_PATTERN.test(e.applicationId))) {
+            problems.push(`${at}.applicationId ${JSON.stringify(String(e.applicationId))} is not a GUID`);
+        }
+        const permissions = e.permissions as Record<string, unknown> | null | undefined;
+        if (permissions !== undefined && permissions !== null && (typeof permissions !== "object" || Array.isArray(permissions))) problems.push(`${at}.permissions must be an object`);
+        else {
+            for (const kind of PERMISSION_KINDS) {
+                const l = permissions?.[kind];
+                if (l !== undefined && l !== null && !(Array.isArray(l) && l.every((x) => typeof x === "string"))) problems.push(`${at}.permissions.${kind} must be a list of names`);
+            }
+        }
+        return problems;
+    });
+}
+
 /** The vault from `az keyvault show` (or ARM's JSON), checked field by field. */
 export function vaultFromJson(json: unknown, flag = "--vault-json"): Omit<VaultReality, "roleAssignments"> {
     const v = (json ?? {}) as Record<string, unknown>;
     const props = v.properties as Record<string, unknown> | undefined;
     const problems: string[] = [];
-    if (typeof v.id !== "string" || !/\/providers\/Microsoft\.KeyVault\/vaults\//i.test(v.id)) problems.push(`${flag}: id is not a Key Vault resource ID (expected the output of az keyvault show)`);
+    // The ID reaches the summary, the fragment and the import file: nothing but a vault's ARM ID.
+    if (typeof v.id !== "string" || !vaultIdParts(v.id) || !/^[\x21-\x7e]+$/.test(v.id)) problems.push(`${flag}: id is not a Key Vault resource ID (expected the output of az keyvault show)`);
     if (!props || typeof props.tenantId !== "string") problems.push(`${flag}: properties.tenantId is missing (expected the output of az keyvault show)`);
+    else if (!GUID_PATTERN.test(props.tenantId)) problems.push(`${flag}: properties.tenantId ${JSON.stringify(props.tenantId)} is not a GUID`);
     if (props && props.accessPolicies !== undefined && props.accessPolicies !== null && !Array.isArray(props.accessPolicies)) problems.push(`${flag}: properties.accessPolicies must be a list`);
+    else if (props && Array.isArray(props.accessPolicies)) problems.push(...accessPolicyProblems(props.accessPolicies, flag));
     if (problems.length) throw new AdoptInputError(problems);
     return {
         id: v.id as string,
@@ -101,6 +139,12 @@ export function secretsFromJson(json: unknown, flag = "--secrets-json"): VaultSe
     const secrets = listFromJson(json, flag, "az keyvault secret list").map(secretOf);
     const bad = secrets.findIndex((s) => !s.name);
     if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} has neither a name nor a secret id`]);
+    // Key Vault allows nothing else; anything else is not az output, and would reach the summary and the fragment.
+    const problems = secrets.flatMap((s, i) => {
+        const problem = secretNameProblem(s.name);
+        return problem ? [`${flag}: entry ${i}: ${shown(s.name)} is not a Key Vault secret name (${problem})`] : [];
+    });
+    if (problems.length) throw new AdoptInputError(problems);
     return secrets;
 }
 
@@ -108,6 +152,14 @@ export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignment
     const list = listFromJson(json, flag, "az role assignment list --scope <vault id> --include-inherited").map(roleAssignmentOf);
     const bad = list.findIndex((a) => !a.principalId || !a.roleDefinitionId || !a.scope);
     if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} lacks principalId, roleDefinitionId or scope`]);
+    const problems = list.flatMap((a, i) => [
+        ...(GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${JSON.stringify(a.principalId)} is not a GUID`]),
+        // These reach the summary and the fragment (a description is checked where it is adopted).
+        ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const)
+            .filter((k) => a[k] !== undefined && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(a[k]!))
+            .map((k) => `${flag}: entry ${i}: ${k} ${JSON.stringify(a[k])} contains a control character`),
+    ]);
+    if (problems.length) throw new AdoptInputError(problems);
     return list;
 }
 

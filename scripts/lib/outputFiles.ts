@@ -1,0 +1,41 @@
+/**
+ * Writing `adopt`'s output files without harming what is already there: an existing file is replaced
+ * only with --force, a symlink planted where an output goes is replaced rather than followed, and
+ * every problem is one line naming --out, found before anything is read from Azure or written.
+ */
+import { lstatSync, mkdirSync, Stats, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { AdoptInputError } from "./vaultSource";
+
+const lstat = (file: string): Stats | undefined => lstatSync(file, { throwIfNoEntry: false });
+
+/** What stands in the way of writing `files` into `outDir`, one line each. */
+export function outputProblems(outDir: string, files: string[], force: boolean): string[] {
+    // The folder itself may be a link to one.
+    const dir = statSync(outDir, { throwIfNoEntry: false });
+    if (dir && !dir.isDirectory()) return [`--out: ${outDir} is not a folder`];
+    return files.flatMap((file) => {
+        const found = lstat(file);
+        if (!found) return [];
+        if (found.isDirectory()) return [`--out: ${file} is a folder`];
+        return force ? [] : [`${file} exists (it may hold reasons you wrote); move it away or pass --force`];
+    });
+}
+
+/** Write each file new (never through a symlink); with `force`, an existing file or link is removed first. */
+export function writeOutputs(outDir: string, files: { file: string; text: string }[], force: boolean): void {
+    const problems = outputProblems(outDir, files.map((f) => f.file), force);
+    if (problems.length) throw new AdoptInputError(problems);
+    try {
+        mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+        throw new AdoptInputError([`--out: cannot create ${outDir} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
+    }
+    for (const { file, text } of files) {
+        try {
+            if (force && lstat(file)) unlinkSync(file);
+            writeFileSync(file, text, { flag: "wx" });
+        } catch (e) {
+            throw new AdoptInputError([`--out: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
+        }
+    }
+}
