@@ -13,7 +13,12 @@ export { OFFLINE_VAULT_TAG } from "./audit";
 export const DEFAULT_ARM_URL = "https://management.azure.com";
 /** API version for role assignments and role definitions. */
 export const AUTHORIZATION_API_VERSION = "2022-04-01";
-const MAX_PAGES = 50;
+/** Pages of role assignments read at most (ARM pages hold up to 1,000): more is an error, not a silent cut. */
+export const MAX_PAGES = 50;
+/** Time for each ARM request, answer included. */
+export const ARM_TIMEOUT_MS = 30_000;
+/** Largest ARM answer read; a full page of role assignments is about 1 MB. */
+export const MAX_ARM_BODY_BYTES = 16 * 1024 * 1024;
 
 export type AuditStatus = "audited" | "offline";
 
@@ -39,20 +44,58 @@ export function armBaseUrl(value = process.env.ALTINN_ARM_URL): string {
     return url.origin;
 }
 
-type FetchLike = (url: string, init: { headers: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+/** How the audit talks to ARM; tests shorten the timeout. */
+export interface ArmOptions {
+    timeoutMs?: number;
+    fetchImpl?: typeof fetch;
+}
 
-async function armGet(base: string, path: string, token: string, fetchImpl: FetchLike): Promise<Record<string, unknown>> {
+/** The body as JSON, read up to `MAX_ARM_BODY_BYTES`; a problem is one line naming the request. */
+async function jsonBody(response: Response, where: string): Promise<Record<string, unknown>> {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    if (response.body) {
+        for await (const chunk of response.body) {
+            size += (chunk as Uint8Array).length;
+            if (size > MAX_ARM_BODY_BYTES) throw new Error(`vault audit: GET ${where} answered more than ${MAX_ARM_BODY_BYTES / 1024 / 1024} MiB`);
+            chunks.push(chunk as Uint8Array);
+        }
+    }
+    try {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+        if (body && typeof body === "object" && !Array.isArray(body)) return body as Record<string, unknown>;
+    } catch {
+        // reported below
+    }
+    throw new Error(`vault audit: GET ${where} answered something that is not a JSON object`);
+}
+
+async function armGet(base: string, path: string, token: string, opts: ArmOptions = {}): Promise<Record<string, unknown>> {
     const url = path.startsWith("https://") || path.startsWith("http://") ? path : `${base}${path}`;
     // The token goes only to the ARM host we were given, never to a host a nextLink names.
     if (new URL(url).origin !== base) throw new Error(`vault audit: ARM answered with a link to another host (${new URL(url).origin})`);
-    const response = await fetchImpl(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
-    if (!response.ok) {
-        const where = new URL(url).pathname;
-        throw new Error(
-            `vault audit: GET ${where} answered HTTP ${response.status}${response.status === 403 ? "; the deploying identity needs Microsoft.Authorization/roleAssignments/read and roleDefinitions/read on the vault" : ""}`,
-        );
+    const where = new URL(url).pathname;
+    const timeoutMs = opts.timeoutMs ?? ARM_TIMEOUT_MS;
+    let response: Response;
+    try {
+        // No redirects: a redirect could carry the token elsewhere.
+        response = await (opts.fetchImpl ?? fetch)(url, {
+            headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+            redirect: "error",
+            signal: AbortSignal.timeout(timeoutMs),
+        });
+        if (!response.ok) {
+            throw new Error(
+                `vault audit: GET ${where} answered HTTP ${response.status}${response.status === 403 ? "; the deploying identity needs Microsoft.Authorization/roleAssignments/read and roleDefinitions/read on the vault" : ""}`,
+            );
+        }
+        return await jsonBody(response, where);
+    } catch (e) {
+        const name = (e as Error).name;
+        if (name === "TimeoutError" || name === "AbortError") throw new Error(`vault audit: GET ${where} did not answer within ${timeoutMs / 1000} s`);
+        if ((e as Error).message.startsWith("vault audit:")) throw e;
+        throw new Error(`vault audit: GET ${where} failed: ${(e as Error).message.split("\n")[0]}`);
     }
-    return (await response.json()) as Record<string, unknown>;
 }
 
 /**
@@ -63,13 +106,15 @@ export async function listVaultRoleAssignments(
     base: string,
     token: string,
     vaultId: string,
-    fetchImpl: FetchLike = fetch as unknown as FetchLike,
+    opts: ArmOptions = {},
 ): Promise<{ roleAssignments: VaultRoleAssignment[]; dataActionsByRole: Record<string, string[]> }> {
     const roleAssignments: VaultRoleAssignment[] = [];
     let next: string | undefined = `${vaultId}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHORIZATION_API_VERSION}&$filter=atScope()`;
     for (let page = 0; next && page < MAX_PAGES; page++) {
-        const body = await armGet(base, next, token, fetchImpl);
-        for (const item of (body.value as Record<string, unknown>[] | undefined) ?? []) {
+        const body = await armGet(base, next, token, opts);
+        const items = body.value ?? [];
+        if (!Array.isArray(items) || items.some((i) => !i || typeof i !== "object")) throw new Error("vault audit: the role assignment listing is not a list of objects");
+        for (const item of items as Record<string, unknown>[]) {
             const p = (item.properties ?? {}) as Record<string, unknown>;
             roleAssignments.push({
                 id: String(item.id ?? ""),
@@ -82,11 +127,12 @@ export async function listVaultRoleAssignments(
                 condition: typeof p.condition === "string" && p.condition ? p.condition : undefined,
             });
         }
-        next = typeof body.nextLink === "string" ? body.nextLink : undefined;
+        next = typeof body.nextLink === "string" && body.nextLink ? body.nextLink : undefined;
     }
+    if (next) throw new Error(`vault audit: more than ${MAX_PAGES} pages of role assignments; the audit cannot be complete`);
     const dataActionsByRole: Record<string, string[]> = {};
     for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
-        const def = await armGet(base, `${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, token, fetchImpl);
+        const def = await armGet(base, `${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, token, opts);
         const permissions = (((def.properties ?? {}) as Record<string, unknown>).permissions ?? []) as { dataActions?: string[] }[];
         dataActionsByRole[roleDefinitionId] = permissions.flatMap((p) => p.dataActions ?? []);
     }

@@ -6,7 +6,7 @@ import { createServer, IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId, vaultResourceId } from "../components/roles";
-import { armBaseUrl } from "../components/vaultAudit";
+import { armBaseUrl, listVaultRoleAssignments, MAX_ARM_BODY_BYTES, MAX_PAGES } from "../components/vaultAudit";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../scripts/lib/mocks";
 import { policyResources } from "../scripts/lib/findings";
 import { evaluateRules } from "../policy/evaluate";
@@ -123,5 +123,71 @@ describe("the audit in preview", () => {
         expect(() => armBaseUrl("http://management.example")).toThrow("ALTINN_ARM_URL: \"http://management.example\" must be https (plain http only on a loopback host)");
         expect(armBaseUrl(undefined)).toBe(process.env.ALTINN_ARM_URL);
         expect(armBaseUrl("")).toBe("https://management.azure.com");
+    });
+});
+
+describe("the audit against a misbehaving ARM", () => {
+    let arm: Server;
+    let other: Server;
+    let base: string;
+    let otherBase: string;
+    const seen: { host: string; authorization?: string }[] = [];
+    type Answer = (req: IncomingMessage, res: import("node:http").ServerResponse) => void;
+    let answer: Answer = (_req, res) => res.end("{}");
+
+    beforeAll(async () => {
+        const listen = async (s: Server) => {
+            await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+            return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+        };
+        arm = createServer((req, res) => answer(req, res));
+        other = createServer((req, res) => {
+            seen.push({ host: String(req.headers.host), authorization: req.headers.authorization });
+            res.end(JSON.stringify({ value: [] }));
+        });
+        base = await listen(arm);
+        otherBase = await listen(other);
+    });
+    afterAll(() => {
+        arm.closeAllConnections();
+        arm.close();
+        other.close();
+    });
+
+    const list = () => listVaultRoleAssignments(base, TOKEN, VAULT, { timeoutMs: 300 });
+
+    it("never sends the token to another host a nextLink or a redirect names", async () => {
+        answer = (_req, res) => res.end(JSON.stringify({ value: [], nextLink: `${otherBase}/steal` }));
+        await expect(list()).rejects.toThrow(`vault audit: ARM answered with a link to another host (${otherBase})`);
+        answer = (_req, res) => res.writeHead(307, { location: `${otherBase}/steal` }).end();
+        await expect(list()).rejects.toThrow(/^vault audit: GET \/subscriptions\/.*\/roleAssignments failed: fetch failed$/);
+        expect(seen).toEqual([]);
+    });
+
+    it("gives one line for a body that is not JSON, not a list, or too large, and for a server that does not answer", async () => {
+        answer = (_req, res) => res.end("<html>gateway</html>");
+        await expect(list()).rejects.toThrow(/^vault audit: GET \S+ answered something that is not a JSON object$/);
+        answer = (_req, res) => res.end(JSON.stringify({ value: { not: "a list" } }));
+        await expect(list()).rejects.toThrow("vault audit: the role assignment listing is not a list of objects");
+        answer = (_req, res) => res.end(JSON.stringify({ value: [null] }));
+        await expect(list()).rejects.toThrow("vault audit: the role assignment listing is not a list of objects");
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        answer = (_req, res) => {
+            for (let i = 0; i <= MAX_ARM_BODY_BYTES / chunk.length; i++) res.write(chunk);
+            res.end();
+        };
+        await expect(list()).rejects.toThrow(/^vault audit: GET \S+ answered more than 16 MiB$/);
+        answer = () => undefined; // never answers
+        await expect(list()).rejects.toThrow(/^vault audit: GET \S+ did not answer within 0\.3 s$/);
+    });
+
+    it("refuses to pass with a listing cut short: more pages than it reads is an error", async () => {
+        let pages = 0;
+        answer = (req, res) => {
+            pages++;
+            res.end(JSON.stringify({ value: [], nextLink: `${base}${new URL(`http://x${req.url}`).pathname}?page=${pages}` }));
+        };
+        await expect(list()).rejects.toThrow(`vault audit: more than ${MAX_PAGES} pages of role assignments; the audit cannot be complete`);
+        expect(pages).toBe(MAX_PAGES);
     });
 });
