@@ -139,6 +139,18 @@ export async function listVaultRoleAssignments(
     return { roleAssignments, dataActionsByRole };
 }
 
+/**
+ * `listVaultRoleAssignments` at `ALTINN_ARM_URL` (or ARM), for the program: any failure is a
+ * `RunError`, which Pulumi prints as its one line, without a stack trace.
+ */
+export async function roleAssignmentsForAudit(token: string, vaultId: string, opts: ArmOptions = {}): ReturnType<typeof listVaultRoleAssignments> {
+    try {
+        return await listVaultRoleAssignments(armBaseUrl(), token, vaultId, opts);
+    } catch (e) {
+        throw new pulumi.RunError((e as Error).message.split("\n")[0]);
+    }
+}
+
 /** `getVault`'s access policies in the audit's shape. */
 export function accessPoliciesOf(result: keyvault.GetVaultResult): VaultAccessPolicy[] {
     return (result.properties?.accessPolicies ?? []).map((p) => ({
@@ -184,7 +196,7 @@ export function auditVault(args: AuditVaultArgs, opts?: pulumi.InvokeOutputOptio
         };
         let dataActionsByRole: Record<string, string[]> = {};
         if (reality.enableRbacAuthorization) {
-            const listed = await listVaultRoleAssignments(armBaseUrl(), t, v.id);
+            const listed = await roleAssignmentsForAudit(t, v.id);
             reality.roleAssignments = listed.roleAssignments;
             dataActionsByRole = listed.dataActionsByRole;
         }

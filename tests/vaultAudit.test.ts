@@ -6,7 +6,8 @@ import { createServer, IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId, vaultResourceId } from "../components/roles";
-import { armBaseUrl, listVaultRoleAssignments, MAX_ARM_BODY_BYTES, MAX_PAGES } from "../components/vaultAudit";
+import * as pulumi from "@pulumi/pulumi";
+import { armBaseUrl, listVaultRoleAssignments, roleAssignmentsForAudit, MAX_ARM_BODY_BYTES, MAX_PAGES } from "../components/vaultAudit";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../scripts/lib/mocks";
 import { policyResources } from "../scripts/lib/findings";
 import { evaluateRules } from "../policy/evaluate";
@@ -179,6 +180,23 @@ describe("the audit against a misbehaving ARM", () => {
         await expect(list()).rejects.toThrow(/^vault audit: GET \S+ answered more than 16 MiB$/);
         answer = () => undefined; // never answers
         await expect(list()).rejects.toThrow(/^vault audit: GET \S+ did not answer within 0\.3 s$/);
+    });
+
+    it("in the program, fails with the one line as a RunError, which Pulumi prints without a stack trace", async () => {
+        answer = (_req, res) => res.writeHead(403).end("{}");
+        const previous = process.env.ALTINN_ARM_URL;
+        process.env.ALTINN_ARM_URL = base;
+        try {
+            const error = await roleAssignmentsForAudit(TOKEN, VAULT, { timeoutMs: 300 }).then(() => undefined, (e: unknown) => e);
+            expect(pulumi.RunError.isInstance(error)).toBe(true);
+            expect((error as Error).message).toMatch(/^vault audit: GET \S+ answered HTTP 403; the deploying identity needs Microsoft\.Authorization\/roleAssignments\/read and roleDefinitions\/read on the vault$/);
+            process.env.ALTINN_ARM_URL = "http://management.example";
+            const badUrl = await roleAssignmentsForAudit(TOKEN, VAULT).then(() => undefined, (e: unknown) => e);
+            expect(pulumi.RunError.isInstance(badUrl)).toBe(true);
+            expect((badUrl as Error).message).toBe('ALTINN_ARM_URL: "http://management.example" must be https (plain http only on a loopback host)');
+        } finally {
+            process.env.ALTINN_ARM_URL = previous;
+        }
     });
 
     it("refuses to pass with a listing cut short: more pages than it reads is an error", async () => {
