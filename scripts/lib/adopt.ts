@@ -386,6 +386,11 @@ export function planAdoption(input: AdoptionInput): Adoption {
         // Spelled unlike the stack's name for it: not importable, reported below; keyGeneration stays.
         if (s.name !== secretName(c.section, key)) continue;
         if (c.keyGeneration === 0) continue;
+        // The stack's own secret, its tags lost to a version written by hand: drift, not a key to adopt.
+        if (managedUrn(TYPES.secret, clientSecretResourceName(clientName(c.section), key))) {
+            clientNotes.push(`${s.name}: has no managed-by tag, but the stack's state holds it (written by hand since?): keyGeneration left at ${c.keyGeneration}; pulumi refresh shows the drift`);
+            continue;
+        }
         if (c.nextKeyGeneration === undefined && c.retiredKeyGenerations.length === 0) {
             clientsRaw[i].keyGeneration = 0;
             clientNotes.push(`${c.section}: keyGeneration set to 0 so the first up keeps the key in ${s.name} instead of replacing it`);
@@ -398,10 +403,10 @@ export function planAdoption(input: AdoptionInput): Adoption {
      * case in names but azure-native does not: a differently spelled one is not imported (it would
      * be replaced).
      */
-    const importSecret = (expected: string, parent: ImportEntry, name: string): "imported" | "misspelled" | "managed" | "absent" => {
+    const importSecret = (expected: string, parent: ImportEntry, name: string): "imported" | "misspelled" | "managed" | "inState" | "absent" => {
+        if (managedUrn(TYPES.secret, name)) return "inState";
         const existing = byName.get(expected.toLowerCase());
         if (!existing) return everyByName.has(expected.toLowerCase()) ? "managed" : "absent";
-        if (managedUrn(TYPES.secret, name)) return "managed";
         if (existing.name !== expected) {
             clientNotes.push(`${existing.name}: not imported: the stack names it ${expected}, and azure-native would replace it; the first up fails on it until the stack spells it as the vault does`);
             return "misspelled";
@@ -418,7 +423,7 @@ export function planAdoption(input: AdoptionInput): Adoption {
         for (const key of CLIENT_SECRET_KEYS[format]) {
             const expected = secretName(section, key);
             const found = importSecret(expected, { type: TYPES.maskinportenClient, name: parent }, clientSecretResourceName(parent, key));
-            if (raw.keyGeneration !== 0 || found === "imported" || found === "misspelled") continue;
+            if (raw.keyGeneration !== 0 || found === "imported" || found === "misspelled" || found === "inState") continue;
             if (found === "managed") {
                 clientNotes.push(
                     `${everyByName.get(expected.toLowerCase())!.name}: exists with this project's managed-by tag (another stack, or a lost state, manages it): not imported; unless this stack's state holds it, the first up fails on it`,
@@ -436,8 +441,11 @@ export function planAdoption(input: AdoptionInput): Adoption {
             clientNotes.push(`${expected}: imported; the next up writes the stack's value as a new version`);
         }
     }
-    const importedSecrets = new Set(imports.filter((e) => e.type === TYPES.secret).map((e) => e.id!.slice(e.id!.lastIndexOf("/") + 1).toLowerCase()));
-    const leftAlone = input.secrets.filter((s) => !importedSecrets.has(s.name.toLowerCase()));
+    const declaredSecrets = new Set([
+        ...clientsRaw.flatMap((raw) => CLIENT_SECRET_KEYS[raw.format === "builtin" ? "builtin" : "legacy"].map((key) => secretName(String(raw.section), key).toLowerCase())),
+        ...appSecretNames,
+    ]);
+    const leftAlone = input.secrets.filter((s) => !declaredSecrets.has(s.name.toLowerCase()));
 
     const fragmentConfig: Record<string, unknown> = {};
     if (keyVaultChanged) fragmentConfig[ns("keyVault")] = keyVaultRaw;
