@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../components/config";
 import { TYPES } from "../components/resourceNames";
-import { vaultResourceId } from "../components/roles";
+import { BUILTIN_ROLES, roleDefinitionResourceId, vaultResourceId } from "../components/roles";
 import { AdoptionInput, ManagedResource, planAdoption, VaultSecretInfo } from "../scripts/lib/adopt";
 import { stackConfigOf } from "../scripts/lib/stack";
 
@@ -57,5 +57,30 @@ describe("adopt --state leaves the secrets the stack manages as they are", () =>
     it("secrets the stack declares are never listed as ones it does not declare", () => {
         const a = planAdoption(input({ appSecrets: [{ section: "Foo", key: "Bar", generate: { length: 32 } }] }, [{ name: "Foo--Bar", tags: TAGGED }, { name: "Other--Thing" }], [inState(TYPES.secret, "secret-Foo--Bar-secret")]));
         expect(a.summary).toContain("Secrets this stack does not declare, left alone: Other--Thing");
+    });
+});
+
+describe("adopt --state does not bring back a grant the stack file removed", () => {
+    const X = "11111111-2222-4333-8444-555555555555";
+    const state = [inState(TYPES.keyVaultAccess, "vault"), inState(TYPES.accessGrant, `vault-${X}`), inState(TYPES.accessPolicy, `vault-${X}-policy`)];
+
+    it("access still in the state (the next up removes it) is neither adopted nor imported over the state's resource", () => {
+        const base = input({ accessGrants: [] }, [], state);
+        const a = planAdoption({ ...base, vault: { ...base.vault, accessPolicies: [{ tenantId: TENANT, objectId: X, permissions: { secrets: ["get"] } }] } });
+        expect(a.fragment.config[`${PROJECT}:accessGrants`]).toBeUndefined();
+        expect(a.importFile.resources).toEqual([]);
+        expect(a.summary).toContain(
+            `  ${X} (access policy: secrets: get): its grant was removed from accessGrants but the stack's state still holds it (the next up removes it); run up first, then adopt again if it should stay`,
+        );
+    });
+
+    it("the same for a role assignment", () => {
+        const base = input({ keyVault: { subscriptionId: SUB, authorization: "rbac" }, accessGrants: [] }, [], [inState(TYPES.roleAssignment, `vault-${X}-role`)]);
+        const name = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+        const assignment = { id: `${VAULT}/providers/Microsoft.Authorization/roleAssignments/${name}`, name, scope: VAULT, principalId: X, roleDefinitionId: roleDefinitionResourceId(SUB, BUILTIN_ROLES["Key Vault Secrets User"]) };
+        const a = planAdoption({ ...base, vault: { ...base.vault, enableRbacAuthorization: true, roleAssignments: [assignment] } });
+        expect(a.fragment.config[`${PROJECT}:accessGrants`]).toBeUndefined();
+        expect(a.importFile.resources).toEqual([]);
+        expect(a.summary.join("\n")).toContain(`${X} (role assignment at ${VAULT}: Key Vault Secrets User): its grant was removed from accessGrants but the stack's state still holds it`);
     });
 });

@@ -236,9 +236,11 @@ export function planAdoption(input: AdoptionInput): Adoption {
     // Access the stack already declares and that exists: imported, so the first `up` adopts it.
     // The stack's own resources are not imported again, nor rewritten after drift in Azure.
     const managedUrn = (type: string, name: string) => input.managed?.find((r) => r.type === type && r.name === name)?.urn;
-    const alreadyManaged = (g: AccessGrantConfig) => managedUrn(mode === "rbac" ? TYPES.roleAssignment : TYPES.accessPolicy, grantResourceName(grantName(ACCESS_NAME, g.principalId), mode)) !== undefined;
+    const grantInState = (principalId: string) => managedUrn(mode === "rbac" ? TYPES.roleAssignment : TYPES.accessPolicy, grantResourceName(grantName(ACCESS_NAME, principalId), mode)) !== undefined;
+    /** A principal whose grant left the stack file but not yet the state: adopting it would undo the removal. */
+    const removedGrant = " its grant was removed from accessGrants but the stack's state still holds it (the next up removes it); run up first, then adopt again if it should stay";
     config.accessGrants.forEach((g, i) => {
-        if (alreadyManaged(g)) return;
+        if (grantInState(g.principalId)) return;
         if (mode === "accessPolicy") {
             const existing = vault.accessPolicies.find((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId);
             if (!existing) return;
@@ -293,6 +295,10 @@ export function planAdoption(input: AdoptionInput): Adoption {
             notAdopted.push(`${what}: grants nothing; remove it in Azure`);
             continue;
         }
+        if (grantInState(principalId)) {
+            notAdopted.push(`${what}:${removedGrant}`);
+            continue;
+        }
         const problem = policyProblem(policy);
         if (problem) {
             notAdopted.push(`${what}: ${problem}; remove it in Azure or suppress unmanaged-access for it`);
@@ -316,6 +322,10 @@ export function planAdoption(input: AdoptionInput): Adoption {
         }
         if (declared.has(u.principalId)) {
             notAdopted.push(`${what}: accessGrants already has a grant for this principal (one per principal); remove one of the two in Azure, or change the grant's role`);
+            continue;
+        }
+        if (grantInState(u.principalId)) {
+            notAdopted.push(`${what}:${removedGrant}`);
             continue;
         }
         const role = toRoleId(assignment.roleDefinitionId) ?? assignment.roleDefinitionId;
