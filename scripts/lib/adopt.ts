@@ -459,8 +459,10 @@ export function planAdoption(input: AdoptionInput): Adoption {
 
     const fragmentConfig: Record<string, unknown> = {};
     if (keyVaultChanged) fragmentConfig[ns("keyVault")] = keyVaultRaw;
-    if (grantsRaw.length) fragmentConfig[ns("accessGrants")] = grantsRaw;
-    if (clientsRaw.length) fragmentConfig[ns("maskinportenClients")] = clientsRaw;
+    // A list adopt leaves as it is stays out: rewriting it could only lose what adopt cannot read.
+    const changed = (key: string, list: RawEntry[]) => JSON.stringify(list) !== JSON.stringify(rawList(input.rawConfig, ns(key)));
+    if (changed("accessGrants", grantsRaw)) fragmentConfig[ns("accessGrants")] = grantsRaw;
+    if (changed("maskinportenClients", clientsRaw)) fragmentConfig[ns("maskinportenClients")] = clientsRaw;
     // A secure value reaches adopt as a placeholder: copying it would replace the value in the stack file.
     const rewritten = Object.keys(fragmentConfig).map((k) => k.slice(k.indexOf(":") + 1));
     const lost = (input.secretPaths ?? []).flatMap((p) => {
