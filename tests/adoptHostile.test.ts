@@ -171,6 +171,17 @@ describe("adopt on saved az output that is malformed: one line naming the flag, 
         ]);
     });
 
+    it("a saved vault of another resource group or subscription than the stack's, even of the same name", async () => {
+        const elsewhere = await adopt(stackDoc({}), vaultJson([], { id: vaultResourceId(SUB, "other-rg", VAULT_NAME) }));
+        expect(elsewhere.code).toBe(2);
+        expect(elsewhere.stderr).toEqual([`--vault-json: describes a vault in resource group other-rg, but keyVault.resourceGroupName is ${RG}`]);
+        const other = "12121212-3434-4565-8787-909090909090";
+        const r = await adopt(stackDoc({}), vaultJson([], { id: vaultResourceId(other, RG, VAULT_NAME) }));
+        expect(r.stderr).toEqual([`--vault-json: describes a vault in subscription ${other}, but keyVault.subscriptionId is ${SUB}`]);
+        // Spelled in another case, it is the same vault: adopt writes Azure's spelling.
+        expect((await adopt(stackDoc({}), vaultJson([], { id: vaultResourceId(SUB.toUpperCase(), RG.toUpperCase(), VAULT_NAME) }))).code).toBe(0);
+    });
+
     it("a vault whose ID or tenant is not what az keyvault show prints", async () => {
         const r = await adopt(stackDoc({}), vaultJson([], { id: `${VAULT}\u001b[2J`, tenantId: "tenant\u001b[2J" }));
         expect(r.code).toBe(2);
