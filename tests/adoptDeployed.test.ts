@@ -84,3 +84,17 @@ describe("adopt --state does not bring back a grant the stack file removed", () 
         expect(a.summary.join("\n")).toContain(`${X} (role assignment at ${VAULT}: Key Vault Secrets User): its grant was removed from accessGrants but the stack's state still holds it`);
     });
 });
+
+describe("adopt --state reports every entry the audit reports", () => {
+    /** An object ID with letters, so that its upper-case spelling differs. */
+    const C = "abcdef12-3456-4789-8abc-def012345678";
+
+    it("a second access policy entry added for a principal whose grant the stack manages", () => {
+        const grant = { principalId: C, access: "read", reason: "Operations reads secrets" };
+        const base = input({ accessGrants: [grant] }, [], [inState(TYPES.accessPolicy, `vault-${C}-policy`)]);
+        const second = { tenantId: TENANT, objectId: C.toUpperCase(), permissions: { secrets: ["all"], keys: ["all"] } };
+        const a = planAdoption({ ...base, vault: { ...base.vault, accessPolicies: [{ tenantId: TENANT, objectId: C, permissions: { secrets: ["get", "list"] } }, second] } });
+        expect(a.importFile.resources).toEqual([]);
+        expect(a.summary.join("\n")).toContain(`${C} (access policy: secrets: all; keys: all): the vault has 2 access policies for this principal`);
+    });
+});

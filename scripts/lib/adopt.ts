@@ -4,7 +4,7 @@
  * `pulumi import --file` document naming exactly what the program declares, and a summary.
  */
 import { Document, isScalar, parse, visit } from "yaml";
-import { describeAccess, findUnmanagedAccess, VaultAccessPolicy, VaultReality, VaultRoleAssignment, vaultMismatches } from "../../components/audit";
+import { describeAccess, findUnmanagedAccess, ownedAccessPolicies, VaultAccessPolicy, VaultReality, VaultRoleAssignment, vaultMismatches } from "../../components/audit";
 import { AccessGrantConfig, CLIENT_SECRET_KEYS, ClientFormat, Permissions, PRINCIPAL_TYPES, StackConfig } from "../../components/config";
 import { secretName, sectionProblem, SECTION_SEPARATOR } from "../../components/naming";
 import {
@@ -283,9 +283,10 @@ export function planAdoption(input: AdoptionInput): Adoption {
     // Access policies: each entry the audit reports (the same rule as findUnmanagedAccess), one by one,
     // so that a compound identity or a second entry for one principal is never folded into another.
     const declaredAtStart = new Set(declared);
+    const owned = ownedAccessPolicies(vault.accessPolicies, config.accessGrants);
     for (const policy of mode === "accessPolicy" ? vault.accessPolicies : []) {
         const principalId = policy.objectId.toLowerCase();
-        if (!policy.applicationId && declaredAtStart.has(principalId)) continue;
+        if (owned.has(policy)) continue;
         const what = `${principalId} (access policy: ${describeAccess({ permissions: policy.permissions })})`;
         if (policy.applicationId) {
             notAdopted.push(`${what}: a compound identity (application ${policy.applicationId}); remove it in Azure or suppress unmanaged-access for it`);
@@ -295,10 +296,11 @@ export function planAdoption(input: AdoptionInput): Adoption {
             notAdopted.push(`${what}: grants nothing; remove it in Azure`);
             continue;
         }
-        if (grantInState(principalId)) {
+        if (!declaredAtStart.has(principalId) && grantInState(principalId)) {
             notAdopted.push(`${what}:${removedGrant}`);
             continue;
         }
+        // A declared principal's second entry: policyProblem names both.
         const problem = policyProblem(policy);
         if (problem) {
             notAdopted.push(`${what}: ${problem}; remove it in Azure or suppress unmanaged-access for it`);
