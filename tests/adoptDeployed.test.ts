@@ -60,7 +60,7 @@ describe("adopt --state leaves the secrets the stack manages as they are", () =>
     });
 });
 
-describe("adopt --state does not bring back a grant the stack file removed", () => {
+describe("adopt --state does not bring back what the stack file removed", () => {
     const X = "11111111-2222-4333-8444-555555555555";
     const state = [inState(TYPES.keyVaultAccess, "vault"), inState(TYPES.accessGrant, `vault-${X}`), inState(TYPES.accessPolicy, `vault-${X}-policy`)];
 
@@ -82,6 +82,14 @@ describe("adopt --state does not bring back a grant the stack file removed", () 
         expect(a.fragment.config[`${PROJECT}:accessGrants`]).toBeUndefined();
         expect(a.importFile.resources).toEqual([]);
         expect(a.summary.join("\n")).toContain(`${X} (role assignment at ${VAULT}: Key Vault Secrets User): its grant was removed from accessGrants but the stack's state still holds it`);
+    });
+    it("an adopted client removed from maskinportenClients, whose key the state still holds, is not adopted again", () => {
+        const a = planAdoption(input({}, [{ name: "Gone--EncodedJwk" }], [inState(TYPES.secret, "maskinporten-Gone-EncodedJwk")]));
+        expect(a.fragment.config[`${PROJECT}:maskinportenClients`]).toBeUndefined();
+        expect(a.importFile.resources).toEqual([]);
+        expect(a.summary).toContain(
+            "  Gone--EncodedJwk: its client was removed from maskinportenClients but the stack's state still holds it (the next up removes it); run up first, then adopt again if it should stay",
+        );
     });
 });
 

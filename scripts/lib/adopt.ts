@@ -296,8 +296,10 @@ function grantResourceType(mode: AuthorizationMode): string {
     return mode === "rbac" ? TYPES.roleAssignment : TYPES.accessPolicy;
 }
 
-/** A principal whose grant left the stack file but not yet the state: adopting it would undo the removal. */
-const REMOVED_GRANT = "its grant was removed from accessGrants but the stack's state still holds it (the next up removes it); run up first, then adopt again if it should stay";
+/** Why access or a key whose declaration left the stack file, but not yet the state, is not adopted: that would undo the removal. */
+function removedButInState(what: "grant" | "client", key: "accessGrants" | "maskinportenClients"): string {
+    return `its ${what} was removed from ${key} but the stack's state still holds it (the next up removes it); run up first, then adopt again if it should stay`;
+}
 
 function addComponent(ctx: Adopting, entry: ImportEntry): void {
     if (!ctx.components.has(entry.name)) ctx.components.set(entry.name, { ...entry, component: true });
@@ -461,7 +463,7 @@ function adoptAccessPolicies(ctx: Adopting): void {
 function unadoptablePolicy(ctx: Adopting, policy: VaultAccessPolicy, declared: boolean): string | undefined {
     if (policy.applicationId) return `a compound identity (application ${policy.applicationId}); remove it in Azure or suppress unmanaged-access for it`;
     if (!Object.values(policy.permissions).some((l) => l && l.length > 0)) return "grants nothing; remove it in Azure";
-    if (!declared && grantInState(ctx, policy.objectId.toLowerCase())) return REMOVED_GRANT;
+    if (!declared && grantInState(ctx, policy.objectId.toLowerCase())) return removedButInState("grant", "accessGrants");
     // A declared principal's second entry: policyProblem names both.
     const problem = policyProblem(ctx, policy);
     return problem ? `${problem}; remove it in Azure or suppress unmanaged-access for it` : undefined;
@@ -497,7 +499,7 @@ function adoptRoleAssignments(ctx: Adopting): void {
 function unadoptableAssignment(ctx: Adopting, a: VaultRoleAssignment, principalId: string, role: string): string | undefined {
     if (!sameScope(a.scope, ctx.keyVault.id)) return "assigned above the vault, where this stack declares nothing; remove it there, or suppress unmanaged-access for this principal with a reason";
     if (ctx.declared.has(principalId)) return "accessGrants already has a grant for this principal (one per principal); remove one of the two in Azure, or change the grant's role";
-    if (grantInState(ctx, principalId)) return REMOVED_GRANT;
+    if (grantInState(ctx, principalId)) return removedButInState("grant", "accessGrants");
     return unimportable(ctx, a, role);
 }
 
@@ -525,6 +527,10 @@ function adoptKeyAsClient(ctx: Adopting, s: VaultSecretInfo, section: string, fo
     const spelled = secretName(section, jwkKey(format));
     if (s.name !== spelled) {
         ctx.notes.secrets.push(`${s.name}: not adopted: the stack would name it ${spelled}, and azure-native would replace it; rename it in the vault (apps read either spelling) and run adopt again`);
+        return;
+    }
+    if (managedUrn(ctx.input, TYPES.secret, clientSecretResourceName(clientName(section), jwkKey(format)))) {
+        ctx.notes.secrets.push(`${s.name}: ${removedButInState("client", "maskinportenClients")}`);
         return;
     }
     const earlier = adoptedSections.get(section.toLowerCase());
