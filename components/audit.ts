@@ -127,14 +127,7 @@ export function appliesToVault(scope: string, vaultId: string): boolean {
  */
 export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConfig[], dataActionsByRole: Record<string, string[]> = {}): UnmanagedAccess[] {
     if (!vault.enableRbacAuthorization) {
-        // A grant owns one entry: the one azure-native manages (object ID as the stack sends it), else
-        // its principal's first. A second entry for the same principal is access of its own.
-        const owned = new Set<VaultAccessPolicy>();
-        for (const g of grants) {
-            const plain = vault.accessPolicies.filter((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId.toLowerCase());
-            const entry = plain.find((p) => p.objectId === (g.principalIdInAzure ?? g.principalId)) ?? plain[0];
-            if (entry) owned.add(entry);
-        }
+        const owned = ownedAccessPolicies(vault.accessPolicies, grants);
         return vault.accessPolicies.filter((p) => !owned.has(p)).map((p) => ({ principalId: p.objectId.toLowerCase(), permissions: p.permissions, source: "accessPolicy" }));
     }
     // The assignment a grant declares: its principal and role at the vault, under the grant's name.
@@ -156,6 +149,21 @@ export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConf
             source: a.scope,
             roleAssignmentId: a.id,
         }));
+}
+
+/**
+ * The access policy entries the grants own. A grant owns one entry: the one azure-native manages
+ * (object ID as the stack sends it), else its principal's first. A second entry for the same
+ * principal is access of its own.
+ */
+export function ownedAccessPolicies(policies: VaultAccessPolicy[], grants: AccessGrantConfig[]): Set<VaultAccessPolicy> {
+    const owned = new Set<VaultAccessPolicy>();
+    for (const g of grants) {
+        const plain = policies.filter((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId.toLowerCase());
+        const entry = plain.find((p) => p.objectId === (g.principalIdInAzure ?? g.principalId)) ?? plain[0];
+        if (entry) owned.add(entry);
+    }
+    return owned;
 }
 
 /** Where the stack's assumptions about the vault are wrong: each a sentence naming the config key. */

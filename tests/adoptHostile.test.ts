@@ -85,10 +85,15 @@ const importIds = (r: Run) => (r.imports ?? []).map((e) => e.id);
 describe("adopt never loses a stored value", () => {
     it("refuses to rewrite a key that holds a secure value, instead of writing its offline placeholder", async () => {
         const stack = stackDoc({ maskinportenClients: [{ section: "Other", clientId: { secure: "v1:ZW5jcnlwdGVkIGNsaWVudCBpZA==" }, scope: "s", apps: [] }] });
-        const r = await adopt(stack, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]));
+        // A hand-made key adds a client: adopt must rewrite maskinportenClients.
+        const r = await adopt(stack, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]), [secret("Foo--EncodedJwk")]);
         expect(r.code).toBe(2);
         expect(r.stderr).toEqual([expect.stringMatching(/^Pulumi\.tt02\.yaml: maskinportenClients\[0\]\.clientId is a secure value; adopt rewrites maskinportenClients/)]);
         expect(r.fragment).toBeUndefined();
+        // With nothing to change in maskinportenClients, the key is not rewritten, and the grant is adopted.
+        const unchanged = await adopt(stack, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]));
+        expect(unchanged.code).toBe(0);
+        expect(Object.keys(unchanged.fragment!.config)).toEqual(["altinn-app-secrets:accessGrants"]);
     });
 
     it("warns that keys an imported ESC environment sets are not seen, and would be replaced by the fragment's", async () => {
@@ -164,6 +169,17 @@ describe("adopt on saved az output that is malformed: one line naming the flag, 
             '--role-assignments-json: entry 0: principalId "\\u001b[31mevil" is not a GUID',
             `--role-assignments-json: entry 1: scope ${JSON.stringify(`${VAULT}\n`)} contains a control character`,
         ]);
+    });
+
+    it("a saved vault of another resource group or subscription than the stack's, even of the same name", async () => {
+        const elsewhere = await adopt(stackDoc({}), vaultJson([], { id: vaultResourceId(SUB, "other-rg", VAULT_NAME) }));
+        expect(elsewhere.code).toBe(2);
+        expect(elsewhere.stderr).toEqual([`--vault-json: describes a vault in resource group other-rg, but keyVault.resourceGroupName is ${RG}`]);
+        const other = "12121212-3434-4565-8787-909090909090";
+        const r = await adopt(stackDoc({}), vaultJson([], { id: vaultResourceId(other, RG, VAULT_NAME) }));
+        expect(r.stderr).toEqual([`--vault-json: describes a vault in subscription ${other}, but keyVault.subscriptionId is ${SUB}`]);
+        // Spelled in another case, it is the same vault: adopt writes Azure's spelling.
+        expect((await adopt(stackDoc({}), vaultJson([], { id: vaultResourceId(SUB.toUpperCase(), RG.toUpperCase(), VAULT_NAME) }))).code).toBe(0);
     });
 
     it("a vault whose ID or tenant is not what az keyvault show prints", async () => {
@@ -320,13 +336,13 @@ describe("adopt of hand-made Maskinporten secrets keeps what runs, and nothing e
     it("a key in the other format does not switch a declared client to keyGeneration 0 (it would write an empty key)", async () => {
         const r = await adopt(stackDoc({ maskinportenClients: [legacy()] }), vaultJson([]), [secret("MaskinportenSettings--JwkBase64"), secret("MaskinportenSettings--ClientId")]);
         expect(r.code).toBe(0);
-        expect(clientsOf(r)).toEqual([legacy()]);
+        expect(r.fragment!.config["altinn-app-secrets:maskinportenClients"]).toBeUndefined();
         expect(r.stdout).toContain("MaskinportenSettings--JwkBase64: not adopted: a builtin-format key, but the stack declares MaskinportenSettings as legacy");
     });
 
     it("a key spelled in another case than the declared section: keyGeneration left alone (the secret cannot be imported)", async () => {
         const r = await adopt(stackDoc({ maskinportenClients: [legacy()] }), vaultJson([]), [secret("maskinportenSettings--EncodedJwk")]);
-        expect(clientsOf(r)).toEqual([legacy()]);
+        expect(r.fragment!.config["altinn-app-secrets:maskinportenClients"]).toBeUndefined();
         expect(r.stdout).toContain("maskinportenSettings--EncodedJwk: not imported: the stack names it MaskinportenSettings--EncodedJwk");
         expect(r.stdout).not.toContain("keyGeneration set to 0");
     });

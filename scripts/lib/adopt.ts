@@ -4,8 +4,8 @@
  * `pulumi import --file` document naming exactly what the program declares, and a summary.
  */
 import { Document, isScalar, parse, visit } from "yaml";
-import { describeAccess, findUnmanagedAccess, VaultAccessPolicy, VaultReality, VaultRoleAssignment, vaultMismatches } from "../../components/audit";
-import { AccessGrantConfig, CLIENT_SECRET_KEYS, ClientFormat, Permissions, PRINCIPAL_TYPES, StackConfig } from "../../components/config";
+import { describeAccess, findUnmanagedAccess, ownedAccessPolicies, VaultAccessPolicy, VaultReality, VaultRoleAssignment, vaultMismatches } from "../../components/audit";
+import { AccessGrantConfig, AuthorizationMode, CLIENT_SECRET_KEYS, ClientFormat, Permissions, PRINCIPAL_TYPES, StackConfig } from "../../components/config";
 import { secretName, sectionProblem, SECTION_SEPARATOR } from "../../components/naming";
 import {
     ACCESS_NAME,
@@ -111,340 +111,541 @@ function samePermissions(a: Permissions, b: Permissions, exact: boolean): boolea
 export function planAdoption(input: AdoptionInput): Adoption {
     const { config, vault } = input;
     const ns = (key: string) => `${input.project}:${key}`;
-    const mode = vault.enableRbacAuthorization ? "rbac" : "accessPolicy";
-    const summary: string[] = [];
-    const notAdopted: string[] = [];
-    const comments = new Map<string, string>();
-    const imports: ImportEntry[] = [];
-    const components = new Map<string, ImportEntry>();
-    const component = (entry: ImportEntry) => {
-        if (!components.has(entry.name)) components.set(entry.name, { ...entry, component: true });
+    const mode: AuthorizationMode = vault.enableRbacAuthorization ? "rbac" : "accessPolicy";
+    const keyVault = planKeyVault(input, mode);
+    const ctx: Adopting = {
+        input,
+        mode,
+        keyVault,
+        policies: policyIndex(vault.accessPolicies),
+        secrets: secretIndex(input),
+        grants: rawList(input.rawConfig, ns("accessGrants")),
+        clients: rawList(input.rawConfig, ns("maskinportenClients")),
+        declared: new Set(config.accessGrants.map((g) => g.principalId)),
+        comments: new Map(),
+        imports: [],
+        components: new Map(),
+        notes: { adopted: [], notAdopted: [], firstUpChanges: [], secrets: [] },
     };
-
-    summary.push(
-        `Vault ${config.keyVault.name} (${mode}, tenant ${vault.tenantId}): ${vault.accessPolicies.length} access policies, ${vault.roleAssignments.length} role assignments at its scope and above, ${input.secrets.length} secrets (names and metadata only; no value was read)`,
-    );
-
-    // keyVault: the vault's real mode and tenant, and its names spelled as Azure has them: azure-native
-    // compares the vault and resource group names (and a role assignment's scope) exactly.
-    const keyVaultRaw = input.rawConfig[ns("keyVault")] ? (JSON.parse(input.rawConfig[ns("keyVault")]) as RawEntry) : {};
-    const mismatches = vaultMismatches(vault, config.keyVault.authorization, config.keyVault.tenantId ?? vault.tenantId, config.keyVault.tenantId !== undefined);
-    let keyVaultChanged = false;
-    const setKeyVault = (key: string, value: string) => {
-        keyVaultRaw[key] = value;
-        keyVaultChanged = true;
-    };
-    if (config.keyVault.authorization !== mode) setKeyVault("authorization", mode);
-    if (config.keyVault.tenantId && config.keyVault.tenantId !== vault.tenantId.toLowerCase()) setKeyVault("tenantId", vault.tenantId);
-    for (const m of mismatches) summary.push(`Fixed in the fragment: ${m}`);
-    const names = vaultIdParts(vault.id);
-    // A stack that already manages entries of the vault keeps its spelling: changing it would replace them.
-    const deployed = (input.managed ?? []).some((r) => r.type === TYPES.accessPolicy || r.type === TYPES.roleAssignment || r.type === TYPES.secret);
-    const sent = { resourceGroupName: config.keyVault.resourceGroupName, name: config.keyVault.name };
-    for (const key of ["resourceGroupName", "name"] as const) {
-        const ours = sent[key];
-        const theirs = names?.[key];
-        if (!theirs || theirs === ours) continue;
-        if (deployed) {
-            summary.push(`keyVault.${key} is ${ours} but Azure spells it ${theirs}; kept, because the stack already manages entries under ${ours} (changing it would replace them)`);
-            continue;
-        }
-        setKeyVault(key, theirs);
-        sent[key] = theirs;
-        summary.push(`Fixed in the fragment: keyVault.${key} is ${ours} but Azure spells it ${theirs}; set to Azure's spelling so imported entries are not replaced`);
-    }
-    // The program otherwise takes the deploying identity's subscription, which may not be the vault's.
-    if (!config.keyVault.subscriptionId && names) {
-        setKeyVault("subscriptionId", names.subscriptionId);
-        summary.push(`Set in the fragment: keyVault.subscriptionId: ${names.subscriptionId}, the vault's, so role assignment scopes do not depend on who deploys`);
-    }
-    // Import IDs spelled as the program sends the names: azure-native takes them from the ID on import.
-    const vaultId = names ? vaultResourceId(names.subscriptionId, sent.resourceGroupName, sent.name) : vault.id;
-    // An access policy's vault name comes back from Azure, not from the ID: it must match as sent.
-    const policyVaultProblem = names && names.name !== sent.name ? `the vault is named ${names.name} in Azure but ${sent.name} in the stack; azure-native would replace it` : undefined;
 
     // accessGrants: the stack's own, then today's unmanaged access. Everything azure-native reads
     // back on import is written exactly as Azure has it, so importing changes nothing.
-    const grantsRaw = rawList(input.rawConfig, ns("accessGrants"));
-    const declared = new Set(config.accessGrants.map((g) => g.principalId));
-    const firstUpChanges: string[] = [];
-    const importGrant = (principalId: string, id: string) => {
-        component({ type: TYPES.keyVaultAccess, name: ACCESS_NAME });
-        const grant = grantName(ACCESS_NAME, principalId);
-        component({ type: TYPES.accessGrant, name: grant, parent: ACCESS_NAME });
-        imports.push({ type: mode === "rbac" ? TYPES.roleAssignment : TYPES.accessPolicy, name: grantResourceName(grant, mode), id, parent: grant });
-    };
-    const subscriptionId = config.keyVault.subscriptionId ?? names?.subscriptionId.toLowerCase() ?? "";
-    // The scope the program sends: built from the (fragment's) names, not Azure's spelling of the whole ID.
-    const sentScope = names ? vaultResourceId(subscriptionId, sent.resourceGroupName, sent.name) : vaultId;
-    /** Why importing this assignment would replace it (azure-native compares these exactly) or change it, or undefined. */
-    const unimportable = (a: VaultRoleAssignment, role: string): string | undefined => {
-        if (a.condition) return "it has a condition, which accessGrants cannot declare (importing would drop it)";
-        if (a.delegatedManagedIdentityResourceId) return "it is delegated to a managed identity of another tenant (delegatedManagedIdentityResourceId), which accessGrants cannot declare";
-        if (a.scope !== sentScope) return `its scope is spelled ${a.scope}, not as the stack sends it, ${sentScope}; azure-native would replace it`;
-        // pulumi import takes the scope from the ID, not from the assignment's properties.
-        if (!a.id.startsWith(`${a.scope}/providers/`)) return `its ID ${a.id} does not start with its scope; azure-native would import another scope and replace it`;
-        if (a.roleDefinitionId !== roleDefinitionResourceId(subscriptionId, role)) return `its role definition ID ${a.roleDefinitionId} is not the one the stack would send; azure-native would replace it`;
-        if (a.principalType && !(PRINCIPAL_TYPES as readonly string[]).includes(a.principalType)) {
-            return `its principal type ${a.principalType} is not one accessGrants can declare (${PRINCIPAL_TYPES.join(", ")})`;
-        }
-        if (a.description && CONTROL_CHARACTER.test(a.description)) {
-            return "its description has a line break or another control character, which the stack file cannot hold; make it one line in Azure and run adopt again";
-        }
-        return undefined;
-    };
-    /** The keys an RBAC grant needs so the program sends what the assignment has. */
-    const assignmentFields = (a: VaultRoleAssignment, g?: AccessGrantConfig): RawEntry => {
-        const fields: RawEntry = {};
-        if (g?.principalIdInAzure !== a.principalId) fields.principalId = a.principalId;
-        if (a.principalType && g?.principalType !== a.principalType) fields.principalType = a.principalType;
-        const role = toRoleId(a.roleDefinitionId)!;
-        if (!g || (g.roleAssignmentName ?? roleAssignmentName(vaultId, g.principalId, role)) !== a.name) fields.roleAssignmentName = a.name;
-        const sent = g ? (g.description === undefined ? g.reason : g.description) : undefined;
-        if (sent !== (a.description ?? "")) fields.description = a.description ?? "";
-        return fields;
-    };
+    importDeclaredGrants(ctx);
+    if (mode === "accessPolicy") adoptAccessPolicies(ctx);
+    else adoptRoleAssignments(ctx);
+    // maskinportenClients and appSecrets: hand-made keys kept, existing secrets imported.
+    adoptHandMadeKeys(ctx);
+    importClientSecrets(ctx);
+    importAppSecrets(ctx);
 
-    // The tenant the stack sends with every access policy once the fragment is merged: the vault's
-    // (keyVault.tenantId is lower-cased when read, and the deploying identity's is lower case).
-    const sentTenant = vault.tenantId.toLowerCase();
-    const plainByPrincipal = new Map<string, VaultAccessPolicy[]>();
-    const firstByObjectId = new Map<string, VaultAccessPolicy>();
-    for (const o of vault.accessPolicies) {
-        if (!firstByObjectId.has(o.objectId)) firstByObjectId.set(o.objectId, o);
-        if (!o.applicationId) plainByPrincipal.set(o.objectId.toLowerCase(), [...(plainByPrincipal.get(o.objectId.toLowerCase()) ?? []), o]);
+    const fragmentConfig = fragmentOf(ctx, ns);
+    const importFile = importFileOf(ctx);
+    return {
+        fragment: { config: fragmentConfig },
+        fragmentYaml: fragmentYaml(input, fragmentConfig, ctx.comments, ns),
+        importFile: importFile.file,
+        summary: [
+            `Vault ${config.keyVault.name} (${mode}, tenant ${vault.tenantId}): ${vault.accessPolicies.length} access policies, ${vault.roleAssignments.length} role assignments at its scope and above, ${input.secrets.length} secrets (names and metadata only; no value was read)`,
+            ...escWarning(input, Object.keys(fragmentConfig)),
+            ...keyVault.summary,
+            ...notesSummary(ctx),
+            ...importFile.summary,
+        ],
+    };
+}
+
+/** What the steps of an adoption share: the facts they read, and what they add to. */
+interface Adopting {
+    readonly input: AdoptionInput;
+    readonly mode: AuthorizationMode;
+    readonly keyVault: KeyVaultPlan;
+    readonly policies: PolicyIndex;
+    readonly secrets: SecretIndex;
+    /** accessGrants as the stack file has it, then with the adopted entries. */
+    readonly grants: RawEntry[];
+    /** maskinportenClients as the stack file has it, then with the adopted entries. */
+    readonly clients: RawEntry[];
+    /** Principals with a grant: the stack's, then the adopted ones (one grant per principal). */
+    readonly declared: Set<string>;
+    /** A comment for the fragment's entry `<key>:<index>`. */
+    readonly comments: Map<string, string>;
+    readonly imports: ImportEntry[];
+    /** The parents of `imports`, by name. */
+    readonly components: Map<string, ImportEntry>;
+    readonly notes: { adopted: string[]; notAdopted: string[]; firstUpChanges: string[]; secrets: string[] };
+}
+
+/** The keyVault section: what the fragment sets, and how the program sends the vault once it is merged. */
+interface KeyVaultPlan {
+    /** keyVault as the fragment writes it; undefined when it stays as it is. */
+    raw?: RawEntry;
+    summary: string[];
+    /** The vault's ID for imports, spelled as the program sends its names: azure-native takes them from the ID on import. */
+    id: string;
+    /** The subscription the program sends (lower case). */
+    subscriptionId: string;
+    /** The scope the program sends with role assignments: built from the names, not Azure's spelling of the whole ID. */
+    scope: string;
+    /** The tenant the program sends with access policies: the vault's (keyVault.tenantId and the deploying identity's are lower case). */
+    tenant: string;
+    /** Why no access policy can be imported, when the program names the vault unlike Azure; else undefined. */
+    policyVaultProblem?: string;
+}
+
+/**
+ * keyVault: the vault's real mode and tenant, and its names spelled as Azure has them: azure-native
+ * compares the vault and resource group names (and a role assignment's scope) exactly.
+ */
+function planKeyVault(input: AdoptionInput, mode: AuthorizationMode): KeyVaultPlan {
+    const { config, vault } = input;
+    const kv = config.keyVault;
+    const stackKey = `${input.project}:keyVault`;
+    const raw = input.rawConfig[stackKey] ? (JSON.parse(input.rawConfig[stackKey]) as RawEntry) : {};
+    const summary: string[] = [];
+    let changed = false;
+    const set = (k: string, value: string) => {
+        raw[k] = value;
+        changed = true;
+    };
+    if (kv.authorization !== mode) set("authorization", mode);
+    if (kv.tenantId && kv.tenantId !== vault.tenantId.toLowerCase()) set("tenantId", vault.tenantId);
+    for (const m of vaultMismatches(vault, kv.authorization, kv.tenantId ?? vault.tenantId, kv.tenantId !== undefined)) summary.push(`Fixed in the fragment: ${m}`);
+    const names = vaultIdParts(vault.id);
+    // A stack that already manages entries of the vault keeps its spelling: changing it would replace them.
+    const deployed = (input.managed ?? []).some((r) => r.type === TYPES.accessPolicy || r.type === TYPES.roleAssignment || r.type === TYPES.secret);
+    const sent = { resourceGroupName: kv.resourceGroupName, name: kv.name };
+    for (const k of ["resourceGroupName", "name"] as const) {
+        const ours = sent[k];
+        const theirs = names?.[k];
+        if (!theirs || theirs === ours) continue;
+        if (deployed) {
+            summary.push(`keyVault.${k} is ${ours} but Azure spells it ${theirs}; kept, because the stack already manages entries under ${ours} (changing it would replace them)`);
+            continue;
+        }
+        set(k, theirs);
+        sent[k] = theirs;
+        summary.push(`Fixed in the fragment: keyVault.${k} is ${ours} but Azure spells it ${theirs}; set to Azure's spelling so imported entries are not replaced`);
     }
-    /**
-     * Why importing this access policy entry would change or hide access, or undefined. azure-native's
-     * import reads the first entry whose object ID equals the ID's last segment exactly, and the stack
-     * sends its own tenant ID.
-     */
-    const policyProblem = (p: VaultAccessPolicy): string | undefined => {
-        if (policyVaultProblem) return policyVaultProblem;
-        const same = plainByPrincipal.get(p.objectId.toLowerCase()) ?? [];
-        if (same.length > 1) return `the vault has ${same.length} access policies for this principal (${same.map((o) => `${o.objectId} in tenant ${o.tenantId}`).join(", ")}); a grant owns one: remove the others in Azure`;
-        if (firstByObjectId.get(p.objectId) !== p) {
-            return "the vault lists a compound identity for the same object ID first, which azure-native's import would read instead (and preview then rewrite)";
-        }
-        const unknown = PERMISSION_KINDS.flatMap((kind) => (p.permissions[kind] ?? []).filter((n) => !(AZURE_PERMISSIONS[kind] as readonly string[]).some((k) => k.toLowerCase() === n.toLowerCase())).map((n) => `${kind}: ${n}`));
-        if (unknown.length) return `it has permissions accessGrants cannot declare (${unknown.join(", ")})`;
-        if (p.tenantId.toLowerCase() !== sentTenant) return `its principal is in tenant ${p.tenantId}, not the stack's`;
-        if (p.tenantId !== sentTenant) return `its tenant ID is spelled ${p.tenantId}; the stack sends ${sentTenant}, so preview would show the entry rewritten`;
-        return undefined;
+    // The program otherwise takes the deploying identity's subscription, which may not be the vault's.
+    if (!kv.subscriptionId && names) {
+        set("subscriptionId", names.subscriptionId);
+        summary.push(`Set in the fragment: keyVault.subscriptionId: ${names.subscriptionId}, the vault's, so role assignment scopes do not depend on who deploys`);
+    }
+    const id = names ? vaultResourceId(names.subscriptionId, sent.resourceGroupName, sent.name) : vault.id;
+    const subscriptionId = kv.subscriptionId ?? names?.subscriptionId.toLowerCase() ?? "";
+    return {
+        raw: changed ? raw : undefined,
+        summary,
+        id,
+        subscriptionId,
+        scope: names ? vaultResourceId(subscriptionId, sent.resourceGroupName, sent.name) : id,
+        tenant: vault.tenantId.toLowerCase(),
+        // An access policy's vault name comes back from Azure, not from the ID: it must match as sent.
+        policyVaultProblem: names && names.name !== sent.name ? `the vault is named ${names.name} in Azure but ${sent.name} in the stack; azure-native would replace it` : undefined,
     };
+}
 
-    // Access the stack already declares and that exists: imported, so the first `up` adopts it.
-    // The stack's own resources are not imported again, nor rewritten after drift in Azure.
-    const managedUrn = (type: string, name: string) => input.managed?.find((r) => r.type === type && r.name === name)?.urn;
-    const alreadyManaged = (g: AccessGrantConfig) => managedUrn(mode === "rbac" ? TYPES.roleAssignment : TYPES.accessPolicy, grantResourceName(grantName(ACCESS_NAME, g.principalId), mode)) !== undefined;
-    config.accessGrants.forEach((g, i) => {
-        if (alreadyManaged(g)) return;
-        if (mode === "accessPolicy") {
-            const existing = vault.accessPolicies.find((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId);
-            if (!existing) return;
-            const problem = policyProblem(existing);
-            if (problem) {
-                notAdopted.push(`${g.principalId} (access policy): not imported: ${problem}; resolve it in Azure before the first up, which otherwise fails on it`);
-                return;
-            }
-            if (existing.objectId !== (g.principalIdInAzure ?? g.principalId)) grantsRaw[i].principalId = existing.objectId;
-            const ours = grantPermissions(g);
-            const theirs = existing.permissions;
-            if (!samePermissions(ours, theirs, true)) {
-                if (samePermissions(ours, theirs, false)) {
-                    // The same access spelled or ordered differently: write Azure's, so nothing is rewritten.
-                    delete grantsRaw[i].access;
-                    grantsRaw[i].permissions = theirs;
-                    comments.set(`accessGrants:${i}`, " permissions spelled as Azure has them (the same access the stack declared), so importing changes nothing");
-                } else {
-                    firstUpChanges.push(`${g.principalId}: Azure has ${describeAccess({ permissions: theirs })}; the first up sets what the stack declares, ${describeAccess({ permissions: ours })}`);
-                }
-            }
-            importGrant(g.principalId, `${vaultId}/accessPolicy/${existing.objectId}`);
-            return;
-        }
-        const role = grantRoleId(g);
-        const existing = vault.roleAssignments.find((a) => sameScope(a.scope, vaultId) && a.principalId.toLowerCase() === g.principalId && toRoleId(a.roleDefinitionId) === role);
-        if (!existing) return;
-        const problem = unimportable(existing, role);
-        if (problem) {
-            notAdopted.push(`${g.principalId} (role assignment ${existing.name}): not imported: ${problem}; the first up fails on it until it is removed in Azure`);
-            return;
-        }
-        const fields = assignmentFields(existing, g);
-        Object.assign(grantsRaw[i], fields);
-        if (fields.description !== undefined) comments.set(`accessGrants:${i}`, " description: the assignment's own, kept so importing changes nothing; delete the key to store the reason instead");
-        importGrant(g.principalId, existing.id);
+/** The vault's access policies looked up by key, not by scanning the list per entry. */
+interface PolicyIndex {
+    /** Plain (not compound) entries by lower-case object ID. */
+    plainByPrincipal: Map<string, VaultAccessPolicy[]>;
+    /** The first entry of each object ID, spelled exactly: the one azure-native's import reads. */
+    firstByObjectId: Map<string, VaultAccessPolicy>;
+}
+
+function policyIndex(policies: VaultAccessPolicy[]): PolicyIndex {
+    const index: PolicyIndex = { plainByPrincipal: new Map(), firstByObjectId: new Map() };
+    for (const o of policies) {
+        if (!index.firstByObjectId.has(o.objectId)) index.firstByObjectId.set(o.objectId, o);
+        const principal = o.objectId.toLowerCase();
+        if (!o.applicationId) index.plainByPrincipal.set(principal, [...(index.plainByPrincipal.get(principal) ?? []), o]);
+    }
+    return index;
+}
+
+/** The vault's secrets by lower-case name (Key Vault ignores case), and the app secrets the stack declares. */
+interface SecretIndex {
+    /** Secrets without this project's managed-by tag. */
+    handMade: VaultSecretInfo[];
+    handMadeByName: Map<string, VaultSecretInfo>;
+    byName: Map<string, VaultSecretInfo>;
+    appSecretNames: Set<string>;
+}
+
+function secretIndex(input: AdoptionInput): SecretIndex {
+    const handMade = input.secrets.filter((s) => s.tags?.["managed-by"] !== MANAGED_BY);
+    return {
+        handMade,
+        handMadeByName: new Map(handMade.map((s) => [s.name.toLowerCase(), s])),
+        byName: new Map(input.secrets.map((s) => [s.name.toLowerCase(), s])),
+        appSecretNames: new Set(input.config.appSecrets.map((a) => secretName(a.section, a.key).toLowerCase())),
+    };
+}
+
+/** The URN of a resource the stack's state holds, or undefined. */
+function managedUrn(input: AdoptionInput, type: string, name: string): string | undefined {
+    return input.managed?.find((r) => r.type === type && r.name === name)?.urn;
+}
+
+/** Whether the state holds the access policy or role assignment of `principalId`'s grant. */
+function grantInState(ctx: Adopting, principalId: string): boolean {
+    return managedUrn(ctx.input, grantResourceType(ctx.mode), grantResourceName(grantName(ACCESS_NAME, principalId), ctx.mode)) !== undefined;
+}
+
+function grantResourceType(mode: AuthorizationMode): string {
+    return mode === "rbac" ? TYPES.roleAssignment : TYPES.accessPolicy;
+}
+
+/** Why access or a key whose declaration left the stack file, but not yet the state, is not adopted: that would undo the removal. */
+function removedButInState(what: "grant" | "client", key: "accessGrants" | "maskinportenClients"): string {
+    return `its ${what} was removed from ${key} but the stack's state still holds it (the next up removes it); run up first, then adopt again if it should stay`;
+}
+
+function addComponent(ctx: Adopting, entry: ImportEntry): void {
+    if (!ctx.components.has(entry.name)) ctx.components.set(entry.name, { ...entry, component: true });
+}
+
+/** Import `id` as the access policy or role assignment of `principalId`'s grant, under its parents. */
+function importGrant(ctx: Adopting, principalId: string, id: string): void {
+    addComponent(ctx, { type: TYPES.keyVaultAccess, name: ACCESS_NAME });
+    const grant = grantName(ACCESS_NAME, principalId);
+    addComponent(ctx, { type: TYPES.accessGrant, name: grant, parent: ACCESS_NAME });
+    ctx.imports.push({ type: grantResourceType(ctx.mode), name: grantResourceName(grant, ctx.mode), id, parent: grant });
+}
+
+/** Access adopted as a new grant: its accessGrants entry, the comment asking for its reason, its import ID and summary line. */
+interface AdoptedGrant {
+    principalId: string;
+    entry: RawEntry;
+    comment: string;
+    id: string;
+    what: string;
+}
+
+function adoptGrant(ctx: Adopting, grant: AdoptedGrant): void {
+    ctx.grants.push(grant.entry);
+    ctx.comments.set(`accessGrants:${ctx.grants.length - 1}`, grant.comment);
+    importGrant(ctx, grant.principalId, grant.id);
+    ctx.declared.add(grant.principalId);
+    ctx.notes.adopted.push(grant.what);
+}
+
+/**
+ * Why importing this access policy entry would change or hide access, or undefined. azure-native's
+ * import reads the first entry whose object ID equals the ID's last segment exactly, and the stack
+ * sends its own tenant ID.
+ */
+function policyProblem(ctx: Adopting, p: VaultAccessPolicy): string | undefined {
+    if (ctx.keyVault.policyVaultProblem) return ctx.keyVault.policyVaultProblem;
+    const same = ctx.policies.plainByPrincipal.get(p.objectId.toLowerCase()) ?? [];
+    if (same.length > 1) return `the vault has ${same.length} access policies for this principal (${same.map((o) => `${o.objectId} in tenant ${o.tenantId}`).join(", ")}); a grant owns one: remove the others in Azure`;
+    if (ctx.policies.firstByObjectId.get(p.objectId) !== p) {
+        return "the vault lists a compound identity for the same object ID first, which azure-native's import would read instead (and preview then rewrite)";
+    }
+    const unknown = PERMISSION_KINDS.flatMap((kind) => (p.permissions[kind] ?? []).filter((n) => !(AZURE_PERMISSIONS[kind] as readonly string[]).some((k) => k.toLowerCase() === n.toLowerCase())).map((n) => `${kind}: ${n}`));
+    if (unknown.length) return `it has permissions accessGrants cannot declare (${unknown.join(", ")})`;
+    const tenant = ctx.keyVault.tenant;
+    if (p.tenantId.toLowerCase() !== tenant) return `its principal is in tenant ${p.tenantId}, not the stack's`;
+    if (p.tenantId !== tenant) return `its tenant ID is spelled ${p.tenantId}; the stack sends ${tenant}, so preview would show the entry rewritten`;
+    return undefined;
+}
+
+/** Why importing this assignment would replace it (azure-native compares these exactly) or change it, or undefined. */
+function unimportable(ctx: Adopting, a: VaultRoleAssignment, role: string): string | undefined {
+    const { scope, subscriptionId } = ctx.keyVault;
+    if (a.condition) return "it has a condition, which accessGrants cannot declare (importing would drop it)";
+    if (a.delegatedManagedIdentityResourceId) return "it is delegated to a managed identity of another tenant (delegatedManagedIdentityResourceId), which accessGrants cannot declare";
+    if (a.scope !== scope) return `its scope is spelled ${a.scope}, not as the stack sends it, ${scope}; azure-native would replace it`;
+    // pulumi import takes the scope from the ID, not from the assignment's properties.
+    if (!a.id.startsWith(`${a.scope}/providers/`)) return `its ID ${a.id} does not start with its scope; azure-native would import another scope and replace it`;
+    if (a.roleDefinitionId !== roleDefinitionResourceId(subscriptionId, role)) return `its role definition ID ${a.roleDefinitionId} is not the one the stack would send; azure-native would replace it`;
+    if (a.principalType && !(PRINCIPAL_TYPES as readonly string[]).includes(a.principalType)) {
+        return `its principal type ${a.principalType} is not one accessGrants can declare (${PRINCIPAL_TYPES.join(", ")})`;
+    }
+    if (a.description && CONTROL_CHARACTER.test(a.description)) {
+        return "its description has a line break or another control character, which the stack file cannot hold; make it one line in Azure and run adopt again";
+    }
+    return undefined;
+}
+
+/** The keys an RBAC grant `g` (none: a new one) needs so the program sends what the assignment has. */
+function assignmentFields(ctx: Adopting, a: VaultRoleAssignment, g?: AccessGrantConfig): RawEntry {
+    const fields: RawEntry = {};
+    if (g?.principalIdInAzure !== a.principalId) fields.principalId = a.principalId;
+    if (a.principalType && g?.principalType !== a.principalType) fields.principalType = a.principalType;
+    const role = toRoleId(a.roleDefinitionId)!;
+    if (!g || (g.roleAssignmentName ?? roleAssignmentName(ctx.keyVault.id, g.principalId, role)) !== a.name) fields.roleAssignmentName = a.name;
+    const description = g ? (g.description === undefined ? g.reason : g.description) : undefined;
+    if (description !== (a.description ?? "")) fields.description = a.description ?? "";
+    return fields;
+}
+
+/**
+ * Access the stack already declares and that exists: imported, so the first `up` adopts it. The
+ * stack's own resources (in the state) are not imported again, nor rewritten after drift in Azure.
+ */
+function importDeclaredGrants(ctx: Adopting): void {
+    ctx.input.config.accessGrants.forEach((g, i) => {
+        if (grantInState(ctx, g.principalId)) return;
+        if (ctx.mode === "accessPolicy") importDeclaredPolicy(ctx, g, i);
+        else importDeclaredAssignment(ctx, g, i);
     });
+}
 
-    const adopted: string[] = [];
-    // Access policies: each entry the audit reports (the same rule as findUnmanagedAccess), one by one,
-    // so that a compound identity or a second entry for one principal is never folded into another.
-    const declaredAtStart = new Set(declared);
-    for (const policy of mode === "accessPolicy" ? vault.accessPolicies : []) {
-        const principalId = policy.objectId.toLowerCase();
-        if (!policy.applicationId && declaredAtStart.has(principalId)) continue;
-        const what = `${principalId} (access policy: ${describeAccess({ permissions: policy.permissions })})`;
-        if (policy.applicationId) {
-            notAdopted.push(`${what}: a compound identity (application ${policy.applicationId}); remove it in Azure or suppress unmanaged-access for it`);
-            continue;
-        }
-        if (!Object.values(policy.permissions).some((l) => l && l.length > 0)) {
-            notAdopted.push(`${what}: grants nothing; remove it in Azure`);
-            continue;
-        }
-        const problem = policyProblem(policy);
-        if (problem) {
-            notAdopted.push(`${what}: ${problem}; remove it in Azure or suppress unmanaged-access for it`);
-            continue;
-        }
-        grantsRaw.push({ principalId: policy.objectId, permissions: policy.permissions, reason: "" });
-        comments.set(`accessGrants:${grantsRaw.length - 1}`, ` adopted: access policy of ${principalId} as it is today; write why it needs access (10+ characters), or delete it here and in Azure`);
-        importGrant(principalId, `${vaultId}/accessPolicy/${policy.objectId}`);
-        declared.add(principalId);
-        adopted.push(what);
+function importDeclaredPolicy(ctx: Adopting, g: AccessGrantConfig, i: number): void {
+    const existing = ctx.input.vault.accessPolicies.find((p) => !p.applicationId && p.objectId.toLowerCase() === g.principalId);
+    if (!existing) return;
+    const problem = policyProblem(ctx, existing);
+    if (problem) {
+        ctx.notes.notAdopted.push(`${g.principalId} (access policy): not imported: ${problem}; resolve it in Azure before the first up, which otherwise fails on it`);
+        return;
     }
+    const entry = ctx.grants[i];
+    if (existing.objectId !== (g.principalIdInAzure ?? g.principalId)) entry.principalId = existing.objectId;
+    const ours = grantPermissions(g);
+    const theirs = existing.permissions;
+    if (!samePermissions(ours, theirs, true)) {
+        if (samePermissions(ours, theirs, false)) {
+            // The same access spelled or ordered differently: write Azure's, so nothing is rewritten.
+            delete entry.access;
+            entry.permissions = theirs;
+            ctx.comments.set(`accessGrants:${i}`, " permissions spelled as Azure has them (the same access the stack declared), so importing changes nothing");
+        } else {
+            ctx.notes.firstUpChanges.push(`${g.principalId}: Azure has ${describeAccess({ permissions: theirs })}; the first up sets what the stack declares, ${describeAccess({ permissions: ours })}`);
+        }
+    }
+    importGrant(ctx, g.principalId, `${ctx.keyVault.id}/accessPolicy/${existing.objectId}`);
+}
+
+function importDeclaredAssignment(ctx: Adopting, g: AccessGrantConfig, i: number): void {
+    const role = grantRoleId(g);
+    const existing = ctx.input.vault.roleAssignments.find((a) => sameScope(a.scope, ctx.keyVault.id) && a.principalId.toLowerCase() === g.principalId && toRoleId(a.roleDefinitionId) === role);
+    if (!existing) return;
+    const problem = unimportable(ctx, existing, role);
+    if (problem) {
+        ctx.notes.notAdopted.push(`${g.principalId} (role assignment ${existing.name}): not imported: ${problem}; the first up fails on it until it is removed in Azure`);
+        return;
+    }
+    const fields = assignmentFields(ctx, existing, g);
+    Object.assign(ctx.grants[i], fields);
+    if (fields.description !== undefined) ctx.comments.set(`accessGrants:${i}`, " description: the assignment's own, kept so importing changes nothing; delete the key to store the reason instead");
+    importGrant(ctx, g.principalId, existing.id);
+}
+
+/**
+ * Access policies: each entry the audit reports (the same rule as findUnmanagedAccess), one by one,
+ * so that a compound identity or a second entry for one principal is never folded into another.
+ */
+function adoptAccessPolicies(ctx: Adopting): void {
+    const { config, vault } = ctx.input;
+    const declaredByStack = new Set(ctx.declared);
+    const owned = ownedAccessPolicies(vault.accessPolicies, config.accessGrants);
+    for (const policy of vault.accessPolicies) {
+        if (owned.has(policy)) continue;
+        const principalId = policy.objectId.toLowerCase();
+        const what = `${principalId} (access policy: ${describeAccess({ permissions: policy.permissions })})`;
+        const problem = unadoptablePolicy(ctx, policy, declaredByStack.has(principalId));
+        if (problem) {
+            ctx.notes.notAdopted.push(`${what}: ${problem}`);
+            continue;
+        }
+        adoptGrant(ctx, {
+            principalId,
+            entry: { principalId: policy.objectId, permissions: policy.permissions, reason: "" },
+            comment: ` adopted: access policy of ${principalId} as it is today; write why it needs access (10+ characters), or delete it here and in Azure`,
+            id: `${ctx.keyVault.id}/accessPolicy/${policy.objectId}`,
+            what,
+        });
+    }
+}
+
+/** Why an access policy entry no grant owns is not adopted, or undefined. */
+function unadoptablePolicy(ctx: Adopting, policy: VaultAccessPolicy, declared: boolean): string | undefined {
+    if (policy.applicationId) return `a compound identity (application ${policy.applicationId}); remove it in Azure or suppress unmanaged-access for it`;
+    if (!Object.values(policy.permissions).some((l) => l && l.length > 0)) return "grants nothing; remove it in Azure";
+    if (!declared && grantInState(ctx, policy.objectId.toLowerCase())) return removedButInState("grant", "accessGrants");
+    // A declared principal's second entry: policyProblem names both.
+    const problem = policyProblem(ctx, policy);
+    return problem ? `${problem}; remove it in Azure or suppress unmanaged-access for it` : undefined;
+}
+
+/** Role assignments: each the audit reports that sits at the vault's scope and can be imported as it is. */
+function adoptRoleAssignments(ctx: Adopting): void {
+    const { config, vault, dataActionsByRole } = ctx.input;
     const assignmentsById = new Map(vault.roleAssignments.map((a) => [a.id, a]));
-    for (const u of mode === "rbac" ? findUnmanagedAccess(vault, config.accessGrants, input.dataActionsByRole ?? {}) : []) {
+    for (const u of findUnmanagedAccess(vault, config.accessGrants, dataActionsByRole ?? {})) {
         const what = `${u.principalId} (role assignment at ${u.source}: ${describeAccess(u)})`;
         const assignment = assignmentsById.get(u.roleAssignmentId!)!;
         // A hand-made twin of a declared grant was imported for it above (under its own name).
-        if (imports.some((e) => e.id === assignment.id)) continue;
-        if (!sameScope(u.source, vaultId)) {
-            notAdopted.push(`${what}: assigned above the vault, where this stack declares nothing; remove it there, or suppress unmanaged-access for this principal with a reason`);
-            continue;
-        }
-        if (declared.has(u.principalId)) {
-            notAdopted.push(`${what}: accessGrants already has a grant for this principal (one per principal); remove one of the two in Azure, or change the grant's role`);
-            continue;
-        }
+        if (ctx.imports.some((e) => e.id === assignment.id)) continue;
         const role = toRoleId(assignment.roleDefinitionId) ?? assignment.roleDefinitionId;
-        const problem = unimportable(assignment, role);
+        const problem = unadoptableAssignment(ctx, assignment, u.principalId, role);
         if (problem) {
-            notAdopted.push(`${what}: ${problem}`);
+            ctx.notes.notAdopted.push(`${what}: ${problem}`);
             continue;
         }
-        const { principalId, principalType, ...fields } = assignmentFields(assignment);
-        grantsRaw.push({ principalId, ...(principalType ? { principalType } : {}), role: roleName(role), ...fields, reason: "" });
-        comments.set(
-            `accessGrants:${grantsRaw.length - 1}`,
-            ` adopted: role assignment ${assignment.name} of ${u.principalId} as it is today (its description kept); write why it needs access (10+ characters), or delete it here and in Azure`,
-        );
-        importGrant(u.principalId, assignment.id);
-        declared.add(u.principalId);
-        adopted.push(what);
+        const { principalId, principalType, ...fields } = assignmentFields(ctx, assignment);
+        adoptGrant(ctx, {
+            principalId: u.principalId,
+            entry: { principalId, ...(principalType ? { principalType } : {}), role: roleName(role), ...fields, reason: "" },
+            comment: ` adopted: role assignment ${assignment.name} of ${u.principalId} as it is today (its description kept); write why it needs access (10+ characters), or delete it here and in Azure`,
+            id: assignment.id,
+            what,
+        });
     }
+}
 
-    // maskinportenClients: hand-made `<section>--EncodedJwk` / `--JwkBase64` keep their key (generation 0).
-    const handMade = input.secrets.filter((s) => s.tags?.["managed-by"] !== MANAGED_BY);
-    const byName = new Map(handMade.map((s) => [s.name.toLowerCase(), s]));
-    const everyByName = new Map(input.secrets.map((s) => [s.name.toLowerCase(), s]));
-    const appSecretNames = new Set(config.appSecrets.map((a) => secretName(a.section, a.key).toLowerCase()));
-    const clientsRaw = rawList(input.rawConfig, ns("maskinportenClients"));
-    const clientNotes: string[] = [];
+/** Why an unmanaged role assignment is not adopted, or undefined. */
+function unadoptableAssignment(ctx: Adopting, a: VaultRoleAssignment, principalId: string, role: string): string | undefined {
+    if (!sameScope(a.scope, ctx.keyVault.id)) return "assigned above the vault, where this stack declares nothing; remove it there, or suppress unmanaged-access for this principal with a reason";
+    if (ctx.declared.has(principalId)) return "accessGrants already has a grant for this principal (one per principal); remove one of the two in Azure, or change the grant's role";
+    if (grantInState(ctx, principalId)) return removedButInState("grant", "accessGrants");
+    return unimportable(ctx, a, role);
+}
+
+/** maskinportenClients: hand-made `<section>--EncodedJwk` / `--JwkBase64` keep their key (generation 0). */
+function adoptHandMadeKeys(ctx: Adopting): void {
+    const { config } = ctx.input;
     /** Sections adopted from a hand-made key (lower case -> the key's name): one client per section. */
     const adoptedSections = new Map<string, string>();
-    for (const s of handMade) {
+    for (const s of ctx.secrets.handMade) {
         const cut = s.name.lastIndexOf(SECTION_SEPARATOR);
         const format = cut > 0 ? JWK_KEYS[s.name.slice(cut + 2).toLowerCase()] : undefined;
         if (!format) continue;
         const section = s.name.slice(0, cut);
         if (sectionProblem(section)) continue;
-        // Declared as an app secret: imported as that below, not also claimed by a client.
-        if (appSecretNames.has(s.name.toLowerCase())) continue;
+        // Declared as an app secret: imported as that, not also claimed by a client.
+        if (ctx.secrets.appSecretNames.has(s.name.toLowerCase())) continue;
         const i = config.maskinportenClients.findIndex((c) => c.section.toLowerCase() === section.toLowerCase());
-        const key = format === "legacy" ? "EncodedJwk" : "JwkBase64";
-        const spelled = secretName(section, key);
-        if (i < 0 && s.name !== spelled) {
-            clientNotes.push(`${s.name}: not adopted: the stack would name it ${spelled}, and azure-native would replace it; rename it in the vault (apps read either spelling) and run adopt again`);
-            continue;
-        }
-        if (i < 0) {
-            const earlier = adoptedSections.get(section.toLowerCase());
-            if (earlier) {
-                clientNotes.push(`${s.name}: not adopted: section ${earlier.slice(0, earlier.lastIndexOf(SECTION_SEPARATOR))} is already adopted from ${earlier} (one client per section); delete the key apps do not read, or declare this client by hand`);
-                continue;
-            }
-            adoptedSections.set(section.toLowerCase(), s.name);
-            const entry: RawEntry = { section, clientId: "", format };
-            if (format === "legacy") entry.scope = "";
-            entry.keyGeneration = 0;
-            entry.apps = [];
-            clientsRaw.push(entry);
-            comments.set(
-                `maskinportenClients:${clientsRaw.length - 1}`,
-                ` adopted: ${s.name} keeps the key running apps use (keyGeneration 0) until you stage, register and activate generation 1; fill in clientId${format === "legacy" ? ", scope" : ""} and the apps that read it`,
-            );
-            clientNotes.push(`${section} (${format}): keeps its existing key (keyGeneration: 0); fill in clientId${format === "legacy" ? " and scope" : ""}`);
-            continue;
-        }
-        const c = config.maskinportenClients[i];
-        if (c.format !== format) {
-            clientNotes.push(`${s.name}: not adopted: a ${format}-format key, but the stack declares ${c.section} as ${c.format}; left alone (the stack's client does not read it)`);
-            continue;
-        }
-        // Spelled unlike the stack's name for it: not importable, reported below; keyGeneration stays.
-        if (s.name !== secretName(c.section, key)) continue;
-        if (c.keyGeneration === 0) continue;
-        if (c.nextKeyGeneration === undefined && c.retiredKeyGenerations.length === 0) {
-            clientsRaw[i].keyGeneration = 0;
-            clientNotes.push(`${c.section}: keyGeneration set to 0 so the first up keeps the key in ${s.name} instead of replacing it`);
-        } else {
-            clientNotes.push(`${c.section}: ${s.name} was made by hand but the stack already rotates this client; the next up replaces its value`);
-        }
+        if (i < 0) adoptKeyAsClient(ctx, s, section, format, adoptedSections);
+        else keepDeclaredClientsKey(ctx, s, i, format);
     }
-    /**
-     * Import the secret the program declares as `expected`, if the vault has it. Key Vault ignores
-     * case in names but azure-native does not: a differently spelled one is not imported (it would
-     * be replaced).
-     */
-    const importSecret = (expected: string, parent: ImportEntry, name: string): "imported" | "misspelled" | "managed" | "absent" => {
-        const existing = byName.get(expected.toLowerCase());
-        if (!existing) return everyByName.has(expected.toLowerCase()) ? "managed" : "absent";
-        if (managedUrn(TYPES.secret, name)) return "managed";
-        if (existing.name !== expected) {
-            clientNotes.push(`${existing.name}: not imported: the stack names it ${expected}, and azure-native would replace it; the first up fails on it until the stack spells it as the vault does`);
-            return "misspelled";
-        }
-        component(parent);
-        imports.push({ type: TYPES.secret, name, id: `${vaultId}/secrets/${existing.name}`, parent: parent.name });
-        return "imported";
-    };
-    // Import every client secret that exists, under the client the (merged) config declares.
-    for (const raw of clientsRaw) {
+}
+
+/** A hand-made key of a section the stack does not declare: a new client at keyGeneration 0. */
+function adoptKeyAsClient(ctx: Adopting, s: VaultSecretInfo, section: string, format: ClientFormat, adoptedSections: Map<string, string>): void {
+    const spelled = secretName(section, jwkKey(format));
+    if (s.name !== spelled) {
+        ctx.notes.secrets.push(`${s.name}: not adopted: the stack would name it ${spelled}, and azure-native would replace it; rename it in the vault (apps read either spelling) and run adopt again`);
+        return;
+    }
+    if (managedUrn(ctx.input, TYPES.secret, clientSecretResourceName(clientName(section), jwkKey(format)))) {
+        ctx.notes.secrets.push(`${s.name}: ${removedButInState("client", "maskinportenClients")}`);
+        return;
+    }
+    const earlier = adoptedSections.get(section.toLowerCase());
+    if (earlier) {
+        ctx.notes.secrets.push(`${s.name}: not adopted: section ${earlier.slice(0, earlier.lastIndexOf(SECTION_SEPARATOR))} is already adopted from ${earlier} (one client per section); delete the key apps do not read, or declare this client by hand`);
+        return;
+    }
+    adoptedSections.set(section.toLowerCase(), s.name);
+    const entry: RawEntry = { section, clientId: "", format };
+    if (format === "legacy") entry.scope = "";
+    entry.keyGeneration = 0;
+    entry.apps = [];
+    ctx.clients.push(entry);
+    ctx.comments.set(
+        `maskinportenClients:${ctx.clients.length - 1}`,
+        ` adopted: ${s.name} keeps the key running apps use (keyGeneration 0) until you stage, register and activate generation 1; fill in clientId${format === "legacy" ? ", scope" : ""} and the apps that read it`,
+    );
+    ctx.notes.secrets.push(`${section} (${format}): keeps its existing key (keyGeneration: 0); fill in clientId${format === "legacy" ? " and scope" : ""}`);
+}
+
+/** A hand-made key of a client the stack declares: kept with keyGeneration 0 when the client has not rotated yet. */
+function keepDeclaredClientsKey(ctx: Adopting, s: VaultSecretInfo, i: number, format: ClientFormat): void {
+    const c = ctx.input.config.maskinportenClients[i];
+    if (c.format !== format) {
+        ctx.notes.secrets.push(`${s.name}: not adopted: a ${format}-format key, but the stack declares ${c.section} as ${c.format}; left alone (the stack's client does not read it)`);
+        return;
+    }
+    const key = jwkKey(format);
+    // Spelled unlike the stack's name for it: not importable, reported with the secrets; keyGeneration stays.
+    if (s.name !== secretName(c.section, key)) return;
+    if (c.keyGeneration === 0) return;
+    // The stack's own secret, its tags lost to a version written by hand: drift, not a key to adopt.
+    if (managedUrn(ctx.input, TYPES.secret, clientSecretResourceName(clientName(c.section), key))) {
+        ctx.notes.secrets.push(`${s.name}: has no managed-by tag, but the stack's state holds it (written by hand since?): keyGeneration left at ${c.keyGeneration}; pulumi refresh shows the drift`);
+        return;
+    }
+    if (c.nextKeyGeneration === undefined && c.retiredKeyGenerations.length === 0) {
+        ctx.clients[i].keyGeneration = 0;
+        ctx.notes.secrets.push(`${c.section}: keyGeneration set to 0 so the first up keeps the key in ${s.name} instead of replacing it`);
+    } else {
+        ctx.notes.secrets.push(`${c.section}: ${s.name} was made by hand but the stack already rotates this client; the next up replaces its value`);
+    }
+}
+
+function jwkKey(format: ClientFormat): string {
+    return format === "legacy" ? "EncodedJwk" : "JwkBase64";
+}
+
+/** The secret keys a client entry of the (merged) config declares, whatever its format is spelled as. */
+function clientKeys(raw: RawEntry): readonly string[] {
+    return CLIENT_SECRET_KEYS[(raw.format === "builtin" ? "builtin" : "legacy") as ClientFormat];
+}
+
+/**
+ * Import the secret the program declares as `expected`, if the vault has it. Key Vault ignores
+ * case in names but azure-native does not: a differently spelled one is not imported (it would
+ * be replaced).
+ */
+function importSecret(ctx: Adopting, expected: string, parent: ImportEntry, name: string): "imported" | "misspelled" | "managed" | "inState" | "absent" {
+    if (managedUrn(ctx.input, TYPES.secret, name)) return "inState";
+    const existing = ctx.secrets.handMadeByName.get(expected.toLowerCase());
+    if (!existing) return ctx.secrets.byName.has(expected.toLowerCase()) ? "managed" : "absent";
+    if (existing.name !== expected) {
+        ctx.notes.secrets.push(`${existing.name}: not imported: the stack names it ${expected}, and azure-native would replace it; the first up fails on it until the stack spells it as the vault does`);
+        return "misspelled";
+    }
+    addComponent(ctx, parent);
+    ctx.imports.push({ type: TYPES.secret, name, id: `${ctx.keyVault.id}/secrets/${existing.name}`, parent: parent.name });
+    return "imported";
+}
+
+/** Import every client secret that exists, under the client the (merged) config declares. */
+function importClientSecrets(ctx: Adopting): void {
+    for (const raw of ctx.clients) {
         const section = String(raw.section);
-        const format = (raw.format === "builtin" ? "builtin" : "legacy") as ClientFormat;
         const parent = clientName(section);
-        for (const key of CLIENT_SECRET_KEYS[format]) {
+        for (const key of clientKeys(raw)) {
             const expected = secretName(section, key);
-            const found = importSecret(expected, { type: TYPES.maskinportenClient, name: parent }, clientSecretResourceName(parent, key));
-            if (raw.keyGeneration !== 0 || found === "imported" || found === "misspelled") continue;
+            const found = importSecret(ctx, expected, { type: TYPES.maskinportenClient, name: parent }, clientSecretResourceName(parent, key));
+            if (raw.keyGeneration !== 0 || found === "imported" || found === "misspelled" || found === "inState") continue;
             if (found === "managed") {
-                clientNotes.push(
-                    `${everyByName.get(expected.toLowerCase())!.name}: exists with this project's managed-by tag (another stack, or a lost state, manages it): not imported; unless this stack's state holds it, the first up fails on it`,
+                ctx.notes.secrets.push(
+                    `${ctx.secrets.byName.get(expected.toLowerCase())!.name}: exists with this project's managed-by tag (another stack, or a lost state, manages it): not imported; unless this stack's state holds it, the first up fails on it`,
                 );
                 continue;
             }
-            clientNotes.push(`${section}: ${expected} does not exist yet; pulumi up creates it${key === "ClientId" || key === "Authority" ? "" : " (with no value: write the key first)"}`);
+            ctx.notes.secrets.push(`${section}: ${expected} does not exist yet; pulumi up creates it${key === "ClientId" || key === "Authority" ? "" : " (with no value: write the key first)"}`);
         }
     }
-    // App secrets the stack declares and that exist by hand: imported; `up` then writes the stack's value.
-    for (const a of config.appSecrets) {
+}
+
+/** App secrets the stack declares and that exist by hand: imported; `up` then writes the stack's value. */
+function importAppSecrets(ctx: Adopting): void {
+    for (const a of ctx.input.config.appSecrets) {
         const parent = appSecretName(a.section, a.key);
         const expected = secretName(a.section, a.key);
-        if (importSecret(expected, { type: TYPES.appSecret, name: parent }, appSecretResourceName(parent)) === "imported") {
-            clientNotes.push(`${expected}: imported; the next up writes the stack's value as a new version`);
+        if (importSecret(ctx, expected, { type: TYPES.appSecret, name: parent }, appSecretResourceName(parent)) === "imported") {
+            ctx.notes.secrets.push(`${expected}: imported; the next up writes the stack's value as a new version`);
         }
     }
-    const importedSecrets = new Set(imports.filter((e) => e.type === TYPES.secret).map((e) => e.id!.slice(e.id!.lastIndexOf("/") + 1).toLowerCase()));
-    const leftAlone = input.secrets.filter((s) => !importedSecrets.has(s.name.toLowerCase()));
+}
 
-    const fragmentConfig: Record<string, unknown> = {};
-    if (keyVaultChanged) fragmentConfig[ns("keyVault")] = keyVaultRaw;
-    if (grantsRaw.length) fragmentConfig[ns("accessGrants")] = grantsRaw;
-    if (clientsRaw.length) fragmentConfig[ns("maskinportenClients")] = clientsRaw;
-    // A secure value reaches adopt as a placeholder: copying it would replace the value in the stack file.
-    const rewritten = Object.keys(fragmentConfig).map((k) => k.slice(k.indexOf(":") + 1));
+/**
+ * The fragment: each key adopt changes. A list left as it is stays out (rewriting it could only
+ * lose what adopt cannot read), and a key holding a `secure:` value is refused: it reaches adopt as
+ * a placeholder, and copying that would replace the value in the stack file.
+ */
+function fragmentOf(ctx: Adopting, ns: (key: string) => string): Record<string, unknown> {
+    const { input } = ctx;
+    const fragment: Record<string, unknown> = {};
+    if (ctx.keyVault.raw) fragment[ns("keyVault")] = ctx.keyVault.raw;
+    for (const [key, list] of [["accessGrants", ctx.grants], ["maskinportenClients", ctx.clients]] as const) {
+        if (JSON.stringify(list) !== JSON.stringify(rawList(input.rawConfig, ns(key)))) fragment[ns(key)] = list;
+    }
+    const rewritten = Object.keys(fragment).map(withoutNamespace);
     const lost = (input.secretPaths ?? []).flatMap((p) => {
         const key = rewritten.find((k) => p === k || p.startsWith(`${k}.`) || p.startsWith(`${k}[`));
         return key
@@ -452,50 +653,53 @@ export function planAdoption(input: AdoptionInput): Adoption {
             : [];
     });
     if (lost.length) throw new AdoptInputError(lost);
-    if (input.escEnvironments?.length && Object.keys(fragmentConfig).length) {
-        summary.splice(
-            1,
-            0,
-            `Pulumi.${input.stack}.yaml imports Pulumi ESC environment(s) ${input.escEnvironments.join(", ")}, which adopt cannot read: if they set ${rewritten.join(", ")}, merge their entries into the fragment by hand (the stack file's key replaces the environment's, and up would remove what only the environment declares)`,
-        );
-    }
+    return fragment;
+}
 
-    summary.push(`Access adopted into accessGrants with reason "" (the plan refuses them until a person writes why): ${adopted.length}`);
-    for (const a of adopted) summary.push(`  ${a}`);
-    if (notAdopted.length) {
-        summary.push(`Access not adopted (what stays unmanaged is reported by the unmanaged-access finding): ${notAdopted.length}`);
-        for (const n of notAdopted) summary.push(`  ${n}`);
-    }
-    if (firstUpChanges.length) {
-        summary.push(`Access the stack declares differently from Azure (imported; the first up applies the stack's): ${firstUpChanges.length}`);
-        for (const n of firstUpChanges) summary.push(`  ${n}`);
-    }
-    if (clientNotes.length) {
-        summary.push("Maskinporten and app secrets:");
-        for (const n of clientNotes) summary.push(`  ${n}`);
-    }
-    if (leftAlone.length) summary.push(`Secrets this stack does not declare, left alone: ${leftAlone.map((s) => s.name).join(", ")}`);
-    // Parents the stack already has are referred to by URN; the engine creates only the missing ones.
+function withoutNamespace(key: string): string {
+    return key.slice(key.indexOf(":") + 1);
+}
+
+/** Keys an imported ESC environment sets are invisible here, and the fragment's would replace them. */
+function escWarning(input: AdoptionInput, fragmentKeys: string[]): string[] {
+    if (!input.escEnvironments?.length || !fragmentKeys.length) return [];
+    return [
+        `Pulumi.${input.stack}.yaml imports Pulumi ESC environment(s) ${input.escEnvironments.join(", ")}, which adopt cannot read: if they set ${fragmentKeys.map(withoutNamespace).join(", ")}, merge their entries into the fragment by hand (the stack file's key replaces the environment's, and up would remove what only the environment declares)`,
+    ];
+}
+
+/** What was adopted, what was not and why, what the first up changes, and the secrets adopt leaves alone. */
+function notesSummary(ctx: Adopting): string[] {
+    const { adopted, notAdopted, firstUpChanges, secrets } = ctx.notes;
+    const listed = (header: string, lines: string[]) => [header, ...lines.map((l) => `  ${l}`)];
+    const declaredSecrets = new Set([...ctx.clients.flatMap((raw) => clientKeys(raw).map((key) => secretName(String(raw.section), key).toLowerCase())), ...ctx.secrets.appSecretNames]);
+    const leftAlone = ctx.input.secrets.filter((s) => !declaredSecrets.has(s.name.toLowerCase()));
+    return [
+        ...listed(`Access adopted into accessGrants with reason "" (the plan refuses them until a person writes why): ${adopted.length}`, adopted),
+        ...(notAdopted.length ? listed(`Access not adopted (what stays unmanaged is reported by the unmanaged-access finding): ${notAdopted.length}`, notAdopted) : []),
+        ...(firstUpChanges.length ? listed(`Access the stack declares differently from Azure (imported; the first up applies the stack's): ${firstUpChanges.length}`, firstUpChanges) : []),
+        ...(secrets.length ? listed("Maskinporten and app secrets:", secrets) : []),
+        ...(leftAlone.length ? [`Secrets this stack does not declare, left alone: ${leftAlone.map((s) => s.name).join(", ")}`] : []),
+    ];
+}
+
+/** The import file: the parents the stack lacks, then the imports; parents it has are referred to by URN. */
+function importFileOf(ctx: Adopting): { file: Adoption["importFile"]; summary: string[] } {
     const nameTable: Record<string, string> = {};
-    const newComponents = [...components.values()].filter((c) => {
-        const urn = managedUrn(c.type, c.name);
+    const newComponents = [...ctx.components.values()].filter((c) => {
+        const urn = managedUrn(ctx.input, c.type, c.name);
         if (urn) nameTable[c.name] = urn;
         return !urn;
     });
-    const resources = [...newComponents, ...imports];
-    summary.push(
-        imports.length
-            ? `Import file: ${imports.length} resources (${newComponents.length} components as their parents${Object.keys(nameTable).length ? `, ${Object.keys(nameTable).length} parents the stack has, by URN` : ""})`
+    const resources = [...newComponents, ...ctx.imports];
+    const known = Object.keys(nameTable).length;
+    const summary = [
+        ctx.imports.length
+            ? `Import file: ${ctx.imports.length} resources (${newComponents.length} components as their parents${known ? `, ${known} parents the stack has, by URN` : ""})`
             : "Import file: nothing to import",
-    );
-    if (!input.managed) summary.push(`  written for a stack with no resources yet; if it has some, run again with --state (pulumi stack export -s ${input.stack} > state.json)`);
-
-    return {
-        fragment: { config: fragmentConfig },
-        fragmentYaml: fragmentYaml(input, fragmentConfig, comments, ns),
-        importFile: Object.keys(nameTable).length ? { nameTable, resources } : { resources },
-        summary,
-    };
+    ];
+    if (!ctx.input.managed) summary.push(`  written for a stack with no resources yet; if it has some, run again with --state (pulumi stack export -s ${ctx.input.stack} > state.json)`);
+    return { file: known ? { nameTable, resources } : { resources }, summary };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { parseStackConfig } from "../../components/config";
-import { vaultResourceId } from "../../components/roles";
+import { vaultIdParts, vaultResourceId } from "../../components/roles";
 import { planAdoption } from "./adopt";
 import { CliResult, CliSpec, CliValues, executeCli, synopsis, UsageError } from "./cli";
 import { outputProblems, writeOutputs } from "./outputFiles";
@@ -84,10 +84,14 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
             throw new AdoptInputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${(e as Error).message.split("\n")[0]}`]);
         }
     }
-    const wanted = config.keyVault.name.toLowerCase();
-    if (!snapshot.vault.id.toLowerCase().endsWith(`/vaults/${wanted}`)) {
-        throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${config.keyVault.name}`]);
+    // Another vault than the stack's, not another spelling of it (adopt writes Azure's spelling).
+    const parts = vaultIdParts(snapshot.vault.id);
+    const { name, resourceGroupName, subscriptionId: sub } = config.keyVault;
+    if (parts?.name.toLowerCase() !== name.toLowerCase()) throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${name}`]);
+    if (parts.resourceGroupName.toLowerCase() !== resourceGroupName.toLowerCase()) {
+        throw new AdoptInputError([`--vault-json: describes a vault in resource group ${parts.resourceGroupName}, but keyVault.resourceGroupName is ${resourceGroupName}`]);
     }
+    if (sub && parts.subscriptionId.toLowerCase() !== sub) throw new AdoptInputError([`--vault-json: describes a vault in subscription ${parts.subscriptionId}, but keyVault.subscriptionId is ${sub}`]);
     const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed, secretPaths: files.secretPaths, escEnvironments: files.escEnvironments });
     writeOutputs(
         outDir,
