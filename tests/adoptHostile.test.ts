@@ -40,9 +40,9 @@ const vaultJson = (accessPolicies: unknown[], opts: { rbac?: boolean; id?: strin
 const secret = (name: string, tags?: Record<string, string>) => ({ id: `https://${VAULT_NAME}.vault.azure.net/secrets/${name}`, contentType: null, ...(tags ? { tags } : {}) });
 const assignment = (name: string, scope: string, props: Obj) => ({ id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, name, scope, ...props });
 const stackDoc = (config: Obj) => ({
-    config: Object.fromEntries(Object.entries({ org: "ttd", environment: "tt02", keyVault: { subscriptionId: SUB }, ...config }).map(([k, v]) => [`altinn-app-secrets:${k}`, v])),
+    config: Object.fromEntries(Object.entries({ org: "ttd", environment: "tt02", keyVault: { subscriptionId: SUB, tenantId: TENANT }, ...config }).map(([k, v]) => [`altinn-app-secrets:${k}`, v])),
 });
-const RBAC = { keyVault: { subscriptionId: SUB, authorization: "rbac" } };
+const RBAC = { keyVault: { subscriptionId: SUB, tenantId: TENANT, authorization: "rbac" } };
 
 interface Run {
     code: number;
@@ -100,6 +100,10 @@ describe("adopt never loses a stored value", () => {
         const r = await adopt({ environment: ["ttd/tt02"], ...stackDoc({}) }, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]));
         expect(r.code).toBe(0);
         expect(r.stdout).toContain("Pulumi.tt02.yaml imports Pulumi ESC environment(s) ttd/tt02, which adopt cannot read: if they set accessGrants, merge their entries into the fragment by hand");
+        // keyVault may come from the environment: adopt does not write one just to name the subscription or tenant.
+        const noKeyVault = await adopt({ environment: ["ttd/tt02"], config: { "altinn-app-secrets:org": "ttd", "altinn-app-secrets:environment": "tt02" } }, vaultJson([]));
+        expect(noKeyVault.code).toBe(0);
+        expect(noKeyVault.fragment?.config["altinn-app-secrets:keyVault"]).toBeUndefined();
         const escOnly = await adopt({ environment: ["ttd/tt02"], config: {} }, vaultJson([]));
         expect(escOnly.code).toBe(2);
         expect(escOnly.stderr).toEqual([expect.stringContaining("imports Pulumi ESC environment(s) ttd/tt02")]);

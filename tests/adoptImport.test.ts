@@ -238,7 +238,7 @@ describe("adopt, import, preview: an access-policy vault", () => {
     });
 
     it("writes what Azure holds as Azure spells it: the resource group, the object ID, the permissions", () => {
-        expect(adopted.fragment.config["altinn-app-secrets:keyVault"]).toEqual({ subscriptionId: SUB, resourceGroupName: RG });
+        expect(adopted.fragment.config["altinn-app-secrets:keyVault"]).toEqual({ subscriptionId: SUB, resourceGroupName: RG, tenantId: TENANT });
         expect(grantsOf(adopted)).toEqual([
             { principalId: OPS, permissions: { secrets: ["Get", "List"] }, reason: "Operations team reads secrets" },
             { principalId: UPPER, permissions: { secrets: ["Get", "List", "Set"] }, reason: "" },
@@ -311,7 +311,7 @@ describe("adopt again, on a stack that already manages the vault (--state)", () 
         const managedSecret = first.resources.find((r) => r.type === "azure-native:keyvault:Secret")!;
         const later = await adoptAndDeclare(stack, false, exported([managedSecret]));
         expect(later.code).toBe(0);
-        expect(later.fragment.config["altinn-app-secrets:keyVault"]).toBeUndefined();
+        expect(later.fragment.config["altinn-app-secrets:keyVault"]).toEqual({ subscriptionId: SUB, tenantId: TENANT });
         expect(later.summary).toContain(`keyVault.resourceGroupName is altinnapps-ttd-tt02-rg but Azure spells it ${RG}; kept, because the stack already manages entries under altinnapps-ttd-tt02-rg`);
         const policyIds = later.imports.filter((e) => e.type === "azure-native:keyvault:AccessPolicy").map((e) => e.id);
         expect(policyIds).toContain(`${vaultResourceId(SUB, "altinnapps-ttd-tt02-rg", VAULT_NAME)}/accessPolicy/${LATER}`);
@@ -333,11 +333,11 @@ describe("adopt again, on a stack that already manages the vault (--state)", () 
     });
 });
 
-describe("adopt, on a stack that names no subscription", () => {
-    it("writes the vault's, so role assignment scopes do not depend on who deploys", async () => {
+describe("adopt, on a stack that names no subscription or tenant", () => {
+    it("writes the vault's subscription and tenant, so scopes and access policies do not depend on who deploys", async () => {
         const a = await adoptAndDeclare({ org: "ttd", environment: "tt02", accessGrants: [] }, false);
         expect(a.code).toBe(0);
-        expect(a.fragment.config["altinn-app-secrets:keyVault"]).toEqual({ subscriptionId: SUB, resourceGroupName: RG });
+        expect(a.fragment.config["altinn-app-secrets:keyVault"]).toEqual({ resourceGroupName: RG, subscriptionId: SUB, tenantId: TENANT });
         expect(previewChanges(a, false)).toEqual({});
     });
 });

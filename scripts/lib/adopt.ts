@@ -226,10 +226,16 @@ function planKeyVault(input: AdoptionInput, mode: AuthorizationMode): KeyVaultPl
         sent[k] = theirs;
         summary.push(`Fixed in the fragment: keyVault.${k} is ${ours} but Azure spells it ${theirs}; set to Azure's spelling so imported entries are not replaced`);
     }
-    // The program otherwise takes the deploying identity's subscription, which may not be the vault's.
-    if (!kv.subscriptionId && names) {
+    // The program otherwise takes the deploying identity's subscription and tenant, which may not be
+    // the vault's. Not where ESC environments are imported: they may set keyVault, which ours would replace.
+    const esc = (input.escEnvironments ?? []).length > 0;
+    if (!kv.subscriptionId && names && !esc) {
         set("subscriptionId", names.subscriptionId);
         summary.push(`Set in the fragment: keyVault.subscriptionId: ${names.subscriptionId}, the vault's, so role assignment scopes do not depend on who deploys`);
+    }
+    if (!kv.tenantId && !esc) {
+        set("tenantId", vault.tenantId);
+        summary.push(`Set in the fragment: keyVault.tenantId: ${vault.tenantId}, the vault's, so access policies name it whoever deploys`);
     }
     const id = names ? vaultResourceId(names.subscriptionId, sent.resourceGroupName, sent.name) : vault.id;
     const subscriptionId = kv.subscriptionId ?? names?.subscriptionId.toLowerCase() ?? "";
