@@ -106,3 +106,20 @@ describe("adopt --state reports every entry the audit reports", () => {
         expect(a.summary.join("\n")).toContain(`${C} (access policy: secrets: all; keys: all): the vault has 2 access policies for this principal`);
     });
 });
+
+describe("adopt --state where Azure spells the vault's name unlike the stack", () => {
+    it("keeps the stack's spelling, and says a new entry is blocked by the spelling, not that it should be removed", () => {
+        const HAND = "66666666-7777-4888-8999-000000000000";
+        const base = input({}, [], [inState(TYPES.secret, "secret-Foo--Bar-secret")]);
+        const a = planAdoption({
+            ...base,
+            vault: { ...base.vault, id: vaultResourceId(SUB, "altinnapps-ttd-tt02-rg", "TTD-tt02-apps-kv"), accessPolicies: [{ tenantId: TENANT, objectId: HAND, permissions: { secrets: ["get"] } }] },
+        });
+        expect(a.fragment.config[`${PROJECT}:keyVault`]).toEqual({ subscriptionId: SUB, tenantId: TENANT });
+        expect(a.importFile.resources).toEqual([]);
+        const text = a.summary.join("\n");
+        expect(text).toContain("keyVault.name is ttd-tt02-apps-kv but Azure spells it TTD-tt02-apps-kv; kept, because the stack already manages entries under ttd-tt02-apps-kv");
+        expect(text).toContain(`${HAND} (access policy: secrets: get): the vault is named TTD-tt02-apps-kv in Azure but ttd-tt02-apps-kv in the stack; azure-native would replace it; adopt it by hand once the spellings agree`);
+        expect(text).not.toContain("remove it in Azure");
+    });
+});

@@ -470,6 +470,8 @@ function unadoptablePolicy(ctx: Adopting, policy: VaultAccessPolicy, declared: b
     if (policy.applicationId) return `a compound identity (application ${policy.applicationId}); remove it in Azure or suppress unmanaged-access for it`;
     if (!Object.values(policy.permissions).some((l) => l && l.length > 0)) return "grants nothing; remove it in Azure";
     if (!declared && grantInState(ctx, policy.objectId.toLowerCase())) return removedButInState("grant", "accessGrants");
+    // The stack's spelling of the vault, not the entry, is what blocks it: nothing to remove in Azure.
+    if (ctx.keyVault.policyVaultProblem) return `${ctx.keyVault.policyVaultProblem}; adopt it by hand once the spellings agree, or suppress unmanaged-access for it`;
     // A declared principal's second entry: policyProblem names both.
     const problem = policyProblem(ctx, policy);
     return problem ? `${problem}; remove it in Azure or suppress unmanaged-access for it` : undefined;
