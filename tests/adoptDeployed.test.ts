@@ -123,3 +123,13 @@ describe("adopt --state where Azure spells the vault's name unlike the stack", (
         expect(text).not.toContain("remove it in Azure");
     });
 });
+
+describe("adopt on a vault whose mode is not the stack's", () => {
+    it("switches keyVault.authorization and names each grant written for the other mode", () => {
+        const OPS = "11111111-2222-4333-8444-555555555555";
+        const base = input({ accessGrants: [{ principalId: OPS, permissions: { secrets: ["get"] }, reason: "Operations team reads secrets" }] }, []);
+        const a = planAdoption({ ...base, vault: { ...base.vault, enableRbacAuthorization: true } });
+        expect(a.fragment.config[`${PROJECT}:keyVault`]).toMatchObject({ authorization: "rbac" });
+        expect(a.summary).toContain(`accessGrants[0].permissions: is for keyVault.authorization accessPolicy; give ${OPS} access: read|write or a role before the plan accepts the fragment`);
+    });
+});

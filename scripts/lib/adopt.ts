@@ -207,7 +207,16 @@ function planKeyVault(input: AdoptionInput, mode: AuthorizationMode): KeyVaultPl
         raw[k] = value;
         changed = true;
     };
-    if (kv.authorization !== mode) set("authorization", mode);
+    if (kv.authorization !== mode) {
+        set("authorization", mode);
+        // Grants written for the other mode cannot be declared in this one: say which, by key.
+        const other = mode === "rbac" ? "permissions" : "role";
+        config.accessGrants.forEach((g, i) => {
+            if (mode === "rbac" ? g.permissions : g.roleId) {
+                summary.push(`accessGrants[${i}].${other}: is for keyVault.authorization ${kv.authorization}; give ${g.principalId} access: read|write${mode === "rbac" ? " or a role" : " or permissions"} before the plan accepts the fragment`);
+            }
+        });
+    }
     if (kv.tenantId && kv.tenantId !== vault.tenantId.toLowerCase()) set("tenantId", vault.tenantId);
     for (const m of vaultMismatches(vault, kv.authorization, kv.tenantId ?? vault.tenantId, kv.tenantId !== undefined)) summary.push(`Fixed in the fragment: ${m}`);
     const names = vaultIdParts(vault.id);
