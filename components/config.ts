@@ -20,6 +20,7 @@ import {
     SuppressionSchema,
 } from "./schema";
 import { pathText } from "./configRules";
+import { CONTROL_CHARACTER } from "./limits";
 import { defaultResourceGroupName, defaultVaultName } from "./naming";
 import { roleId } from "./roles";
 import type { Suppression } from "../policy/evaluate";
@@ -123,7 +124,6 @@ export interface ParseOptions {
 }
 
 const NAMESPACES: readonly string[] = [PROJECT, ...PROVIDER_NAMESPACES];
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** Pulumi passes structured values as JSON text and plain ones as strings. */
 function decode(raw: string | undefined): unknown {

@@ -14,6 +14,12 @@ export const MAX_KEYS_PER_CLIENT = 5;
 // Altinn's org and app name rules live in altinnNames.js, shared with the plain-Node redeploy script.
 export { APP_NAME_PATTERN, APP_NAME_RULE, ORG_PATTERN, ORG_RULE } from "./altinnNames";
 export const DEFAULT_STUDIO_URL = "https://altinn.studio";
+/**
+ * A character that breaks a line or the terminal: C0 and C1 controls, DEL, the Unicode line and
+ * paragraph separators, and a byte-order mark (YAML 1.1 folds some of these into line breaks).
+ * Text that reaches output, the stack file or a review must have none.
+ */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 /** Largest whole number a config key accepts (bounded so that YAML cannot smuggle in 1e+23). */
 export const MAX_CONFIG_INTEGER = 2147483647;
 

@@ -1,14 +1,14 @@
 /** The pack's own configuration (policy/config.json), read the same way by the pack and the plan. */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { GUID_PATTERN } from "../components/roles";
+import { CONTROL_CHARACTER, GUID_PATTERN, MIN_REASON_LENGTH } from "../components/limits";
+import { SECRET_NAME_PATTERN } from "../components/naming";
 import type { ReviewContext, Suppression } from "./rule";
 import { REVIEW_FINDING_IDS, RULE_IDS } from "./ruleIds";
 
 export const PACK_CONFIG_FILE = path.join(__dirname, "config.json");
 /** Where Altinn Studio lives; the only Studio host allowed unless policy/config.json lists others. */
 export const DEFAULT_STUDIO_HOSTS = ["altinn.studio"];
-const MIN_REASON_LENGTH = 10;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const KNOWN_KEYS = ["$comment", "principalAllowlist", "writeAllowlist", "allowedStudioHosts", "suppressions"];
 
@@ -59,8 +59,8 @@ function suppressions(v: unknown, file: string): Suppression[] {
         if (typeof s.rule !== "string" || !ids.includes(s.rule)) throw new Error(`${at}.rule must be a rule id (one of ${ids.join(", ")})`);
         if ((s.principalId === undefined) === (s.secretName === undefined)) throw new Error(`${at}: exactly one of [principalId] and [secretName] must be specified`);
         if (s.principalId !== undefined && (typeof s.principalId !== "string" || !GUID_PATTERN.test(s.principalId))) throw new Error(`${at}.principalId must be an Entra object ID (GUID)`);
-        if (s.secretName !== undefined && (typeof s.secretName !== "string" || !/^[0-9a-zA-Z-]{1,127}$/.test(s.secretName))) throw new Error(`${at}.secretName must be a Key Vault secret name`);
-        if (typeof s.reason !== "string" || s.reason.trim().length < MIN_REASON_LENGTH || /[\u0000-\u001f\u007f]/.test(s.reason)) {
+        if (s.secretName !== undefined && (typeof s.secretName !== "string" || !SECRET_NAME_PATTERN.test(s.secretName))) throw new Error(`${at}.secretName must be a Key Vault secret name`);
+        if (typeof s.reason !== "string" || s.reason.trim().length < MIN_REASON_LENGTH || CONTROL_CHARACTER.test(s.reason)) {
             throw new Error(`${at}.reason must be one line of at least ${MIN_REASON_LENGTH} characters saying why this finding is acceptable`);
         }
         const out: Suppression = { rule: s.rule, reason: s.reason.trim() };

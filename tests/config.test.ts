@@ -224,6 +224,12 @@ describe("mistakes do not pass silently (issue 11)", () => {
             "accessGrants[0].reason: contains a control character (CR, LF, tab or another); write it as one line of printable text",
             "maskinportenClients[0].clientId: contains a control character (CR, LF, tab or another); write it as one line of printable text",
         ]);
+        // Also the separators YAML 1.1 and terminals break lines at: NEL, LS, PS, and a stray BOM.
+        for (const c of ["\u0085", "\u2028", "\u2029", "\ufeff"]) {
+            expect(errorsWith(rawConfig({ ...base, accessGrants: [{ ...readGrant, reason: `Operations team${c}reads` }] }))).toEqual([
+                "accessGrants[0].reason: contains a control character (CR, LF, tab or another); write it as one line of printable text",
+            ]);
+        }
         // A secret value is opaque: a PEM or multi-line value is the operator's business.
         expect(errorsWith(rawConfig({ ...base, appSecrets: [{ section: "A", key: "B", value: "line1\nline2" }] }), { secretKeys: ["altinn-app-secrets:appSecrets"] })).toEqual([]);
     });

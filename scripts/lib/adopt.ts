@@ -19,7 +19,7 @@ import {
     TYPES,
 } from "../../components/resourceNames";
 import { grantPermissions, grantRoleId } from "../../components/grants";
-import { AZURE_PERMISSIONS } from "../../components/limits";
+import { AZURE_PERMISSIONS, CONTROL_CHARACTER } from "../../components/limits";
 import { roleAssignmentName, roleDefinitionResourceId, roleId as toRoleId, roleName, vaultIdParts, vaultResourceId } from "../../components/roles";
 import { AdoptInputError } from "./vaultSource";
 
@@ -93,7 +93,6 @@ function rawList(raw: Record<string, string>, key: string): RawEntry[] {
 
 const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
 /** What the stack file cannot hold as written: control characters and the line breaks YAML 1.1 adds (NEL, LS, PS). */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 /** A scope compared as Azure applies it: any case, no trailing slash. */
 const sameScope = (a: string, b: string) => a.toLowerCase().replace(/\/+$/, "") === b.toLowerCase().replace(/\/+$/, "");

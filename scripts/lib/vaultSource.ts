@@ -9,7 +9,7 @@ import { InputError } from "./cli";
 import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../components/audit";
 import { unknownRoleIds } from "../../components/audit";
 import type { Permissions } from "../../components/config";
-import { GUID_PATTERN } from "../../components/limits";
+import { CONTROL_CHARACTER, GUID_PATTERN } from "../../components/limits";
 import { vaultIdParts } from "../../components/roles";
 import { secretNameProblem } from "../../components/naming";
 import type { VaultSecretInfo } from "./adopt";
@@ -156,7 +156,7 @@ export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignment
         ...(GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${JSON.stringify(a.principalId)} is not a GUID`]),
         // These reach the summary and the fragment (a description is checked where it is adopted).
         ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const)
-            .filter((k) => a[k] !== undefined && /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(a[k]!))
+            .filter((k) => a[k] !== undefined && CONTROL_CHARACTER.test(a[k]!))
             .map((k) => `${flag}: entry ${i}: ${k} ${JSON.stringify(a[k])} contains a control character`),
     ]);
     if (problems.length) throw new AdoptInputError(problems);
