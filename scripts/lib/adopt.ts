@@ -92,8 +92,6 @@ function rawList(raw: Record<string, string>, key: string): RawEntry[] {
 }
 
 const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
-/** What the stack file cannot hold as written: control characters and the line breaks YAML 1.1 adds (NEL, LS, PS). */
-
 /** A scope compared as Azure applies it: any case, no trailing slash. */
 const sameScope = (a: string, b: string) => a.toLowerCase().replace(/\/+$/, "") === b.toLowerCase().replace(/\/+$/, "");
 
