@@ -46,7 +46,7 @@ export interface VaultReality {
     tenantId: string;
     enableRbacAuthorization: boolean;
     accessPolicies: VaultAccessPolicy[];
-    /** Role assignments at the vault's scope and above that grant Key Vault data actions (RBAC mode). */
+    /** Role assignments at the vault's scope, above it and below it (one secret) (RBAC mode). */
     roleAssignments: VaultRoleAssignment[];
 }
 
@@ -108,6 +108,11 @@ function normalizedScope(scope: string): string {
     return scope.toLowerCase().replace(/\/+$/, "");
 }
 
+/** Whether `scope` is a part of the vault `vaultId` (a single secret, key or certificate). */
+export function withinVault(scope: string, vaultId: string): boolean {
+    return normalizedScope(scope).startsWith(`${normalizedScope(vaultId)}/`);
+}
+
 /** Whether a role assignment at `scope` applies to the vault `vaultId` (its scope or above). */
 export function appliesToVault(scope: string, vaultId: string): boolean {
     const s = normalizedScope(scope);
@@ -119,8 +124,8 @@ export function appliesToVault(scope: string, vaultId: string): boolean {
 /**
  * The access the stack does not declare. On an access-policy vault: every access policy entry no
  * grant owns (a grant owns one plain entry of its principal; a compound identity, or a second entry
- * for the same principal, is unmanaged). On an RBAC vault: every data role assignment at or above
- * the vault's scope that is not exactly the assignment a grant declares (same principal, role and
+ * for the same principal, is unmanaged). On an RBAC vault: every data role assignment at, above or
+ * below (one secret) the vault's scope that is not exactly the assignment a grant declares (same principal, role and
  * name, at the vault's scope: a hand-made twin under another name is not the stack's, and blocks
  * the stack's own until adopted). A custom role
  * whose data actions were not looked up (`dataActionsByRole`, by role definition ID) counts as access.
@@ -138,7 +143,8 @@ export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConf
         }),
     );
     return vault.roleAssignments
-        .filter((a) => appliesToVault(a.scope, vault.id) && grantsKeyVaultData(a.roleDefinitionId, dataActionsByRole[a.roleDefinitionId]) !== false)
+        // Below the vault (one secret) is access too, and never a grant's: grants are at the vault's scope.
+        .filter((a) => (appliesToVault(a.scope, vault.id) || withinVault(a.scope, vault.id)) && grantsKeyVaultData(a.roleDefinitionId, dataActionsByRole[a.roleDefinitionId]) !== false)
         .filter((a) => {
             const atVault = normalizedScope(a.scope) === normalizedScope(vault.id);
             return !(atVault && managed.has(`${a.principalId.toLowerCase()}|${toRoleId(a.roleDefinitionId)}|${a.name.toLowerCase()}`));

@@ -98,25 +98,17 @@ async function armGet(base: string, path: string, token: string, opts: ArmOption
     }
 }
 
-/**
- * The role assignments at the vault's scope and above (ARM `atScope()`), and the data actions of
- * every role not known to be or not to be a Key Vault data role.
- */
-export async function listVaultRoleAssignments(
-    base: string,
-    token: string,
-    vaultId: string,
-    opts: ArmOptions = {},
-): Promise<{ roleAssignments: VaultRoleAssignment[]; dataActionsByRole: Record<string, string[]> }> {
-    const roleAssignments: VaultRoleAssignment[] = [];
-    let next: string | undefined = `${vaultId}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHORIZATION_API_VERSION}&$filter=atScope()`;
+/** Every role assignment of a paged ARM listing, at most MAX_PAGES pages. */
+async function listPages(base: string, first: string, token: string, opts: ArmOptions): Promise<VaultRoleAssignment[]> {
+    const out: VaultRoleAssignment[] = [];
+    let next: string | undefined = first;
     for (let page = 0; next && page < MAX_PAGES; page++) {
         const body = await armGet(base, next, token, opts);
         const items = body.value ?? [];
         if (!Array.isArray(items) || items.some((i) => !i || typeof i !== "object")) throw new Error("vault audit: the role assignment listing is not a list of objects");
         for (const item of items as Record<string, unknown>[]) {
             const p = (item.properties ?? {}) as Record<string, unknown>;
-            roleAssignments.push({
+            out.push({
                 id: String(item.id ?? ""),
                 name: String(item.name ?? ""),
                 scope: String(p.scope ?? ""),
@@ -130,6 +122,27 @@ export async function listVaultRoleAssignments(
         next = typeof body.nextLink === "string" && body.nextLink ? body.nextLink : undefined;
     }
     if (next) throw new Error(`vault audit: more than ${MAX_PAGES} pages of role assignments; the audit cannot be complete`);
+    return out;
+}
+
+/**
+ * The role assignments at the vault's scope, above it and below it (a single secret), and the data
+ * actions of every role not known to be or not to be a Key Vault data role.
+ */
+export async function listVaultRoleAssignments(
+    base: string,
+    token: string,
+    vaultId: string,
+    opts: ArmOptions = {},
+): Promise<{ roleAssignments: VaultRoleAssignment[]; dataActionsByRole: Record<string, string[]> }> {
+    const list = `${vaultId}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHORIZATION_API_VERSION}`;
+    // atScope(): the vault's scope and above. Without a filter ARM also lists the scopes below it
+    // (a single secret), which atScope() leaves out. Both, once each.
+    const byId = new Map<string, VaultRoleAssignment>();
+    for (const first of [`${list}&$filter=atScope()`, list]) {
+        for (const a of await listPages(base, first, token, opts)) if (!byId.has(a.id.toLowerCase())) byId.set(a.id.toLowerCase(), a);
+    }
+    const roleAssignments = [...byId.values()];
     const dataActionsByRole: Record<string, string[]> = {};
     for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
         const def = await armGet(base, `${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, token, opts);

@@ -61,6 +61,12 @@ const roleAssignments = [
     { id: `${VAULT}/providers/Microsoft.Authorization/roleAssignments/owner`, name: "owner", properties: { scope: VAULT, principalId: ADMIN, principalType: "User", roleDefinitionId: roleDefinitionResourceId(SUB, BUILTIN_ROLES.Owner) } },
 ];
 
+const secretScoped = {
+    id: `${VAULT}/secrets/MaskinportenSettings--EncodedJwk/providers/Microsoft.Authorization/roleAssignments/one-secret`,
+    name: "one-secret",
+    properties: { scope: `${VAULT}/secrets/MaskinportenSettings--EncodedJwk`, principalId: APP, principalType: "ServicePrincipal", roleDefinitionId: roleDefinitionResourceId(SUB, BUILTIN_ROLES["Key Vault Secrets User"]) },
+};
+
 let rbacVault = false;
 const requests: string[] = [];
 let server: Server;
@@ -94,6 +100,10 @@ beforeAll(async () => {
         if (p === `${VAULT}/secrets`) return void res.end(JSON.stringify({ value: [...secretNames.map((n) => armSecret(n)), armSecret("Ours--Managed", { "managed-by": "altinn-app-secrets" })] }));
         if (p === `${VAULT}/providers/Microsoft.Authorization/roleAssignments` && url.searchParams.get("$filter") === "atScope()") {
             return void res.end(JSON.stringify({ value: roleAssignments }));
+        }
+        // Unfiltered, ARM also lists the scopes below the vault (one secret).
+        if (p === `${VAULT}/providers/Microsoft.Authorization/roleAssignments` && !url.searchParams.has("$filter")) {
+            return void res.end(JSON.stringify({ value: [...roleAssignments.slice(0, 2), secretScoped] }));
         }
         res.writeHead(404).end(JSON.stringify({ error: { code: "NotFound", message: p } }));
     });
@@ -285,6 +295,7 @@ describe("npm run adopt, live against a fake ARM (RBAC vault)", () => {
             ...["Integrations--AppB--ClientId", "Integrations--AppB--JwkBase64"].map((n) => ({ type: "azure-native:keyvault:Secret", name: `maskinporten-Integrations--AppB-${n.split("--").pop()}`, id: `${VAULT}/secrets/${n}`, parent: "maskinporten-Integrations--AppB" })),
         ]);
         expect(result.stdout.join("\n")).toContain(`${ADMIN} (role assignment at /subscriptions/${SUB}: Key Vault Administrator): assigned above the vault`);
+        expect(result.stdout.join("\n")).toContain(`${APP} (role assignment at ${secretScoped.properties.scope}: Key Vault Secrets User): assigned to a part of the vault, which a grant cannot declare`);
         expect(result.stdout.join("\n")).not.toContain("Owner");
     });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appliesToVault, findUnmanagedAccess, grantsKeyVaultData, unknownRoleIds, vaultMismatches, VaultReality } from "../components/audit";
+import { appliesToVault, findUnmanagedAccess, grantsKeyVaultData, unknownRoleIds, vaultMismatches, VaultReality, withinVault } from "../components/audit";
 import type { AccessGrantConfig } from "../components/config";
 import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId } from "../components/roles";
 import { evaluateRules } from "../policy/evaluate";
@@ -73,6 +73,15 @@ describe("findUnmanagedAccess", () => {
         expect(findUnmanagedAccess(vault, [], { [custom]: ["Microsoft.KeyVault/vaults/secrets/getSecret/action"] })).toHaveLength(1);
         expect(findUnmanagedAccess(vault, [])).toHaveLength(1);
         expect(grantsKeyVaultData(BUILTIN_ROLES.Contributor)).toBe(false);
+    });
+
+    it("counts an assignment to one secret of the vault as unmanaged access: a grant cannot declare it", () => {
+        const secret = `${VAULT}/secrets/MaskinportenSettings--EncodedJwk`;
+        const vault: VaultReality = { ...policyVault, enableRbacAuthorization: true, roleAssignments: [assignment(OPS, role("Key Vault Secrets User"), secret, "one-secret")] };
+        expect(withinVault(secret.toUpperCase(), VAULT)).toBe(true);
+        expect(withinVault(VAULT, VAULT)).toBe(false);
+        expect(withinVault(`${VAULT}2/secrets/x`, VAULT)).toBe(false);
+        expect(findUnmanagedAccess(vault, [grant(OPS)])).toEqual([{ principalId: OPS, role: "Key Vault Secrets User", source: secret, roleAssignmentId: `${secret}/providers/Microsoft.Authorization/roleAssignments/one-secret` }]);
     });
 
     it("counts scopes above the vault, never beside or below it", () => {

@@ -18,6 +18,7 @@ const VAULT = vaultResourceId(SUB, "altinnapps-ttd-tt02-rg", "ttd-tt02-apps-kv")
 const OPS = "11111111-2222-3333-4444-555555555555";
 const HAND = "66666666-7777-8888-9999-000000000000";
 const CUSTOM_READER = "77777777-0000-0000-0000-000000000001";
+const SECRET_READER = "88888888-0000-0000-0000-000000000001";
 const TOKEN = "fake-arm-token-9f8e7d6c5b4a";
 const customRole = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/99999999-0000-0000-0000-000000000002`;
 const ra = (name: string, principalId: string, roleDefinitionId: string, scope = VAULT) => ({
@@ -53,6 +54,15 @@ beforeAll(async () => {
                 ],
             }));
         }
+        if (url.pathname === `${VAULT}/providers/Microsoft.Authorization/roleAssignments` && !url.searchParams.has("$filter")) {
+            // Unfiltered, ARM adds the scopes below the vault: here one secret, beside one listed above too.
+            return void res.end(JSON.stringify({
+                value: [
+                    ra("hand-made", HAND, roleDefinitionResourceId(SUB, BUILTIN_ROLES["Key Vault Secrets Officer"])),
+                    ra("one-secret", SECRET_READER, roleDefinitionResourceId(SUB, BUILTIN_ROLES["Key Vault Secrets User"]), `${VAULT}/secrets/MaskinportenSettings--EncodedJwk`),
+                ],
+            }));
+        }
         if (url.pathname === customRole) {
             return void res.end(JSON.stringify({ properties: { permissions: [{ actions: [], dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action"] }] } }));
         }
@@ -82,7 +92,7 @@ afterAll(() => {
 });
 
 describe("the audit in preview", () => {
-    it("exports unmanagedAccess: hand-made data access at the vault and above, not the declared grant, not control-plane roles", async () => {
+    it("exports unmanagedAccess: hand-made data access at, above and below the vault (one secret), not the declared grant, not control-plane roles", async () => {
         expect(await valueOf(program.unmanagedAccess as never)).toEqual([
             { principalId: HAND, role: "Key Vault Secrets Officer", source: VAULT, roleAssignmentId: `${VAULT}/providers/Microsoft.Authorization/roleAssignments/hand-made` },
             {
@@ -91,12 +101,19 @@ describe("the audit in preview", () => {
                 source: `/subscriptions/${SUB}/resourceGroups/altinnapps-ttd-tt02-rg`,
                 roleAssignmentId: `/subscriptions/${SUB}/resourceGroups/altinnapps-ttd-tt02-rg/providers/Microsoft.Authorization/roleAssignments/custom`,
             },
+            {
+                principalId: SECRET_READER,
+                role: "Key Vault Secrets User",
+                source: `${VAULT}/secrets/MaskinportenSettings--EncodedJwk`,
+                roleAssignmentId: `${VAULT}/secrets/MaskinportenSettings--EncodedJwk/providers/Microsoft.Authorization/roleAssignments/one-secret`,
+            },
         ]);
     });
 
-    it("lists role assignments at the vault's scope with the deploying identity's token, following nextLink", () => {
-        expect(requests.map((r) => new URL(r.url, "http://x").pathname)).toEqual([
-            `${VAULT}/providers/Microsoft.Authorization/roleAssignments`,
+    it("lists role assignments at the vault's scope (atScope(), following nextLink, then unfiltered) with the deploying identity's token", () => {
+        expect(requests.map((r) => { const u = new URL(r.url, "http://x"); return `${u.pathname}${u.searchParams.has("$filter") ? ` ${u.searchParams.get("$filter")}` : ""}`; })).toEqual([
+            `${VAULT}/providers/Microsoft.Authorization/roleAssignments atScope()`,
+            `${VAULT}/providers/Microsoft.Authorization/roleAssignments atScope()`,
             `${VAULT}/providers/Microsoft.Authorization/roleAssignments`,
             customRole,
         ]);
@@ -105,7 +122,7 @@ describe("the audit in preview", () => {
 
     it("with keyVault.unmanagedAccess: fail, each unmanaged principal is a mandatory finding", () => {
         const findings = evaluateRules(policyResources(resources), {}).filter((f) => f.policy === "unmanaged-access");
-        expect(findings.map((f) => [f.level, f.principalId])).toEqual([["mandatory", HAND], ["mandatory", CUSTOM_READER]]);
+        expect(findings.map((f) => [f.level, f.principalId])).toEqual([["mandatory", HAND], ["mandatory", CUSTOM_READER], ["mandatory", SECRET_READER]]);
         expect(evaluateRules(policyResources(resources), {}).filter((f) => f.policy === "vault-matches-config")).toEqual([]);
     });
 

@@ -4,7 +4,7 @@
  * `pulumi import --file` document naming exactly what the program declares, and a summary.
  */
 import { Document, isScalar, parse, visit } from "yaml";
-import { describeAccess, findUnmanagedAccess, ownedAccessPolicies, VaultAccessPolicy, VaultReality, VaultRoleAssignment, vaultMismatches } from "../../components/audit";
+import { describeAccess, findUnmanagedAccess, ownedAccessPolicies, withinVault, VaultAccessPolicy, VaultReality, VaultRoleAssignment, vaultMismatches } from "../../components/audit";
 import { AccessGrantConfig, AuthorizationMode, CLIENT_SECRET_KEYS, ClientFormat, Permissions, PRINCIPAL_TYPES, StackConfig } from "../../components/config";
 import { secretName, sectionProblem, SECTION_SEPARATOR } from "../../components/naming";
 import {
@@ -142,7 +142,7 @@ export function planAdoption(input: AdoptionInput): Adoption {
         fragmentYaml: fragmentYaml(input, fragmentConfig, ctx.comments, ns),
         importFile: importFile.file,
         summary: [
-            `Vault ${config.keyVault.name} (${mode}, tenant ${vault.tenantId}): ${vault.accessPolicies.length} access policies, ${vault.roleAssignments.length} role assignments at its scope and above, ${input.secrets.length} secrets (names and metadata only; no value was read)`,
+            `Vault ${config.keyVault.name} (${mode}, tenant ${vault.tenantId}): ${vault.accessPolicies.length} access policies, ${vault.roleAssignments.length} role assignments at, above or below its scope, ${input.secrets.length} secrets (names and metadata only; no value was read)`,
             ...escWarning(input, Object.keys(fragmentConfig)),
             ...keyVault.summary,
             ...notesSummary(ctx),
@@ -511,6 +511,7 @@ function adoptRoleAssignments(ctx: Adopting): void {
 
 /** Why an unmanaged role assignment is not adopted, or undefined. */
 function unadoptableAssignment(ctx: Adopting, a: VaultRoleAssignment, principalId: string, role: string): string | undefined {
+    if (withinVault(a.scope, ctx.keyVault.id)) return "assigned to a part of the vault, which a grant cannot declare (grants are at the vault's scope); remove it, or suppress unmanaged-access for this principal with a reason";
     if (!sameScope(a.scope, ctx.keyVault.id)) return "assigned above the vault, where this stack declares nothing; remove it there, or suppress unmanaged-access for this principal with a reason";
     if (ctx.declared.has(principalId)) return "accessGrants already has a grant for this principal (one per principal); remove one of the two in Azure, or change the grant's role";
     if (grantInState(ctx, principalId)) return removedButInState("grant", "accessGrants");

@@ -223,8 +223,16 @@ export async function readLive(access: AzureAccess, subscriptionId: string, reso
     const dataActionsByRole: Record<string, string[]> = {};
     if (vault.enableRbacAuthorization) {
         const auth = new AuthorizationManagementClient(access.credential, subscriptionId, options);
-        for await (const a of auth.roleAssignments.listForScope(vault.id, { filter: "atScope()" })) {
-            roleAssignments.push(roleAssignmentOf(a as unknown as Record<string, unknown>));
+        // As the program's audit lists them: atScope() (the vault and above), then unfiltered, which
+        // adds the scopes below (a single secret); each assignment once.
+        const seen = new Set<string>();
+        for (const options of [{ filter: "atScope()" }, {}]) {
+            for await (const a of auth.roleAssignments.listForScope(vault.id, options)) {
+                const assignment = roleAssignmentOf(a as unknown as Record<string, unknown>);
+                if (seen.has(assignment.id.toLowerCase())) continue;
+                seen.add(assignment.id.toLowerCase());
+                roleAssignments.push(assignment);
+            }
         }
         for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
             const def = await auth.roleDefinitions.getById(roleDefinitionId);
