@@ -39,6 +39,30 @@ export interface VaultRoleAssignment {
     delegatedManagedIdentityResourceId?: string;
 }
 
+/** A role assignment as ARM (under `properties`), the Azure SDK or `az` (flat) describe it. */
+export function roleAssignmentOf(a: Record<string, unknown>): VaultRoleAssignment {
+    const p = { ...a, ...((a.properties ?? {}) as Record<string, unknown>) };
+    const id = String(p.id ?? "");
+    return {
+        id,
+        name: String(p.name ?? id.slice(id.lastIndexOf("/") + 1)),
+        scope: String(p.scope ?? ""),
+        principalId: String(p.principalId ?? ""),
+        ...(p.principalType ? { principalType: String(p.principalType) } : {}),
+        roleDefinitionId: String(p.roleDefinitionId ?? ""),
+        ...(typeof p.description === "string" ? { description: p.description } : {}),
+        ...(typeof p.condition === "string" && p.condition ? { condition: p.condition } : {}),
+        ...(typeof p.delegatedManagedIdentityResourceId === "string" && p.delegatedManagedIdentityResourceId ? { delegatedManagedIdentityResourceId: p.delegatedManagedIdentityResourceId } : {}),
+    };
+}
+
+/** Each assignment once (by ID, any case), in the order first listed: two listings overlap at the vault's scope. */
+export function eachOnce(assignments: VaultRoleAssignment[]): VaultRoleAssignment[] {
+    const byId = new Map<string, VaultRoleAssignment>();
+    for (const a of assignments) if (!byId.has(a.id.toLowerCase())) byId.set(a.id.toLowerCase(), a);
+    return [...byId.values()];
+}
+
 /** What the audit needs to know about the vault. */
 export interface VaultReality {
     /** ARM ID of the vault. */

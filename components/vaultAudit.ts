@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { findUnmanagedAccess, OFFLINE_VAULT_TAG, UnmanagedAccess, unknownRoleIds, vaultMismatches, VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "./audit";
+import { eachOnce, findUnmanagedAccess, OFFLINE_VAULT_TAG, roleAssignmentOf, UnmanagedAccess, unknownRoleIds, vaultMismatches, VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "./audit";
 import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "./config";
 import { isLoopbackHost } from "./loopback";
 
@@ -106,19 +106,7 @@ async function listPages(base: string, first: string, token: string, opts: ArmOp
         const body = await armGet(base, next, token, opts);
         const items = body.value ?? [];
         if (!Array.isArray(items) || items.some((i) => !i || typeof i !== "object")) throw new Error("vault audit: the role assignment listing is not a list of objects");
-        for (const item of items as Record<string, unknown>[]) {
-            const p = (item.properties ?? {}) as Record<string, unknown>;
-            out.push({
-                id: String(item.id ?? ""),
-                name: String(item.name ?? ""),
-                scope: String(p.scope ?? ""),
-                principalId: String(p.principalId ?? ""),
-                principalType: typeof p.principalType === "string" ? p.principalType : undefined,
-                roleDefinitionId: String(p.roleDefinitionId ?? ""),
-                description: typeof p.description === "string" ? p.description : undefined,
-                condition: typeof p.condition === "string" && p.condition ? p.condition : undefined,
-            });
-        }
+        out.push(...(items as Record<string, unknown>[]).map(roleAssignmentOf));
         next = typeof body.nextLink === "string" && body.nextLink ? body.nextLink : undefined;
     }
     if (next) throw new Error(`vault audit: more than ${MAX_PAGES} pages of role assignments; the audit cannot be complete`);
@@ -138,11 +126,7 @@ export async function listVaultRoleAssignments(
     const list = `${vaultId}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHORIZATION_API_VERSION}`;
     // atScope(): the vault's scope and above. Without a filter ARM also lists the scopes below it
     // (a single secret), which atScope() leaves out. Both, once each.
-    const byId = new Map<string, VaultRoleAssignment>();
-    for (const first of [`${list}&$filter=atScope()`, list]) {
-        for (const a of await listPages(base, first, token, opts)) if (!byId.has(a.id.toLowerCase())) byId.set(a.id.toLowerCase(), a);
-    }
-    const roleAssignments = [...byId.values()];
+    const roleAssignments = eachOnce([...(await listPages(base, `${list}&$filter=atScope()`, token, opts)), ...(await listPages(base, list, token, opts))]);
     const dataActionsByRole: Record<string, string[]> = {};
     for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
         const def = await armGet(base, `${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, token, opts);

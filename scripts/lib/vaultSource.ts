@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { TokenCredential } from "@azure/core-auth";
 import { InputError } from "./cli";
 import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../components/audit";
-import { unknownRoleIds } from "../../components/audit";
+import { eachOnce, roleAssignmentOf, unknownRoleIds } from "../../components/audit";
 import type { Permissions } from "../../components/config";
 import { CONTROL_CHARACTER, GUID_PATTERN } from "../../components/limits";
 import { vaultIdParts } from "../../components/roles";
@@ -49,23 +49,6 @@ function accessPolicyOf(p: Record<string, unknown>): VaultAccessPolicy {
         objectId: String(p.objectId ?? ""),
         ...(p.applicationId ? { applicationId: String(p.applicationId) } : {}),
         permissions: permissionsOf(p.permissions as Record<string, unknown> | undefined),
-    };
-}
-
-/** A role assignment from the SDK (flat) or from `az`/REST (flat or under `properties`). */
-function roleAssignmentOf(a: Record<string, unknown>): VaultRoleAssignment {
-    const p = { ...a, ...((a.properties ?? {}) as Record<string, unknown>) };
-    const id = String(p.id ?? "");
-    return {
-        id,
-        name: String(p.name ?? id.slice(id.lastIndexOf("/") + 1)),
-        scope: String(p.scope ?? ""),
-        principalId: String(p.principalId ?? ""),
-        ...(p.principalType ? { principalType: String(p.principalType) } : {}),
-        roleDefinitionId: String(p.roleDefinitionId ?? ""),
-        ...(typeof p.description === "string" ? { description: p.description } : {}),
-        ...(typeof p.condition === "string" && p.condition ? { condition: p.condition } : {}),
-        ...(typeof p.delegatedManagedIdentityResourceId === "string" && p.delegatedManagedIdentityResourceId ? { delegatedManagedIdentityResourceId: p.delegatedManagedIdentityResourceId } : {}),
     };
 }
 
@@ -225,15 +208,11 @@ export async function readLive(access: AzureAccess, subscriptionId: string, reso
         const auth = new AuthorizationManagementClient(access.credential, subscriptionId, options);
         // As the program's audit lists them: atScope() (the vault and above), then unfiltered, which
         // adds the scopes below (a single secret); each assignment once.
-        const seen = new Set<string>();
+        const listed: VaultRoleAssignment[] = [];
         for (const options of [{ filter: "atScope()" }, {}]) {
-            for await (const a of auth.roleAssignments.listForScope(vault.id, options)) {
-                const assignment = roleAssignmentOf(a as unknown as Record<string, unknown>);
-                if (seen.has(assignment.id.toLowerCase())) continue;
-                seen.add(assignment.id.toLowerCase());
-                roleAssignments.push(assignment);
-            }
+            for await (const a of auth.roleAssignments.listForScope(vault.id, options)) listed.push(roleAssignmentOf(a as unknown as Record<string, unknown>));
         }
+        roleAssignments.push(...eachOnce(listed));
         for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
             const def = await auth.roleDefinitions.getById(roleDefinitionId);
             dataActionsByRole[roleDefinitionId] = (def.permissions ?? []).flatMap((p) => p.dataActions ?? []);
