@@ -2,7 +2,7 @@
  * A Maskinporten client's rotation status and the non-secret appsettings its apps need, from its
  * config alone. Pure (no Pulumi): the CLIs that only read config use it without loading the SDK.
  */
-import type { Environment, MaskinportenClientConfig } from "./config";
+import type { ClientFormat, Environment, MaskinportenClientConfig } from "./config";
 import { MAX_KEYS_PER_CLIENT } from "./limits";
 import { ENVIRONMENT_FACTS } from "./environments";
 import { SECTION_SEPARATOR } from "./naming";
@@ -20,9 +20,12 @@ export interface RotationStatus {
     nextStep: string;
 }
 
+/** The secret key of a client's private JWK, by format. */
+export const JWK_KEY = { legacy: "EncodedJwk", builtin: "JwkBase64" } as const satisfies Record<ClientFormat, string>;
+
 /** The Key Vault secret that holds a client's private JWK: `<section>--EncodedJwk` (legacy) or `--JwkBase64` (builtin). */
 export function jwkSecretName(client: Pick<MaskinportenClientConfig, "section" | "format">): string {
-    return `${client.section}${SECTION_SEPARATOR}${client.format === "builtin" ? "JwkBase64" : "EncodedJwk"}`;
+    return `${client.section}${SECTION_SEPARATOR}${JWK_KEY[client.format]}`;
 }
 
 /** Where a client is in the stage -> activate -> retire cycle, from its config alone. Pure. */

@@ -19,6 +19,7 @@ import {
     TYPES,
 } from "../../components/resourceNames";
 import { grantPermissions, grantRoleId } from "../../components/grants";
+import { JWK_KEY, jwkSecretName } from "../../components/maskinportenSettings";
 import { AZURE_PERMISSIONS, CONTROL_CHARACTER } from "../../components/limits";
 import { roleAssignmentName, roleDefinitionResourceId, roleId as toRoleId, roleName, vaultIdParts, vaultResourceId } from "../../components/roles";
 import { AdoptInputError } from "./vaultSource";
@@ -82,7 +83,8 @@ export interface Adoption {
 
 type RawEntry = Record<string, unknown>;
 
-const JWK_KEYS: Record<string, ClientFormat> = { encodedjwk: "legacy", jwkbase64: "builtin" };
+/** A client's format by its JWK key in lower case (Key Vault ignores case): `encodedjwk` -> legacy. */
+const FORMAT_OF_JWK_KEY = Object.fromEntries(Object.entries(JWK_KEY).map(([format, key]) => [key.toLowerCase(), format])) as Record<string, ClientFormat>;
 
 function rawList(raw: Record<string, string>, key: string): RawEntry[] {
     const text = raw[key];
@@ -525,7 +527,7 @@ function adoptHandMadeKeys(ctx: Adopting): void {
     const adoptedSections = new Map<string, string>();
     for (const s of ctx.secrets.handMade) {
         const cut = s.name.lastIndexOf(SECTION_SEPARATOR);
-        const format = cut > 0 ? JWK_KEYS[s.name.slice(cut + 2).toLowerCase()] : undefined;
+        const format = cut > 0 ? FORMAT_OF_JWK_KEY[s.name.slice(cut + 2).toLowerCase()] : undefined;
         if (!format) continue;
         const section = s.name.slice(0, cut);
         if (sectionProblem(section)) continue;
@@ -539,12 +541,12 @@ function adoptHandMadeKeys(ctx: Adopting): void {
 
 /** A hand-made key of a section the stack does not declare: a new client at keyGeneration 0. */
 function adoptKeyAsClient(ctx: Adopting, s: VaultSecretInfo, section: string, format: ClientFormat, adoptedSections: Map<string, string>): void {
-    const spelled = secretName(section, jwkKey(format));
+    const spelled = jwkSecretName({ section, format });
     if (s.name !== spelled) {
         ctx.notes.secrets.push(`${s.name}: not adopted: the stack would name it ${spelled}, and azure-native would replace it; rename it in the vault (apps read either spelling) and run adopt again`);
         return;
     }
-    if (managedUrn(ctx.input, TYPES.secret, clientSecretResourceName(clientName(section), jwkKey(format)))) {
+    if (managedUrn(ctx.input, TYPES.secret, clientSecretResourceName(clientName(section), JWK_KEY[format]))) {
         ctx.notes.secrets.push(`${s.name}: ${removedButInState("client", "maskinportenClients")}`);
         return;
     }
@@ -573,7 +575,7 @@ function keepDeclaredClientsKey(ctx: Adopting, s: VaultSecretInfo, i: number, fo
         ctx.notes.secrets.push(`${s.name}: not adopted: a ${format}-format key, but the stack declares ${c.section} as ${c.format}; left alone (the stack's client does not read it)`);
         return;
     }
-    const key = jwkKey(format);
+    const key = JWK_KEY[format];
     // Spelled unlike the stack's name for it: not importable, reported with the secrets; keyGeneration stays.
     if (s.name !== secretName(c.section, key)) return;
     if (c.keyGeneration === 0) return;
@@ -588,10 +590,6 @@ function keepDeclaredClientsKey(ctx: Adopting, s: VaultSecretInfo, i: number, fo
     } else {
         ctx.notes.secrets.push(`${c.section}: ${s.name} was made by hand but the stack already rotates this client; the next up replaces its value`);
     }
-}
-
-function jwkKey(format: ClientFormat): string {
-    return format === "legacy" ? "EncodedJwk" : "JwkBase64";
 }
 
 /** The secret keys a client entry of the (merged) config declares, whatever its format is spelled as. */
