@@ -18,7 +18,7 @@ import { runAdopt } from "../scripts/lib/adoptCli";
 import type { ImportEntry } from "../scripts/lib/adopt";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../scripts/lib/mocks";
 import { stackConfigOf } from "../scripts/lib/stack";
-import { ROOT, runPlan, runScript, writeStacks } from "./helpers";
+import { completedFragment, ROOT, runPlan, runScript, writeStacks } from "./helpers";
 
 const SUB = MOCK_CLIENT_CONFIG.subscriptionId;
 const TENANT = MOCK_CLIENT_CONFIG.tenantId;
@@ -132,13 +132,7 @@ function adopt(args: string[], stacks: Record<string, Record<string, unknown>>) 
 
 /** Write what a person would: every empty reason, clientId and scope. */
 function completed(fragment: { config: Record<string, unknown> }): Record<string, unknown> {
-    const filled = JSON.parse(JSON.stringify(fragment.config), (key, value) => {
-        if (key === "reason" && value === "") return "Support team, adopted from the portal";
-        if (key === "clientId" && value === "") return CLIENT_ID;
-        if (key === "scope" && value === "") return "altinn:serviceowner/instances.read";
-        return value as unknown;
-    }) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(filled).map(([k, v]) => [k.replace(/^altinn-app-secrets:/, ""), v]));
+    return completedFragment(fragment, { reason: "Support team, adopted from the portal", clientId: CLIENT_ID, scope: "altinn:serviceowner/instances.read" });
 }
 
 describe("npm run adopt, live against a fake ARM (access-policy vault)", () => {

@@ -26,7 +26,7 @@ import type { ImportEntry } from "../scripts/lib/adopt";
 import { runAdopt } from "../scripts/lib/adoptCli";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../scripts/lib/mocks";
 import { stackConfigOf } from "../scripts/lib/stack";
-import { ROOT, writeStacks } from "./helpers";
+import { completedFragment, ROOT, writeStacks } from "./helpers";
 
 const SUB = MOCK_CLIENT_CONFIG.subscriptionId;
 const TENANT = MOCK_CLIENT_CONFIG.tenantId;
@@ -128,13 +128,7 @@ function differences(imported: unknown, declared: unknown, at = ""): string[] {
 
 /** Fill in what a person must: every reason, clientId and scope. */
 function completed(fragment: { config: Props }): Props {
-    const filled = JSON.parse(JSON.stringify(fragment.config), (key, value) => {
-        if (key === "reason" && value === "") return "Adopted from the portal, reviewed";
-        if (key === "clientId" && value === "") return CLIENT_ID;
-        if (key === "scope" && value === "") return "altinn:serviceowner/instances.read";
-        return value as unknown;
-    }) as Props;
-    return Object.fromEntries(Object.entries(filled).map(([k, v]) => [k.replace(/^altinn-app-secrets:/, ""), v]));
+    return completedFragment(fragment, { reason: "Adopted from the portal, reviewed", clientId: CLIENT_ID, scope: "altinn:serviceowner/instances.read" });
 }
 
 let arm: Server;

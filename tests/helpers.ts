@@ -111,3 +111,14 @@ export function rawConfig(config: Record<string, unknown>): Record<string, strin
         Object.entries(config).map(([k, v]) => [`altinn-app-secrets:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
     );
 }
+
+/**
+ * An adopt fragment as a person completes it: every empty reason, clientId and scope written,
+ * keys without the project's namespace (ready for `writeStacks`).
+ */
+export function completedFragment(fragment: { config: Record<string, unknown> }, filled: { reason: string; clientId: string; scope: string }): Record<string, unknown> {
+    const config = JSON.parse(JSON.stringify(fragment.config), (key, value) =>
+        (key === "reason" || key === "clientId" || key === "scope") && value === "" ? filled[key] : (value as unknown),
+    ) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/^altinn-app-secrets:/, ""), v]));
+}
