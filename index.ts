@@ -4,16 +4,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { AppRedeploy, secretsByApp } from "./components/appRedeploy";
-import { AppSecret } from "./components/appSecret";
-import { ENVIRONMENT_FACTS } from "./components/environments";
-import { ConfigError, parseStackConfig, StackConfig } from "./components/config";
-import { KeyVaultAccess } from "./components/keyVaultAccess";
-import { MaskinportenClient } from "./components/maskinportenClient";
-import { keyStatus } from "./components/maskinportenRegistration";
-import { ReviewContext } from "./components/reviewContext";
-import { ACCESS_NAME, appSecretName, clientName } from "./components/resourceNames";
-import { auditVault, VaultAudit } from "./components/vaultAudit";
+import { AppRedeploy, secretsByApp } from "./components/studio/appRedeploy";
+import { AppSecret } from "./components/keyvault/appSecret";
+import { ENVIRONMENT_FACTS } from "./core/altinn/environments";
+import { ConfigError, parseStackConfig, StackConfig } from "./core/config/parse";
+import { KeyVaultAccess } from "./components/keyvault/keyVaultAccess";
+import { MaskinportenClient } from "./components/maskinporten/maskinportenClient";
+import { keyStatus } from "./components/maskinporten/registration";
+import { ReviewContext } from "./components/policy/reviewContext";
+import { ACCESS_NAME, appSecretName, clientName } from "./core/resourceNames";
+import { auditVault, VaultAudit } from "./components/keyvault/vaultAudit";
 
 function readStackConfig(): StackConfig {
     const raw = pulumi.runtime.allConfig();

@@ -5,10 +5,10 @@
  * A stack file's suppressions silence advisory findings only; a mandatory finding can be
  * silenced only by a suppression in policy/config.json (reviewed with the code, CODEOWNERS).
  */
-import type { Level, PolicyResource, ReviewContext, Rule, Suppression } from "./rule";
+import type { Level, PolicyResource, ReviewContext, Rule, Suppression } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
 
-export type { Suppression } from "./rule";
+export type { Suppression } from "../core/policy/rule";
 
 /** Where a suppression was written. */
 export type SuppressionSource = "stack" | "policy/config.json";

@@ -10,9 +10,9 @@
 import { PolicyPack, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { blocks, evaluateRules, Finding, Suppression, suppressionFindings } from "./evaluate";
 import { readPackConfig } from "./packConfig";
-import type { PolicyResource, ReviewContext, Rule } from "./rule";
+import type { PolicyResource, ReviewContext, Rule } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
-import { canBeMandatory, RULE_IDS, RuleId } from "./ruleIds";
+import { canBeMandatory, RULE_IDS, RuleId } from "../core/policy/ruleIds";
 
 const REVIEW_CONTEXT_TYPE = "altinn:policy:ReviewContext";
 /** Rules that need what only the offline plan sees (ciphertexts): their suppressions are never stale here. */

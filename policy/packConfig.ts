@@ -1,10 +1,10 @@
 /** The pack's own configuration (policy/config.json), read the same way by the pack and the plan. */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { CONTROL_CHARACTER, GUID_PATTERN, MIN_REASON_LENGTH } from "../components/limits";
-import { SECRET_NAME_PATTERN } from "../components/naming";
-import type { ReviewContext, Suppression } from "./rule";
-import { REVIEW_FINDING_IDS, RULE_IDS } from "./ruleIds";
+import { CONTROL_CHARACTER, GUID_PATTERN, MIN_REASON_LENGTH } from "../core/config/limits";
+import { SECRET_NAME_PATTERN } from "../core/vault/naming";
+import type { ReviewContext, Suppression } from "../core/policy/rule";
+import { REVIEW_FINDING_IDS, RULE_IDS } from "../core/policy/ruleIds";
 
 export const PACK_CONFIG_FILE = path.join(__dirname, "config.json");
 /** Where Altinn Studio lives; the only Studio host allowed unless policy/config.json lists others. */

@@ -16,11 +16,11 @@
 import {
     deploymentsUrl, lines, MAX_BODY_BYTES, optionsFrom, readDeployments, RedeployError, retryAfterMs, runningTag,
     runStartedAt, startedSince, UsageError, USAGE,
-} from "./lib/redeployCore.mjs";
+} from "./redeploy/core.mjs";
 
 export { RedeployError, UsageError };
 
-/** @typedef {import("./lib/redeployCore.mjs").RedeployOptions} RedeployOptions */
+/** @typedef {import("./redeploy/core.mjs").RedeployOptions} RedeployOptions */
 
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

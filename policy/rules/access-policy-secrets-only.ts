@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../rule";
+import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
 
 /** No purge, and no key, certificate or storage permission, in any access policy. */
 export const rule: Rule = {

@@ -1,5 +1,5 @@
-import { MIN_REASON_LENGTH } from "../../components/limits";
-import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { MIN_REASON_LENGTH } from "../../core/config/limits";
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 
 /** Every grant carries a reason of at least 10 characters. */
 export const rule: Rule = {

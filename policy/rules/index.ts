@@ -1,4 +1,4 @@
-import type { Rule } from "../rule";
+import type { Rule } from "../../core/policy/rule";
 import { rule as accessPolicySecretsOnly } from "./access-policy-secrets-only";
 import { rule as grantHasReason } from "./grant-has-reason";
 import { rule as maskinportenKeyExpiry } from "./maskinporten-key-expiry";

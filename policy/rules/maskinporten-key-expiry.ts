@@ -1,5 +1,5 @@
-import { daysLeft, KeyExpiry, RENEW_WITHIN_DAYS } from "../../components/maskinportenProvider";
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../rule";
+import { daysLeft, KeyExpiry, RENEW_WITHIN_DAYS } from "../../providers/maskinporten/provider";
+import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
 
 const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";
 

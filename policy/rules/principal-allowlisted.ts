@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 
 /** Principals outside the pack's configured allowlist are flagged. */
 export const rule: Rule = {

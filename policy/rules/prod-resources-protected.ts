@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 
 const GUARDED = ["azure-native:keyvault:AccessPolicy", "azure-native:authorization:RoleAssignment", "azure-native:keyvault:Secret"];
 

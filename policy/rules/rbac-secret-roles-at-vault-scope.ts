@@ -1,5 +1,5 @@
-import { roleName } from "../../components/roles";
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../rule";
+import { roleName } from "../../core/vault/roles";
+import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
 
 /** Roles a grant on the vault may use: data access to secrets, or reading vault metadata. */
 export const ALLOWED_ROLES = ["Key Vault Secrets User", "Key Vault Secrets Officer", "Key Vault Reader"];

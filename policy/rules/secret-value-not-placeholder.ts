@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 
 /** A secret whose stack-file value is still a placeholder ciphertext (the example's) is flagged. */
 export const rule: Rule = {

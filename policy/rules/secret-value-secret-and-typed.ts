@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../rule";
+import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
 
 /** Every Key Vault secret's value is a Pulumi secret and the secret has a content type. */
 export const rule: Rule = {

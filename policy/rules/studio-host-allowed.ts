@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 import { DEFAULT_STUDIO_HOSTS } from "../packConfig";
 
 /** The redeploy command talks only to an Altinn Studio host listed in policy/config.json. */

@@ -1,5 +1,5 @@
-import { describeAccess, UnmanagedAccess } from "../../components/audit";
-import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { describeAccess, UnmanagedAccess } from "../../core/vault/audit";
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 
 /** Access to the vault that bypassed review: advisory, or mandatory with `keyVault.unmanagedAccess: fail`. */
 export const rule: Rule = {

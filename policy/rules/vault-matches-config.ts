@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 
 /** The vault's real authorization mode and tenant are the ones the stack declares. */
 export const rule: Rule = {

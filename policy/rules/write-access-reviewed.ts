@@ -1,5 +1,5 @@
-import { BUILTIN_ROLES } from "../../components/roles";
-import { NOT_APPLICABLE, Rule, verdict } from "../rule";
+import { BUILTIN_ROLES } from "../../core/vault/roles";
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 
 const WRITE_PERMISSIONS = ["set", "delete", "purge", "recover", "restore", "backup", "all"];
 const READ_ONLY_ROLES: string[] = [BUILTIN_ROLES["Key Vault Secrets User"], BUILTIN_ROLES["Key Vault Reader"]];

@@ -1,0 +1,35 @@
+/**
+ * Limits and patterns that config validation, the components and the policy rules share.
+ * Pure data, no imports: the policy pack and the config-only CLIs load it without the Pulumi SDK.
+ */
+
+/** Reasons (grants, suppressions) must say at least this much. */
+export const MIN_REASON_LENGTH = 10;
+/** An Entra object, tenant or subscription ID. */
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Maskinporten accepts only RS256 keys of this size. */
+export const MASKINPORTEN_KEY_SIZE = 2048;
+/** Maskinporten keeps at most this many keys on a client. */
+export const MAX_KEYS_PER_CLIENT = 5;
+// Altinn's org and app name rules live in altinnNames.js, shared with the plain-Node redeploy script.
+export { APP_NAME_PATTERN, APP_NAME_RULE, ORG_PATTERN, ORG_RULE } from "../altinn/names";
+export const DEFAULT_STUDIO_URL = "https://altinn.studio";
+/**
+ * A character that breaks a line or the terminal: C0 and C1 controls, DEL, the Unicode line and
+ * paragraph separators, and a byte-order mark (YAML 1.1 folds some of these into line breaks).
+ * Text that reaches output, the stack file or a review must have none.
+ */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+/** Largest whole number a config key accepts (bounded so that YAML cannot smuggle in 1e+23). */
+export const MAX_CONFIG_INTEGER = 2147483647;
+
+/**
+ * The permission names Azure defines for each access policy list (azure-native keyvault enums
+ * SecretPermissions, KeyPermissions, CertificatePermissions, StoragePermissions; a test keeps them equal).
+ */
+export const AZURE_PERMISSIONS = {
+    secrets: ["all", "get", "list", "set", "delete", "backup", "restore", "recover", "purge"],
+    keys: ["all", "encrypt", "decrypt", "wrapKey", "unwrapKey", "sign", "verify", "get", "list", "create", "update", "import", "delete", "backup", "restore", "recover", "purge", "release", "rotate", "getrotationpolicy", "setrotationpolicy"],
+    certificates: ["all", "get", "list", "delete", "create", "import", "update", "managecontacts", "getissuers", "listissuers", "setissuers", "deleteissuers", "manageissuers", "recover", "purge", "backup", "restore"],
+    storage: ["all", "get", "list", "delete", "set", "update", "regeneratekey", "recover", "purge", "backup", "restore", "setsas", "listsas", "getsas", "deletesas"],
+} as const;

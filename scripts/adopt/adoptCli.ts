@@ -1,0 +1,122 @@
+/**
+ * `npm run adopt -- --stack <name> [--out <dir>]`: read the vault (live, or from saved `az` output)
+ * and write `adopt-<stack>.yaml` and `import-<stack>.json`. Changes nothing in Azure.
+ */
+import * as path from "node:path";
+import { parseStackConfig } from "../../core/config/parse";
+import { vaultIdParts, vaultResourceId } from "../../core/vault/roles";
+import { planAdoption } from "./adopt";
+import { CliResult, CliSpec, CliValues, executeCli, synopsis, UsageError } from "../cli/cli";
+import { outputProblems, writeOutputs } from "./outputFiles";
+import { parseOptionsOf, readStackFiles } from "../offline/stack";
+import { readStackState } from "./stackState";
+import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
+
+export const ADOPT_CLI: CliSpec = {
+    command: "adopt",
+    summary:
+        "Read the stack's Key Vault as Azure has it and write, without changing anything in Azure: adopt-<stack>.yaml (config keys with today's access, reason \"\" until a person writes why, and hand-made Maskinporten secrets kept with keyGeneration 0) and import-<stack>.json (a pulumi import --file document). Secret values are never read.",
+    options: {
+        stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
+        out: { type: "string", value: "<dir>", description: "where to write the two files. Defaults to the current folder" },
+        "vault-json": { type: "string", value: "<file>", description: "read the vault from saved `az keyvault show` output instead of Azure" },
+        "secrets-json": { type: "string", value: "<file>", description: "with --vault-json: saved `az keyvault secret list` output" },
+        "role-assignments-json": { type: "string", value: "<file>", description: "with --vault-json, required for an RBAC vault: saved `az role assignment list --scope <vault id> --include-inherited` output" },
+        state: {
+            type: "string",
+            value: "<file>",
+            description: "the stack's state (pulumi stack export -s <name> > state.json): what it already manages is neither imported again nor rewritten, and existing parents are referred to by URN. Without it, the stack is taken to have no resources yet",
+        },
+        "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
+        force: { type: "boolean", description: "overwrite existing output files (they may hold reasons you wrote)" },
+    },
+    notes: [
+        "live: Azure SDK with DefaultAzureCredential (az login, AZURE_* variables, OIDC); the subscription is keyVault.subscriptionId or AZURE_SUBSCRIPTION_ID",
+        "exit codes: 0 files written, 2 bad arguments or input (one line per problem), 3 a bug",
+    ],
+};
+
+export interface AdoptDeps {
+    /** Project root (Pulumi.yaml). */
+    root: string;
+    /** Azure access for live mode; default DefaultAzureCredential and the public cloud. */
+    access?: AzureAccess;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+}
+
+export interface AdoptResult {
+    code: number;
+    stdout: string[];
+    stderr: string[];
+}
+
+/** The command: read the vault, write the two files, return the summary. Bad input throws (exit 2). */
+export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<CliResult> {
+    const env = deps.env ?? process.env;
+    const args = values as { stack: string; out?: string; state?: string; "config-dir"?: string; "vault-json"?: string; "secrets-json"?: string; "role-assignments-json"?: string; force?: boolean };
+    if (!args["vault-json"] && (args["secrets-json"] || args["role-assignments-json"])) {
+        throw new UsageError(`--secrets-json and --role-assignments-json need --vault-json; ${synopsis(ADOPT_CLI)}`);
+    }
+    const stack = args.stack;
+    const cwd = deps.cwd ?? process.cwd();
+    const outDir = path.resolve(cwd, args.out ?? ".");
+    const yamlFile = path.join(outDir, `adopt-${stack}.yaml`);
+    const importFile = path.join(outDir, `import-${stack}.json`);
+
+    const files = readStackFiles(deps.root, stack, args["config-dir"] ? path.resolve(cwd, args["config-dir"]) : deps.root);
+    const config = parseStackConfig(files.config, parseOptionsOf(files));
+    const outProblems = outputProblems(outDir, [yamlFile, importFile], args.force === true);
+    if (outProblems.length) throw new AdoptInputError(outProblems);
+    const managed = args.state ? readStackState(path.resolve(cwd, args.state), stack, files.project) : undefined;
+    let snapshot: VaultSnapshot;
+    if (args["vault-json"]) {
+        snapshot = readSavedOutput({ vaultJson: args["vault-json"], secretsJson: args["secrets-json"], roleAssignmentsJson: args["role-assignments-json"] });
+    } else {
+        const subscriptionId = config.keyVault.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID;
+        if (!subscriptionId) throw new AdoptInputError(["keyVault.subscriptionId: not set; set it in the stack file or export AZURE_SUBSCRIPTION_ID (or pass --vault-json)"]);
+        const access = deps.access ?? { credential: new (await import("@azure/identity")).DefaultAzureCredential() };
+        try {
+            snapshot = await readLive(access, subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name);
+        } catch (e) {
+            if (e instanceof AdoptInputError) throw e;
+            // SDK errors carry no secret; keep the first line only (no stack trace).
+            throw new AdoptInputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${(e as Error).message.split("\n")[0]}`]);
+        }
+    }
+    // Another vault than the stack's, not another spelling of it (adopt writes Azure's spelling).
+    const parts = vaultIdParts(snapshot.vault.id);
+    const { name, resourceGroupName, subscriptionId: sub } = config.keyVault;
+    if (parts?.name.toLowerCase() !== name.toLowerCase()) throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${name}`]);
+    if (parts.resourceGroupName.toLowerCase() !== resourceGroupName.toLowerCase()) {
+        throw new AdoptInputError([`--vault-json: describes a vault in resource group ${parts.resourceGroupName}, but keyVault.resourceGroupName is ${resourceGroupName}`]);
+    }
+    if (sub && parts.subscriptionId.toLowerCase() !== sub) throw new AdoptInputError([`--vault-json: describes a vault in subscription ${parts.subscriptionId}, but keyVault.subscriptionId is ${sub}`]);
+    const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed, secretPaths: files.secretPaths, escEnvironments: files.escEnvironments });
+    writeOutputs(
+        outDir,
+        [
+            { file: yamlFile, text: adoption.fragmentYaml },
+            { file: importFile, text: `${JSON.stringify(adoption.importFile, null, 2)}\n` },
+        ],
+        args.force === true,
+    );
+    const output = [
+        ...adoption.summary,
+        "",
+        `Wrote ${yamlFile} and ${importFile}. Next:`,
+        `  1. Replace those keys in Pulumi.${stack}.yaml with adopt-${stack}.yaml; write every empty reason (and clientId/scope).`,
+        `  2. npm run plan -- --stack ${stack}   (refuses empty reasons; shows adopted clients keeping their key)`,
+        `  3. Commit, then: pulumi import -s ${stack} --file ${path.basename(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
+        `  4. pulumi preview -s ${stack}: no change to existing access or secret values`,
+        "  5. Rotate adopted Maskinporten keys when convenient: nextKeyGeneration: 1, register, keyGeneration: 1.",
+    ];
+    return { code: 0, output: output.join("\n") };
+}
+
+/** The command line in this process, as `npm run adopt` runs it (for tests): lines printed and exit code. */
+export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptResult> {
+    const run = await executeCli(ADOPT_CLI, (values) => adoptMain(values, deps), argv);
+    const lines = (text: string) => (text ? text.replace(/\n$/, "").split("\n") : []);
+    return { code: run.code, stdout: lines(run.stdout), stderr: lines(run.stderr) };
+}

@@ -1,0 +1,222 @@
+/**
+ * Where `npm run adopt` learns what the vault holds: live through the Azure SDK (management plane
+ * only: the ARM secrets API never returns values), or from saved `az` output. Either way only
+ * names, permissions, roles, content types and tags come back; never a secret value.
+ */
+import { readFileSync } from "node:fs";
+import type { TokenCredential } from "@azure/core-auth";
+import { InputError } from "../cli/cli";
+import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
+import { eachOnce, roleAssignmentOf, unknownRoleIds } from "../../core/vault/audit";
+import type { Permissions } from "../../core/config/parse";
+import { CONTROL_CHARACTER, GUID_PATTERN } from "../../core/config/limits";
+import { vaultIdParts } from "../../core/vault/roles";
+import { secretNameProblem } from "../../core/vault/naming";
+import type { VaultSecretInfo } from "./adopt";
+
+/** Bad input for adopt: one line each, naming the flag or file. */
+export class AdoptInputError extends InputError {}
+
+export interface VaultSnapshot {
+    vault: VaultReality;
+    secrets: VaultSecretInfo[];
+    dataActionsByRole: Record<string, string[]>;
+}
+
+/** How to reach Azure: the credential, and for tests an endpoint and TLS settings. */
+export interface AzureAccess {
+    credential: TokenCredential;
+    /** ARM base URL; defaults to the public cloud. */
+    endpoint?: string;
+    /** Extra SDK client options (tests pass `tlsOptions` to trust a throwaway certificate). */
+    clientOptions?: Record<string, unknown>;
+}
+
+const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
+
+function permissionsOf(p: Record<string, unknown> | undefined): Permissions {
+    const out: Permissions = {};
+    for (const kind of PERMISSION_KINDS) {
+        const list = p?.[kind];
+        if (Array.isArray(list) && list.length > 0) out[kind] = list.map(String);
+    }
+    return out;
+}
+
+function accessPolicyOf(p: Record<string, unknown>): VaultAccessPolicy {
+    return {
+        tenantId: String(p.tenantId ?? ""),
+        objectId: String(p.objectId ?? ""),
+        ...(p.applicationId ? { applicationId: String(p.applicationId) } : {}),
+        permissions: permissionsOf(p.permissions as Record<string, unknown> | undefined),
+    };
+}
+
+/** Secret metadata only: the name (from `name` or the secret's URI), content type and tags. */
+function secretOf(s: Record<string, unknown>): VaultSecretInfo {
+    const id = String(s.id ?? "");
+    const name = typeof s.name === "string" ? s.name : (/\/secrets\/([^/]+)/.exec(id)?.[1] ?? "");
+    const props = (s.properties ?? {}) as Record<string, unknown>;
+    const contentType = s.contentType ?? props.contentType;
+    return { name, ...(typeof contentType === "string" ? { contentType } : {}), ...(s.tags ? { tags: s.tags as Record<string, string> } : {}) };
+}
+
+/** A value from the input, quoted only when it is not plain printable text (so a line stays one line). */
+function shown(value: unknown): string {
+    const text = String(value);
+    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text);
+}
+
+/** Why an access policy entry cannot be read safely, one line each (no value in them is secret). */
+function accessPolicyProblems(list: unknown[], flag: string): string[] {
+    return list.flatMap((p, i) => {
+        const at = `${flag}: properties.accessPolicies[${i}]`;
+        if (!p || typeof p !== "object" || Array.isArray(p)) return [`${at} must be an object`];
+        const e = p as Record<string, unknown>;
+        const problems: string[] = [];
+        for (const key of ["objectId", "tenantId"] as const) {
+            if (typeof e[key] !== "string" || !GUID_PATTERN.test(e[key])) problems.push(`${at}.${key}${e[key] === undefined || e[key] === null ? "" : ` ${JSON.stringify(String(e[key]))}`} is not a GUID`);
+        }
+        if (e.applicationId !== undefined && e.applicationId !== null && e.applicationId !== "" && (typeof e.applicationId !== "string" || !GUID_PATTERN.test(e.applicationId))) {
+            problems.push(`${at}.applicationId ${JSON.stringify(String(e.applicationId))} is not a GUID`);
+        }
+        const permissions = e.permissions as Record<string, unknown> | null | undefined;
+        if (permissions !== undefined && permissions !== null && (typeof permissions !== "object" || Array.isArray(permissions))) problems.push(`${at}.permissions must be an object`);
+        else {
+            for (const kind of PERMISSION_KINDS) {
+                const l = permissions?.[kind];
+                if (l !== undefined && l !== null && !(Array.isArray(l) && l.every((x) => typeof x === "string"))) problems.push(`${at}.permissions.${kind} must be a list of names`);
+            }
+        }
+        return problems;
+    });
+}
+
+/** The vault from `az keyvault show` (or ARM's JSON), checked field by field. */
+export function vaultFromJson(json: unknown, flag = "--vault-json"): Omit<VaultReality, "roleAssignments"> {
+    const v = (json ?? {}) as Record<string, unknown>;
+    const props = v.properties as Record<string, unknown> | undefined;
+    const problems: string[] = [];
+    // The ID reaches the summary, the fragment and the import file: nothing but a vault's ARM ID.
+    if (typeof v.id !== "string" || !vaultIdParts(v.id) || !/^[\x21-\x7e]+$/.test(v.id)) problems.push(`${flag}: id is not a Key Vault resource ID (expected the output of az keyvault show)`);
+    if (!props || typeof props.tenantId !== "string") problems.push(`${flag}: properties.tenantId is missing (expected the output of az keyvault show)`);
+    else if (!GUID_PATTERN.test(props.tenantId)) problems.push(`${flag}: properties.tenantId ${JSON.stringify(props.tenantId)} is not a GUID`);
+    if (props && props.accessPolicies !== undefined && props.accessPolicies !== null && !Array.isArray(props.accessPolicies)) problems.push(`${flag}: properties.accessPolicies must be a list`);
+    else if (props && Array.isArray(props.accessPolicies)) problems.push(...accessPolicyProblems(props.accessPolicies, flag));
+    if (problems.length) throw new AdoptInputError(problems);
+    return {
+        id: v.id as string,
+        tenantId: String(props!.tenantId),
+        enableRbacAuthorization: props!.enableRbacAuthorization === true,
+        accessPolicies: ((props!.accessPolicies as Record<string, unknown>[] | null) ?? []).map(accessPolicyOf),
+    };
+}
+
+function listFromJson(json: unknown, flag: string, what: string): Record<string, unknown>[] {
+    const list = Array.isArray(json) ? json : Array.isArray((json as { value?: unknown })?.value) ? (json as { value: unknown[] }).value : undefined;
+    if (!list || list.some((e) => !e || typeof e !== "object")) throw new AdoptInputError([`${flag}: must be a JSON list (expected the output of ${what})`]);
+    return list as Record<string, unknown>[];
+}
+
+export function secretsFromJson(json: unknown, flag = "--secrets-json"): VaultSecretInfo[] {
+    const secrets = listFromJson(json, flag, "az keyvault secret list").map(secretOf);
+    const bad = secrets.findIndex((s) => !s.name);
+    if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} has neither a name nor a secret id`]);
+    // Key Vault allows nothing else; anything else is not az output, and would reach the summary and the fragment.
+    const problems = secrets.flatMap((s, i) => {
+        const problem = secretNameProblem(s.name);
+        return problem ? [`${flag}: entry ${i}: ${shown(s.name)} is not a Key Vault secret name (${problem})`] : [];
+    });
+    if (problems.length) throw new AdoptInputError(problems);
+    return secrets;
+}
+
+export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignments-json"): VaultRoleAssignment[] {
+    const list = listFromJson(json, flag, "az role assignment list --scope <vault id> --include-inherited").map(roleAssignmentOf);
+    const bad = list.findIndex((a) => !a.principalId || !a.roleDefinitionId || !a.scope);
+    if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} lacks principalId, roleDefinitionId or scope`]);
+    const problems = list.flatMap((a, i) => [
+        ...(GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${JSON.stringify(a.principalId)} is not a GUID`]),
+        // These reach the summary and the fragment (a description is checked where it is adopted).
+        ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const)
+            .filter((k) => a[k] !== undefined && CONTROL_CHARACTER.test(a[k]!))
+            .map((k) => `${flag}: entry ${i}: ${k} ${JSON.stringify(a[k])} contains a control character`),
+    ]);
+    if (problems.length) throw new AdoptInputError(problems);
+    return list;
+}
+
+/** Read and parse a JSON file; a problem is one line naming the flag. */
+export function readJsonFile(file: string, flag: string): unknown {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch {
+        throw new AdoptInputError([`${flag}: cannot read ${file}`]);
+    }
+    try {
+        return JSON.parse(text) as unknown;
+    } catch {
+        throw new AdoptInputError([`${flag}: ${file} is not valid JSON`]);
+    }
+}
+
+export interface SavedOutput {
+    vaultJson: string;
+    secretsJson?: string;
+    roleAssignmentsJson?: string;
+}
+
+/** The vault from saved `az` output. All problems at once. */
+export function readSavedOutput(files: SavedOutput): VaultSnapshot {
+    const problems: string[] = [];
+    const attempt = <T>(f: () => T): T | undefined => {
+        try {
+            return f();
+        } catch (e) {
+            if (e instanceof AdoptInputError) problems.push(...e.lines);
+            else throw e;
+            return undefined;
+        }
+    };
+    const vault = attempt(() => vaultFromJson(readJsonFile(files.vaultJson, "--vault-json")));
+    const secrets = files.secretsJson ? attempt(() => secretsFromJson(readJsonFile(files.secretsJson!, "--secrets-json"))) : [];
+    const roleAssignments = files.roleAssignmentsJson ? attempt(() => roleAssignmentsFromJson(readJsonFile(files.roleAssignmentsJson!, "--role-assignments-json"))) : [];
+    if (vault?.enableRbacAuthorization && !files.roleAssignmentsJson) {
+        problems.push("--role-assignments-json: required for an RBAC vault (save: az role assignment list --scope <vault id> --include-inherited)");
+    }
+    if (problems.length) throw new AdoptInputError(problems);
+    return { vault: { ...vault!, roleAssignments: roleAssignments! }, secrets: secrets!, dataActionsByRole: {} };
+}
+
+/** Read the vault live with the Azure SDK for JavaScript (management plane; no secret value is requested). */
+export async function readLive(access: AzureAccess, subscriptionId: string, resourceGroupName: string, vaultName: string): Promise<VaultSnapshot> {
+    const { KeyVaultManagementClient } = await import("@azure/arm-keyvault");
+    const { AuthorizationManagementClient } = await import("@azure/arm-authorization");
+    const options = { ...(access.endpoint ? { endpoint: access.endpoint } : {}), ...(access.clientOptions ?? {}) };
+    const kv = new KeyVaultManagementClient(access.credential, subscriptionId, options);
+    const v = await kv.vaults.get(resourceGroupName, vaultName);
+    const vault = vaultFromJson(v, `vault ${vaultName}`);
+    const secrets: VaultSecretInfo[] = [];
+    for await (const s of kv.secrets.list(resourceGroupName, vaultName)) {
+        // Metadata only: the ARM secrets API has no value in its answers, and none is kept here.
+        secrets.push({ name: String(s.name), ...(s.properties?.contentType ? { contentType: s.properties.contentType } : {}), ...(s.tags ? { tags: s.tags } : {}) });
+    }
+    const roleAssignments: VaultRoleAssignment[] = [];
+    const dataActionsByRole: Record<string, string[]> = {};
+    if (vault.enableRbacAuthorization) {
+        const auth = new AuthorizationManagementClient(access.credential, subscriptionId, options);
+        // As the program's audit lists them: atScope() (the vault and above), then unfiltered, which
+        // adds the scopes below (a single secret); each assignment once.
+        const listed: VaultRoleAssignment[] = [];
+        for (const options of [{ filter: "atScope()" }, {}]) {
+            for await (const a of auth.roleAssignments.listForScope(vault.id, options)) listed.push(roleAssignmentOf(a as unknown as Record<string, unknown>));
+        }
+        roleAssignments.push(...eachOnce(listed));
+        for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
+            const def = await auth.roleDefinitions.getById(roleDefinitionId);
+            dataActionsByRole[roleDefinitionId] = (def.permissions ?? []).flatMap((p) => p.dataActions ?? []);
+        }
+    }
+    return { vault: { ...vault, roleAssignments }, secrets, dataActionsByRole };
+}

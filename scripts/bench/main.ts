@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: time the offline plan (`plan --json`, a fresh process each run, as a person
+ * runs it) on generated stacks, print progress as it goes, then each figure and the 100:1 ratios.
+ * A script, not a test.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { CliSpec, runCli, UsageError } from "../cli/cli";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+const BENCH_CLI: CliSpec = {
+    command: "bench",
+    summary: "Time the offline plan (plan --json, a fresh process per run) on generated stacks of 1 and 100 grants and 1 and 100 Maskinporten clients.",
+    options: {
+        runs: { type: "string", value: "<n>", description: "runs per stack; the median is reported. Defaults to $BENCH_RUNS or 3" },
+        only: { type: "string", value: "<stacks>", description: "comma-separated subset of grants-1, grants-100, clients-1, clients-100. Defaults to all" },
+    },
+    notes: ["Progress goes to stdout as each run ends; the table and the 100:1 ratios come last."],
+};
+
+function guid(i: number, salt: number): string {
+    const hex = (i * 7919 + salt).toString(16).padStart(12, "0").slice(-12);
+    return `${salt.toString(16).padStart(8, "0")}-1111-4222-8333-${hex}`;
+}
+
+/** A tt02 stack with `grants` access grants. */
+function grantsStack(grants: number): Record<string, unknown> {
+    return {
+        "altinn-app-secrets:org": "ttd",
+        "altinn-app-secrets:environment": "tt02",
+        "altinn-app-secrets:accessGrants": Array.from({ length: grants }, (_, i) => ({
+            principalId: guid(i, 1),
+            access: i % 10 === 0 ? "write" : "read",
+            reason: `Generated grant number ${i} for the benchmark`,
+        })),
+    };
+}
+
+/** A tt02 stack with `clients` Maskinporten clients (one key pair each, generated as the plan does). */
+function clientsStack(clients: number): Record<string, unknown> {
+    return {
+        "altinn-app-secrets:org": "ttd",
+        "altinn-app-secrets:environment": "tt02",
+        "altinn-app-secrets:maskinportenClients": Array.from({ length: clients }, (_, i) => ({
+            section: `Client${i}`,
+            clientId: guid(i, 2),
+            format: i % 2 === 0 ? "legacy" : "builtin",
+            scope: "altinn:serviceowner/instances.read",
+            apps: [`app-${i % 10}`],
+        })),
+    };
+}
+
+interface Figure {
+    name: string;
+    medianMs: number;
+    /** Median CPU time of the plan process (all threads): steadier than wall time on a shared machine. */
+    medianCpuMs: number;
+    maxRssMb: number;
+    resources: number;
+}
+
+/** One progress line, printed at once (the whole bench takes tens of seconds). */
+function progress(line: string): void {
+    process.stdout.write(`${line}\n`);
+}
+
+function measure(dir: string, stack: string, runs: number, started: bigint): Figure {
+    const times: number[] = [];
+    const cpu: number[] = [];
+    let rss = 0;
+    let resources = 0;
+    const statsFile = path.join(dir, `${stack}.stats.json`);
+    for (let i = 0; i < runs; i++) {
+        const start = process.hrtime.bigint();
+        const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "scripts", "plan", "main.ts"), "--stack", stack, "--config-dir", dir, "--json"], {
+            cwd: ROOT,
+            env: { ...process.env, PLAN_STATS_FILE: statsFile },
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (run.status !== 0) throw new Error(`plan --stack ${stack} exited ${run.status}: ${run.stderr.toString().split("\n")[0]}`);
+        resources = (JSON.parse(run.stdout.toString()) as { resources: unknown[] }).resources.length;
+        const stats = JSON.parse(readFileSync(statsFile, "utf8")) as { maxRssKb: number; cpuMs: number };
+        rss = Math.max(rss, stats.maxRssKb / 1024);
+        cpu.push(stats.cpuMs);
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+        progress(`  ${stack.padEnd(12)} run ${i + 1}/${runs}: ${String(resources).padStart(4)} resources in ${(times[i] / 1000).toFixed(1).padStart(5)} s  (${elapsed.toFixed(0)} s elapsed)`);
+    }
+    const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+    return { name: stack, medianMs: median(times), medianCpuMs: median(cpu), maxRssMb: rss, resources };
+}
+
+runCli(BENCH_CLI, async (args) => {
+    const runs = Number(args.runs ?? process.env.BENCH_RUNS ?? 3);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new UsageError(`--runs: ${JSON.stringify(args.runs ?? process.env.BENCH_RUNS)} is not a whole number from 1 to 50`);
+    const started = process.hrtime.bigint();
+    const dir = mkdtempSync(path.join(tmpdir(), "altinn-bench-"));
+    try {
+        const all: Record<string, Record<string, unknown>> = {
+            "grants-1": grantsStack(1),
+            "grants-100": grantsStack(100),
+            "clients-1": clientsStack(1),
+            "clients-100": clientsStack(100),
+        };
+        const only = typeof args.only === "string" ? args.only.split(",").map((s) => s.trim()) : Object.keys(all);
+        const unknown = only.filter((s) => !(s in all));
+        if (unknown.length) throw new UsageError(`--only: ${unknown.map((s) => JSON.stringify(s)).join(", ")} is not one of ${Object.keys(all).join(", ")}`);
+        const stacks = Object.fromEntries(only.map((s) => [s, all[s]]));
+        for (const [name, config] of Object.entries(stacks)) writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
+        progress(`bench: ${Object.keys(stacks).length} stacks x ${runs} runs of plan --json`);
+        const figures = Object.keys(stacks).map((s) => measure(dir, s, runs, started));
+        const out = [`plan --json, median of ${runs} runs each (fresh process per run, includes tsx start-up)`];
+        for (const f of figures) {
+            out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.medianCpuMs.toFixed(0).padStart(6)} ms CPU  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
+        }
+        for (const kind of ["grants", "clients"]) {
+            const one = figures.find((f) => f.name === `${kind}-1`);
+            const hundred = figures.find((f) => f.name === `${kind}-100`);
+            if (!one || !hundred) continue;
+            out.push(`  ratio ${kind} 100:1  time ${(hundred.medianMs / one.medianMs).toFixed(2)}x  CPU ${(hundred.medianCpuMs / one.medianCpuMs).toFixed(2)}x  memory ${(hundred.maxRssMb / one.maxRssMb).toFixed(2)}x`);
+        }
+        return { output: out.join("\n"), code: 0 };
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});

@@ -1,0 +1,41 @@
+/**
+ * Evaluate the real program (`index.ts`) under Pulumi mocks: no cloud, no CLI.
+ * One evaluation per process: Pulumi's runtime state is global.
+ */
+import * as path from "node:path";
+import { parseStackConfig, StackConfig } from "../../core/config/parse";
+import type { RecordedResource } from "./values";
+import { parseOptionsOf, readStackFiles, StackFiles } from "./stack";
+
+export interface Evaluation {
+    files: StackFiles;
+    config: StackConfig;
+    resources: RecordedResource[];
+    /** The program's stack outputs, resolved. */
+    outputs: Record<string, unknown>;
+    /** True when key pairs (and so every kid) are offline placeholders, not keys anyone deploys. */
+    placeholderKeys: boolean;
+}
+
+/** Throws StackFileError or ConfigError before anything is declared. */
+export async function evaluateStack(root: string, stack: string, configDir = root): Promise<Evaluation> {
+    const files = readStackFiles(root, stack, configDir);
+    return evaluateConfig(root, files);
+}
+
+export async function evaluateConfig(root: string, files: StackFiles): Promise<Evaluation> {
+    const config = parseStackConfig(files.config, parseOptionsOf(files));
+    // The SDK loads only for a valid config, so bad input is reported without waiting for it.
+    const { installMocks, settle, valueOf } = await import("./mocks");
+    // The offline plan's kids differ from the deployed stack's anyway: placeholder keys cost far less.
+    const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys, keys: "placeholder" });
+    const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
+    await settle();
+    const outputs: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(program)) {
+        if (name === "default" || name === "__esModule") continue;
+        outputs[name] = await valueOf(value);
+    }
+    await settle();
+    return { files, config, resources, outputs, placeholderKeys: true };
+}

@@ -1,0 +1,41 @@
+/** Run the policy pack's rules over what the mocks recorded (the plan's `findings`). */
+import { evaluateRules, Finding, suppressionFindings } from "../../policy/evaluate";
+import { PackConfig, readPackConfig } from "../../policy/packConfig";
+import type { PolicyResource, ReviewContext } from "../../core/policy/rule";
+import { secretName } from "../../core/vault/naming";
+import type { Evaluation } from "./evaluate";
+import { StackFileError } from "./stack";
+import { plain, RecordedResource, secretProperties } from "./values";
+
+/** `placeholders`: Key Vault secret name -> the stack-file path whose value is a placeholder. */
+export function policyResources(resources: RecordedResource[], placeholders: Map<string, string> = new Map()): PolicyResource[] {
+    return resources.map((r) => {
+        const view: PolicyResource = { type: r.type, name: r.name, id: `${r.type}::${r.name}`, props: plain(r.inputs) as Record<string, unknown>, protect: r.protect };
+        if (r.type === "azure-native:keyvault:Secret") {
+            view.valueIsSecret = secretProperties(r).valueIsSecret;
+            const placeholder = placeholders.get(String(r.inputs.secretName));
+            if (placeholder) view.placeholderPath = placeholder;
+        }
+        return view;
+    });
+}
+
+/** policy/config.json, with a bad file reported like bad config (exit 2). */
+export function packConfigOf(file?: string): PackConfig {
+    try {
+        return readPackConfig(file);
+    } catch (e) {
+        throw new StackFileError((e as Error).message);
+    }
+}
+
+export function planFindings(ev: Evaluation, packConfigFile?: string): Finding[] {
+    const context: ReviewContext = { environment: ev.config.environment, stack: ev.files.stack, ...packConfigOf(packConfigFile) };
+    const placeholders = new Map<string, string>();
+    for (const p of ev.files.placeholderPaths ?? []) {
+        const s = ev.config.appSecrets[Number(/^appSecrets\[(\d+)\]/.exec(p)?.[1] ?? -1)];
+        if (s) placeholders.set(secretName(s.section, s.key), p);
+    }
+    const findings = evaluateRules(policyResources(ev.resources, placeholders), context, ev.config.suppressions);
+    return [...findings, ...suppressionFindings(ev.config.suppressions, findings)];
+}

@@ -1,0 +1,38 @@
+/** The offline plan's command line and work; `scripts/plan/main.ts` runs it as a process. */
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { CliResult, CliSpec, CliValues, useColor } from "../cli/cli";
+
+export const PLAN_CLI: CliSpec = {
+    command: "plan",
+    summary: "Evaluate index.ts for a stack under Pulumi mocks (no Azure, no Pulumi CLI) and print what `pulumi up` would declare.",
+    options: {
+        stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
+        json: { type: "boolean", description: "print one JSON object and nothing else on stdout, to pipe: `npm run --silent plan -- --stack tt02 --json | jq .`" },
+        "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
+    },
+    notes: ["exit codes: 0 no mandatory finding, 1 a mandatory policy finding, 2 bad arguments or config (one line per mistake), 3 a bug"],
+};
+
+/** For `npm run bench`: peak memory and CPU time of this run, written where PLAN_STATS_FILE says. */
+function writeStats(): void {
+    const file = process.env.PLAN_STATS_FILE;
+    if (!file) return;
+    const usage = process.resourceUsage();
+    writeFileSync(file, JSON.stringify({ maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
+}
+
+/** The plan itself, for runCli and for tests that run it in-process. */
+export async function planMain(args: CliValues): Promise<CliResult> {
+    const root = path.resolve(__dirname, "..", "..");
+    const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
+    // Loaded only after the arguments are good, so `--help` and bad arguments do no work.
+    const [{ evaluateStack }, { planFindings }, { buildReport, renderText }] = await Promise.all([import("../offline/evaluate"), import("../offline/findings"), import("./report")]);
+    const evaluation = await evaluateStack(root, String(args.stack), configDir);
+    const report = buildReport(evaluation, planFindings(evaluation));
+    writeStats();
+    return {
+        output: args.json ? JSON.stringify(report, null, 2) : renderText(report, { color: useColor(process.stdout) }),
+        code: report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0,
+    };
+}

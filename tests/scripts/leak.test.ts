@@ -1,0 +1,132 @@
+/**
+ * Leak test: private keys, encoded JWKs and app secret values never appear in stack outputs,
+ * the plan's text or JSON, logs or error messages.
+ */
+import { createPublicKey } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, parseStackConfig } from "../../core/config/parse";
+import { evaluateConfig, Evaluation } from "../../scripts/offline/evaluate";
+import { RecordedResource, Secret } from "../../scripts/offline/mocks";
+import { buildReport, renderText } from "../../scripts/plan/report";
+import { rawConfig, ROOT, runPlanProcess, writeStacks } from "../support/helpers";
+
+const CANARY = "canary-api-key-7f3b9e1d2c4a";
+
+const config = {
+    org: "ttd",
+    environment: "tt02",
+    accessGrants: [{ principalId: "11111111-2222-3333-4444-555555555555", access: "read", reason: "Operations team reads secrets" }],
+    maskinportenClients: [
+        { section: "MaskinportenSettings", clientId: "5f6e1b2c-0d3a-4e5f-8a9b-0c1d2e3f4a5b", format: "legacy", scope: "altinn:serviceowner/instances.read", apps: ["app-a"] },
+        { section: "Builtin", clientId: "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", format: "builtin", nextKeyGeneration: 2, apps: ["app-b"] },
+    ],
+    appSecrets: [{ section: "ExternalApi", key: "ApiKey", value: CANARY, apps: ["app-a"] }],
+};
+
+let ev: Evaluation;
+let logs = "";
+let needles: string[];
+
+function secretNeedles(resources: RecordedResource[]): string[] {
+    const out = [CANARY];
+    for (const key of resources.filter((r) => r.type === "tls:index/privateKey:PrivateKey")) {
+        const modulus = Buffer.from(createPublicKey(String(key.state.privateKeyPemPkcs8)).export({ format: "jwk" }).n!, "base64url");
+        for (const field of ["privateKeyPem", "privateKeyPemPkcs8"]) {
+            // Every body line of the PEM is a needle (a partial print is still a leak), except lines
+            // that only encode the public modulus, which the public JWK rightly contains.
+            const lines = String(key.state[field]).split("\n").filter((l) => l.length > 40);
+            out.push(...lines.filter((l) => !modulus.includes(Buffer.from(l, "base64"))));
+        }
+    }
+    for (const s of resources.filter((r) => r.type === "azure-native:keyvault:Secret" && /(EncodedJwk|JwkBase64)$/.test(String(r.inputs.secretName)))) {
+        const props = s.inputs.properties as Secret;
+        const encoded = String((props.value as Record<string, unknown>).value);
+        out.push(encoded.slice(0, 60), encoded.slice(-60));
+        const jwk = JSON.parse(Buffer.from(encoded, "base64").toString()) as Record<string, string>;
+        for (const m of ["d", "p", "q", "dp", "dq", "qi"]) out.push(jwk[m]);
+    }
+    return out;
+}
+
+beforeAll(async () => {
+    const write = (stream: NodeJS.WriteStream) => {
+        const original = stream.write.bind(stream);
+        stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+            logs += chunk.toString();
+            return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+        }) as typeof stream.write;
+    };
+    write(process.stdout);
+    write(process.stderr);
+    ev = await evaluateConfig(ROOT, { project: "altinn-app-secrets", stack: "tt02", config: rawConfig(config), secretKeys: ["altinn-app-secrets:appSecrets"] });
+    needles = secretNeedles(ev.resources);
+});
+
+describe("no secret leaves the program except into the vault", () => {
+    it("finds the secrets it looks for (the test can fail)", () => {
+        expect(needles.length).toBeGreaterThan(20);
+        const stored = ev.resources.filter((r) => r.type === "azure-native:keyvault:Secret").map((r) => JSON.stringify((r.inputs.properties as Secret).value));
+        expect(stored.join("\n")).toContain(CANARY);
+    });
+
+    it("keeps them out of the stack outputs", () => {
+        const outputs = JSON.stringify(ev.outputs);
+        expect(outputs).toContain("publicJwks");
+        for (const n of needles) expect(outputs.includes(n), "stack outputs").toBe(false);
+    });
+
+    it("keeps them out of the plan's JSON and text", () => {
+        const report = buildReport(ev, []);
+        const json = JSON.stringify(report);
+        const text = renderText(report);
+        expect(text).toContain("ExternalApi--ApiKey");
+        for (const n of needles) {
+            expect(json.includes(n), "plan JSON").toBe(false);
+            expect(text.includes(n), "plan text").toBe(false);
+        }
+    });
+
+    it("keeps them out of everything printed while the program ran", () => {
+        for (const n of needles) expect(logs.includes(n), "logs").toBe(false);
+    });
+
+    it("keeps an app secret's value out of every config error", () => {
+        const messages: string[] = [];
+        for (const value of [CANARY, 12345, { nested: CANARY }]) {
+            for (const secretKeys of [[], ["altinn-app-secrets:appSecrets"]]) {
+                try {
+                    parseStackConfig(rawConfig({ ...config, environment: "nope", appSecrets: [{ section: "Bad_Section", key: "Api--Key", value, apps: ["App A"], extra: 1 }] }), { secretKeys });
+                } catch (e) {
+                    if (e instanceof ConfigError) messages.push(...e.errors);
+                }
+            }
+        }
+        expect(messages.join("\n")).toContain("appSecrets[0].value");
+        expect(messages.join("\n")).not.toContain(CANARY);
+        expect(messages.join("\n")).not.toContain("12345");
+    });
+
+    it("refuses an app secret stored in plain text, without printing it, from the plan CLI", async () => {
+        const dir = writeStacks({ plain: { ...config, appSecrets: [{ section: "ExternalApi", key: "ApiKey", value: CANARY }] } });
+        const run = await runPlanProcess(["--stack", "plain", "--config-dir", dir, "--json"]);
+        expect(run.code).toBe(2);
+        expect(run.stderr.trim()).toBe("appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)");
+        expect(run.stdout + run.stderr).not.toContain(CANARY);
+    });
+
+    it("spots the one plain-text entry among encrypted ones, which Pulumi alone cannot", async () => {
+        const dir = writeStacks({
+            mixed: {
+                ...config,
+                appSecrets: [
+                    { section: "ExternalApi", key: "ApiKey", value: { secure: "v1:ciphertext" } },
+                    { section: "Other", key: "Password", value: CANARY },
+                ],
+            },
+        });
+        const run = await runPlanProcess(["--stack", "mixed", "--config-dir", dir]);
+        expect(run.code).toBe(2);
+        expect(run.stderr.trim()).toBe("appSecrets[1].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[1].value' (it prompts for the value, which keeps it out of shell history)");
+        expect(run.stdout + run.stderr).not.toContain(CANARY);
+    });
+});

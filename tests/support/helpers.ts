@@ -1,0 +1,124 @@
+/**
+ * Assertions on the rendered model, as CDK's Template does: count and find resources the
+ * mocks recorded. Also: run the plan CLI and write throwaway stack files.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { vi } from "vitest";
+import { stringify } from "yaml";
+import type { RecordedResource } from "../../scripts/offline/mocks";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export function resourcesOfType(resources: RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+export function resourceCount(resources: RecordedResource[], type: string): number {
+    return resourcesOfType(resources, type).length;
+}
+
+/** True when `actual` contains everything in `partial` (objects by key, arrays element-wise). */
+export function matches(actual: unknown, partial: unknown): boolean {
+    if (partial === null || typeof partial !== "object") return Object.is(actual, partial);
+    if (Array.isArray(partial)) {
+        return Array.isArray(actual) && actual.length === partial.length && partial.every((p, i) => matches(actual[i], p));
+    }
+    if (actual === null || typeof actual !== "object") return false;
+    return Object.entries(partial).every(([k, v]) => matches((actual as Record<string, unknown>)[k], v));
+}
+
+export function hasResource(resources: RecordedResource[], type: string, partialInputs: Record<string, unknown>): boolean {
+    return resourcesOfType(resources, type).some((r) => matches(r.inputs, partialInputs));
+}
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Run `node <nodeArgs>` in the project folder with `env` as its whole environment; collect what it prints. */
+export function runNode(nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+}
+
+/** Run a repo script with tsx (as a loader: one process, not tsx's two), with extra environment. */
+export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+    return runNode(["--import", "tsx", path.join(ROOT, script), ...args], { ...process.env, ...env });
+}
+
+/** Run the plan CLI as its own process: for tests of the process itself (exit, pipes, stray output). */
+export function runPlanProcess(args: string[]): Promise<RunResult> {
+    return runScript("scripts/plan/main.ts", args);
+}
+
+let cliQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Run a CLI in this process: the same argument parsing, evaluation, output and exit code as the
+ * script, at a tenth of a process's cost. Pulumi's mock runtime is global, so runs queue one
+ * after another, each with freshly loaded project modules (and so a fresh program).
+ */
+function runInProcess(cli: "plan" | "review", args: string[]): Promise<RunResult> {
+    const run = cliQueue.then(async () => {
+        vi.resetModules();
+        const { executeCli } = await import("../../scripts/cli/cli");
+        if (cli === "plan") {
+            const { PLAN_CLI, planMain } = await import("../../scripts/plan/planCli");
+            return executeCli(PLAN_CLI, planMain, args);
+        }
+        const { REVIEW_CLI, reviewMain } = await import("../../scripts/review/reviewCli");
+        return executeCli(REVIEW_CLI, reviewMain, args);
+    });
+    cliQueue = run.catch(() => undefined);
+    return run;
+}
+
+/** `npm run plan -- <args>`, in this process (see runInProcess). */
+export function runPlan(args: string[]): Promise<RunResult> {
+    return runInProcess("plan", args);
+}
+
+/** `npm run review -- <args>`, in this process (see runInProcess). */
+export function runReview(args: string[]): Promise<RunResult> {
+    return runInProcess("review", args);
+}
+
+/** Write `Pulumi.<stack>.yaml` files for the given configs into a fresh temporary folder. */
+export function writeStacks(stacks: Record<string, Record<string, unknown>>): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "altinn-app-secrets-"));
+    for (const [stack, config] of Object.entries(stacks)) {
+        const namespaced = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `altinn-app-secrets:${k}`, v]));
+        writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: namespaced }));
+    }
+    return dir;
+}
+
+/** Raw config as Pulumi passes it: full keys, objects as JSON text. */
+export function rawConfig(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [`altinn-app-secrets:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+}
+
+/**
+ * An adopt fragment as a person completes it: every empty reason, clientId and scope written,
+ * keys without the project's namespace (ready for `writeStacks`).
+ */
+export function completedFragment(fragment: { config: Record<string, unknown> }, filled: { reason: string; clientId: string; scope: string }): Record<string, unknown> {
+    const config = JSON.parse(JSON.stringify(fragment.config), (key, value) =>
+        (key === "reason" || key === "clientId" || key === "scope") && value === "" ? filled[key] : (value as unknown),
+    ) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/^altinn-app-secrets:/, ""), v]));
+}
