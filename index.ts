@@ -10,7 +10,7 @@ import { ENVIRONMENT_FACTS } from "./core/altinn/environments";
 import { ConfigError, parseStackConfig, StackConfig } from "./core/config/parse";
 import { KeyVaultAccess } from "./components/keyvault/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinporten/maskinportenClient";
-import { keyStatus } from "./components/maskinporten/registration";
+import { keyStatus } from "./core/maskinporten/keyStatus";
 import { ReviewContext } from "./components/policy/reviewContext";
 import { ACCESS_NAME, appSecretName, clientName } from "./core/resourceNames";
 import { auditVault, VaultAudit } from "./components/keyvault/vaultAudit";

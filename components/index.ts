@@ -1,6 +1,9 @@
+// The Pulumi components, by the module of their type token (altinn:<module>:<Name>).
 export * from "./keyvault/accessGrant";
-export * from "../core/config/parse";
+export * from "./keyvault/appSecret";
 export * from "./keyvault/keyVaultAccess";
-export * from "../core/vault/naming";
-export * from "../core/vault/roles";
-export * from "../core/config/schema";
+export * from "./keyvault/vaultAudit";
+export * from "./maskinporten/maskinportenClient";
+export * from "./maskinporten/registration";
+export * from "./policy/reviewContext";
+export * from "./studio/appRedeploy";

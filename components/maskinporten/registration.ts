@@ -5,10 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MaskinportenClientConfig } from "../../core/config/parse";
-import { createRegistrationProvider, daysLeft, KeyExpiry, PublicKey, RENEW_WITHIN_DAYS } from "../../providers/maskinporten/provider";
+import type { KeyExpiry } from "../../core/maskinporten/keyStatus";
+import { createRegistrationProvider, PublicKey } from "../../providers/maskinporten/provider";
 
-export { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE, RENEW_WITHIN_DAYS } from "../../providers/maskinporten/provider";
-export type { KeyExpiry, PublicKey, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
+export { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/provider";
+export type { PublicKey, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
 
 /** Type token of the registration resource (what the policy rule and the plan look for). */
 export const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";
@@ -23,26 +24,6 @@ export function defaultClientDetails(org: string, environment: Environment, clie
         name: `${org} ${client.apps[0] ?? "apps"} ${client.section} (altinn-app-secrets ${environment})`,
         description: `Maskinporten client of ${org} for ${apps}, section ${client.section}; keys managed by altinn-app-secrets (${environment}). Do not edit keys by hand.`,
     };
-}
-
-/** A registered key as people read it: when it expires and how many days are left. */
-export interface KeyStatus {
-    kid: string;
-    expires?: string;
-    daysLeft?: number;
-}
-
-/** Kids with expiry date and days left at `nowMs`, soonest first. */
-export function keyStatus(keys: KeyExpiry[] | undefined, nowMs: number): KeyStatus[] {
-    const now = Math.floor(nowMs / 1000);
-    return [...(keys ?? [])]
-        .sort((a, b) => (a.exp ?? Infinity) - (b.exp ?? Infinity))
-        .map((k) => (k.exp === undefined ? { kid: k.kid } : { kid: k.kid, expires: new Date(k.exp * 1000).toISOString().slice(0, 10), daysLeft: daysLeft(k.exp, now) }));
-}
-
-/** Declared keys that expire within RENEW_WITHIN_DAYS (or have expired) at `nowMs`. */
-export function keysNeedingRenewal(keys: KeyExpiry[] | undefined, nowMs: number): KeyStatus[] {
-    return keyStatus(keys, nowMs).filter((k) => k.daysLeft !== undefined && k.daysLeft < RENEW_WITHIN_DAYS);
 }
 
 export interface MaskinportenRegistrationArgs {

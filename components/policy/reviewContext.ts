@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Suppression } from "../../policy/evaluate";
+import type { Suppression } from "../../core/policy/rule";
 
 export interface ReviewContextArgs {
     /** Service owner code. */

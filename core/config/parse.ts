@@ -23,7 +23,7 @@ import { pathText } from "./rules";
 import { CONTROL_CHARACTER } from "./limits";
 import { defaultResourceGroupName, defaultVaultName } from "../vault/naming";
 import { roleId } from "../vault/roles";
-import type { Suppression } from "../../policy/evaluate";
+import type { Suppression } from "../policy/rule";
 
 export {
     AUTHORIZATION_MODES,

@@ -1,4 +1,4 @@
-import { daysLeft, KeyExpiry, RENEW_WITHIN_DAYS } from "../../providers/maskinporten/provider";
+import { daysLeft, KeyExpiry, RENEW_WITHIN_DAYS } from "../../core/maskinporten/keyStatus";
 import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
 
 const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";

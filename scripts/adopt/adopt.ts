@@ -23,13 +23,9 @@ import { JWK_KEY, jwkSecretName } from "../../core/maskinporten/settings";
 import { AZURE_PERMISSIONS, CONTROL_CHARACTER } from "../../core/config/limits";
 import { roleAssignmentName, roleDefinitionResourceId, roleId as toRoleId, roleName, vaultIdParts, vaultResourceId } from "../../core/vault/roles";
 import { AdoptInputError } from "./vaultSource";
+import type { VaultSecretInfo } from "./vaultSource";
 
-/** A secret's metadata; `adopt` never reads a value. */
-export interface VaultSecretInfo {
-    name: string;
-    contentType?: string;
-    tags?: Record<string, string>;
-}
+export type { VaultSecretInfo } from "./vaultSource";
 
 export interface AdoptionInput {
     stack: string;

@@ -12,10 +12,17 @@ import type { Permissions } from "../../core/config/parse";
 import { CONTROL_CHARACTER, GUID_PATTERN } from "../../core/config/limits";
 import { vaultIdParts } from "../../core/vault/roles";
 import { secretNameProblem } from "../../core/vault/naming";
-import type { VaultSecretInfo } from "./adopt";
 
 /** Bad input for adopt: one line each, naming the flag or file. */
 export class AdoptInputError extends InputError {}
+
+/** A secret's metadata; `adopt` never reads a value. */
+export interface VaultSecretInfo {
+    name: string;
+    contentType?: string;
+    tags?: Record<string, string>;
+}
+
 
 export interface VaultSnapshot {
     vault: VaultReality;

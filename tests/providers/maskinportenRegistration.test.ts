@@ -17,7 +17,9 @@ import {
     RegistrationState,
     urlProblem,
 } from "../../providers/maskinporten/provider";
-import { keyStatus, keysNeedingRenewal } from "../../components/maskinporten/registration";
+import { keyStatus, keysNeedingRenewal } from "../../core/maskinporten/keyStatus";
+import * as providerModule from "../../providers/maskinporten/provider";
+import * as keyStatusModule from "../../core/maskinporten/keyStatus";
 import { FakeMaskinporten } from "../support/fakeMaskinporten";
 import { certificate } from "../support/x509";
 
@@ -380,5 +382,12 @@ describe("when Maskinporten cannot be reached", () => {
         const down = { ...inputs(["kid-a"]), authority: `http://127.0.0.1:${port}/`, apiUrl: `http://127.0.0.1:${port}/api/v1` };
         const message = await failure(provider.create(down));
         expect(message).toBe(`maskinportenClients[section=MaskinportenSettings]: Maskinporten metadata http://127.0.0.1:${port}/.well-known/oauth-authorization-server failed after 4 attempts: network error ECONNREFUSED`);
+    });
+});
+
+describe("the provider's own copy of key-expiry facts", () => {
+    it("renews within the same number of days, and counts days left the same way, as core", () => {
+        expect(providerModule.RENEW_WITHIN_DAYS).toBe(keyStatusModule.RENEW_WITHIN_DAYS);
+        for (const [exp, at] of [[100 * DAY, 0], [DAY - 1, 0], [0, 1], [-5 * DAY, 3]]) expect(providerModule.daysLeft(exp, at)).toBe(keyStatusModule.daysLeft(exp, at));
     });
 });

@@ -1,0 +1,41 @@
+/**
+ * How long a key registered at Maskinporten has left, as people and the policy read it. Pure.
+ * The registration provider keeps its own copy of RENEW_WITHIN_DAYS and daysLeft (it is
+ * serialized without project imports); a test keeps the two equal.
+ */
+
+/** A registered key that expires within this many days is renewed by the next `pulumi up`. */
+export const RENEW_WITHIN_DAYS = 30;
+
+const DAY = 86_400;
+
+/** A kid registered at Maskinporten and when it expires (unix seconds; absent if not told). */
+export interface KeyExpiry {
+    kid: string;
+    exp?: number;
+}
+
+/** A registered key as people read it: when it expires and how many days are left. */
+export interface KeyStatus {
+    kid: string;
+    expires?: string;
+    daysLeft?: number;
+}
+
+/** Whole days from `nowSeconds` until `exp` (negative once expired). */
+export function daysLeft(exp: number, nowSeconds: number): number {
+    return Math.floor((exp - nowSeconds) / DAY);
+}
+
+/** Kids with expiry date and days left at `nowMs`, soonest first. */
+export function keyStatus(keys: KeyExpiry[] | undefined, nowMs: number): KeyStatus[] {
+    const now = Math.floor(nowMs / 1000);
+    return [...(keys ?? [])]
+        .sort((a, b) => (a.exp ?? Infinity) - (b.exp ?? Infinity))
+        .map((k) => (k.exp === undefined ? { kid: k.kid } : { kid: k.kid, expires: new Date(k.exp * 1000).toISOString().slice(0, 10), daysLeft: daysLeft(k.exp, now) }));
+}
+
+/** Declared keys that expire within RENEW_WITHIN_DAYS (or have expired) at `nowMs`. */
+export function keysNeedingRenewal(keys: KeyExpiry[] | undefined, nowMs: number): KeyStatus[] {
+    return keyStatus(keys, nowMs).filter((k) => k.daysLeft !== undefined && k.daysLeft < RENEW_WITHIN_DAYS);
+}
