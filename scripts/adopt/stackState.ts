@@ -2,7 +2,7 @@
  * What a stack already manages, from `pulumi stack export`: each resource's type, name and URN.
  * Nothing else is read from the file (it holds encrypted, or with --show-secrets plain, secrets).
  */
-import type { ManagedResource } from "./adopt";
+import type { ManagedResource } from "./adoption";
 import { AdoptInputError, readJsonFile } from "./vaultSource";
 
 const FLAG = "--state";
