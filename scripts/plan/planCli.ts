@@ -27,7 +27,7 @@ export async function planMain(args: CliValues): Promise<CliResult> {
     const root = path.resolve(__dirname, "..", "..");
     const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
     // Loaded only after the arguments are good, so `--help` and bad arguments do no work.
-    const [{ evaluateStack }, { planFindings }, { buildReport, renderText }] = await Promise.all([import("../offline/evaluate"), import("../offline/findings"), import("./report")]);
+    const [{ evaluateStack }, { planFindings }, { buildReport }, { renderText }] = await Promise.all([import("../offline/evaluate"), import("../offline/findings"), import("./report"), import("./renderText")]);
     const evaluation = await evaluateStack(root, String(args.stack), configDir);
     const report = buildReport(evaluation, planFindings(evaluation));
     writeStats();

@@ -6,7 +6,7 @@ import type { AccessGrantConfig, StackConfig } from "../../core/config/parse";
 import { grantPermissions, grantRoleId } from "../../core/vault/grants";
 import { roleName } from "../../core/vault/roles";
 import type { Finding } from "../../policy/evaluate";
-import { formatPermissions } from "../plan/report";
+import { formatPermissions } from "../plan/renderText";
 import { DEFAULT_STUDIO_URL } from "../../core/config/parse";
 import type { OtherChange } from "./stackDiff";
 

@@ -13,7 +13,8 @@ import { ASSIGNED_CLIENT_ID_PLACEHOLDER, REGISTRATION_TYPE } from "../../compone
 import { evaluateStack, Evaluation } from "../../scripts/offline/evaluate";
 import { planFindings } from "../../scripts/offline/findings";
 import { plain, secretProperties } from "../../scripts/offline/values";
-import { buildReport, renderText } from "../../scripts/plan/report";
+import { buildReport } from "../../scripts/plan/report";
+import { renderText } from "../../scripts/plan/renderText";
 import { FakeMaskinporten } from "../support/fakeMaskinporten";
 import { ROOT, writeStacks } from "../support/helpers";
 import { certificate } from "../support/x509";

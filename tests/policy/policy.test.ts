@@ -7,7 +7,8 @@ import { blocks, evaluateRules, suppressionFindings } from "../../policy/evaluat
 import { parsePackConfig, readPackConfig } from "../../policy/packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../../core/policy/rule";
 import { RULE_IDS } from "../../core/policy/ruleIds";
-import { PlanReport, renderText } from "../../scripts/plan/report";
+import type { PlanReport } from "../../scripts/plan/model";
+import { renderText } from "../../scripts/plan/renderText";
 import { ALL_RULES } from "../../policy/rules";
 import { rawConfig, ROOT, runPlan, writeStacks } from "../support/helpers";
 

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../core/config/parse";
 import { evaluateConfig, Evaluation } from "../../scripts/offline/evaluate";
 import { RecordedResource, Secret } from "../../scripts/offline/mocks";
-import { buildReport, renderText } from "../../scripts/plan/report";
+import { buildReport } from "../../scripts/plan/report";
+import { renderText } from "../../scripts/plan/renderText";
 import { rawConfig, ROOT, runPlanProcess, writeStacks } from "../support/helpers";
 
 const CANARY = "canary-api-key-7f3b9e1d2c4a";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useColor } from "../../scripts/cli/cli";
-import { PlanReport, renderText } from "../../scripts/plan/report";
+import type { PlanReport } from "../../scripts/plan/model";
+import { renderText } from "../../scripts/plan/renderText";
 
 const PRINCIPAL = "22222222-3333-4444-5555-666666666666";
 
