@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, closest, ParseOptions } from "../../core/config/parse";
+import { ConfigError, ParseOptions } from "../../core/config/parse";
+import { closest } from "../../core/config/closest";
 import { pathText } from "../../core/config/rules";
 import { STACK_FILE_KEYS } from "../../core/config/schema";
 

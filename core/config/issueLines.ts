@@ -1,0 +1,94 @@
+/**
+ * zod's issues as one line per mistake, naming the key path and never echoing a secret value.
+ */
+import type { z } from "zod";
+import { PROJECT } from "./schema";
+import { pathText } from "./rules";
+import { closest } from "./closest";
+import type { ParseOptions } from "./model";
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let v: unknown = root;
+    for (const seg of path) {
+        if (v === null || typeof v !== "object" || !Object.hasOwn(v, seg as string)) return undefined;
+        v = (v as Record<PropertyKey, unknown>)[seg as string];
+    }
+    return v;
+}
+
+function describe(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    if (typeof value === "object") return "an object";
+    return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The kind of a value without the value itself (for places that may hold a secret). */
+function kindOf(value: unknown): string {
+    return value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** Decides, per key path, whether a value may be echoed in an error. */
+function secrecy(top: Record<string, unknown>, opts: ParseOptions): (path: readonly PropertyKey[]) => boolean {
+    const secretKeys = new Set((opts.secretKeys ?? []).filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1)));
+    return (path) => {
+        const text = pathText(path);
+        if (path[0] === "appSecrets" && path.length >= 3 && path[2] === "value") return true;
+        if (opts.secretPaths) return opts.secretPaths.some((p) => text === p || text.startsWith(`${p}.`) || text.startsWith(`${p}[`));
+        const key = String(path[0] ?? "");
+        if (!secretKeys.has(key)) return false;
+        // Pulumi marks a whole key secret; in appSecrets only the values are meant to be.
+        return !(key === "appSecrets" && Array.isArray(top.appSecrets) && path.length > 1);
+    };
+}
+
+/** One line per zod issue, placeholders filled in; a value is shown only where it is not secret. */
+export function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<string, unknown>, opts: ParseOptions): string[] {
+    const isSecret = secrecy(top, opts);
+    const lines: string[] = [];
+    const line = (path: readonly PropertyKey[], template: string) => {
+        const value = valueAt(top, path);
+        const secret = isSecret(path);
+        // An appSecrets item that is not an object may be a misplaced secret: show its kind only.
+        const underAppSecrets = path[0] === "appSecrets" && path.length === 2;
+        lines.push(
+            `${pathText(path)}: ${template
+                .replaceAll("{path}", pathText(path))
+                .replaceAll("{value}", secret ? "the secret value" : JSON.stringify(value))
+                .replaceAll("{got}", secret ? "a secret value" : underAppSecrets ? kindOf(value) : describe(value))
+                .replaceAll("{kind}", secret ? "a secret value" : kindOf(value))}`,
+        );
+    };
+    for (const iss of issues) {
+        const templated = iss.message.includes("{") || iss.code === "custom";
+        if (iss.code === "unrecognized_keys") {
+            const known = /expected one of (.*)\)$/.exec(iss.message)?.[1].split(", ") ?? [];
+            for (const key of iss.keys) {
+                const guess = closest(key, known);
+                line([...iss.path, key], guess ? `${iss.message}; did you mean ${guess}?` : iss.message);
+            }
+        } else if (iss.code === "invalid_type" && !templated) {
+            const value = valueAt(top, iss.path);
+            const expected: Record<string, string> = { string: "a string", array: "a list", object: "an object", boolean: "true or false" };
+            line(iss.path, value === undefined ? "is required" : iss.expected === "boolean" ? "must be true or false, got {got}" : `must be ${expected[iss.expected] ?? iss.expected}, got {got}`);
+        } else if (iss.code === "invalid_value" && !templated && valueAt(top, iss.path) === undefined) {
+            line(iss.path, "is required");
+        } else if (iss.code === "invalid_value" && !templated) {
+            line(iss.path, `{value} is not one of ${iss.values.map(String).join(", ")}`);
+        } else {
+            line(iss.path, iss.message);
+        }
+    }
+    return lines;
+}
+
+/** The first line per key path: one mistake per key, the most basic one first. */
+export function firstPerPath(lines: string[]): string[] {
+    const seen = new Set<string>();
+    return lines.filter((l) => {
+        const key = l.slice(0, l.indexOf(": "));
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
+}
