@@ -1,29 +1,22 @@
 /**
  * The stack configuration contract, once: a zod schema of the `altinn-app-secrets:` namespace.
- * The TypeScript types (z.infer), the validation (config.ts), the README's config reference and
+ * The TypeScript types (z.infer), the validation (parse.ts), the README's config reference and
  * the JSON Schema for editors (`npm run docs`) all come from it. Pure: no Pulumi imports.
  *
- * Messages may hold placeholders that config.ts fills in per issue, so that a value is echoed
+ * Messages may hold placeholders that issueLines.ts fills in per issue, so that a value is echoed
  * only where it is not a secret: `{value}` (the value, quoted), `{got}` (its kind and value),
  * `{kind}` (its kind only) and `{path}` (the key path).
  */
 import { z } from "zod";
 import { ACCESS_PRESETS, roleId } from "../vault/roles";
 import { crossFieldRules, SET_VALUE } from "./rules";
-import { isLoopbackHost } from "../loopback";
-import { keyProblem, resourceGroupNameProblem, sectionProblem, vaultNameProblem } from "../vault/naming";
-import {
-    APP_NAME_PATTERN,
-    APP_NAME_RULE,
-    AZURE_PERMISSIONS,
-    DEFAULT_STUDIO_URL,
-    MASKINPORTEN_KEY_SIZE,
-    MAX_CONFIG_INTEGER,
-    MIN_REASON_LENGTH,
-    ORG_PATTERN,
-    ORG_RULE,
-} from "./limits";
+import { keyProblem, resourceGroupNameProblem, vaultNameProblem } from "../vault/naming";
+import { AZURE_PERMISSIONS, DEFAULT_STUDIO_URL, MASKINPORTEN_KEY_SIZE, MIN_REASON_LENGTH, ORG_PATTERN, ORG_RULE } from "./limits";
 import { RULE_IDS } from "../policy/ruleIds";
+import { anyCase, appList, checked, doc, guid, reason, secretValue, section, strict, text, webUrl, wholeNumber } from "./schemaKit";
+
+export { keyDocs } from "./schemaKit";
+export type { KeyDoc } from "./schemaKit";
 
 export const PROJECT = "altinn-app-secrets";
 /** Config namespaces the program reads besides its own: the providers it uses, and Pulumi's. */
@@ -43,101 +36,6 @@ export const SELF_SERVICE_API_URLS = {
     prod: "https://api.samarbeid.digdir.no/api/v1",
 } as const;
 
-/** README-only facts about a key: how to show its type and default when the schema cannot say it well. */
-export interface KeyDoc {
-    type?: string;
-    default?: string;
-    /** A secret: the stack file holds it as `{secure: ...}`. */
-    secret?: boolean;
-}
-export const keyDocs = z.registry<KeyDoc>();
-
-function doc<T extends z.ZodType>(schema: T, description: string, extra?: KeyDoc): T {
-    const described = schema.describe(description);
-    if (extra) keyDocs.add(described, extra);
-    return described;
-}
-
-/** An object that refuses unknown keys, naming the ones it knows. */
-function strict<S extends z.ZodRawShape>(shape: S, itemWith?: string) {
-    const known = Object.keys(shape).join(", ");
-    return z.strictObject(shape, {
-        error: (iss) => {
-            if (iss.code === "unrecognized_keys") return `unknown key (expected one of ${known})`;
-            if (iss.code === "invalid_type") return itemWith ? `must be an object with ${itemWith}, got {got}` : "must be an object, got {got}";
-            return undefined;
-        },
-    });
-}
-
-/** A JSON-Schema-friendly, case-insensitive pattern for one of `names`. */
-function anyCase(names: readonly string[]): RegExp {
-    const letters = (n: string) => [...n].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : ch)).join("");
-    return new RegExp(`^(?:${names.map(letters).join("|")})$`);
-}
-
-/** Refine a string with a pure `problem` function from naming.ts. */
-function checked(problem: (s: string) => string | undefined, schema = z.string()) {
-    return schema.superRefine((s, ctx) => {
-        const p = problem(s);
-        if (p) ctx.addIssue({ code: "custom", message: `{value} ${p}`, input: s });
-    });
-}
-
-const notBlank = (s: string) => s.trim() !== "";
-/** A required string that is not only white space. */
-const text = () => z.string().refine(notBlank, { error: "is required and may not be empty" });
-
-const guid = (what: string) =>
-    text().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, { error: `{value} is not ${what} (GUID)` });
-
-const reason = (hint: string) =>
-    text().refine((s) => s.trim().length >= MIN_REASON_LENGTH, { error: `{value} is shorter than ${MIN_REASON_LENGTH} characters; ${hint}` });
-
-function wholeNumber(min: number) {
-    const error = (iss: { code: string }) =>
-        iss.code === "too_big" ? `must be a whole number <= ${MAX_CONFIG_INTEGER}, got {got}` : `must be a whole number >= ${min}, got {got}`;
-    return z.int({ error }).min(min, { error }).max(MAX_CONFIG_INTEGER, { error });
-}
-
-const section = () => checked(sectionProblem, text());
-
-const appName = z.string().regex(APP_NAME_PATTERN, {
-    error: `{value} is not ${APP_NAME_RULE}`,
-});
-const appList = (what: string) =>
-    doc(
-        z
-            .array(appName)
-            .superRefine((apps, ctx) => {
-                const twice = apps.find((a, i) => apps.indexOf(a) !== i);
-                if (twice !== undefined) ctx.addIssue({ code: "custom", message: `lists ${JSON.stringify(twice)} twice`, input: apps });
-            })
-            .default([]),
-        what,
-        { type: "list of app names" },
-    );
-
-/** https URL without user info, query or fragment; plain http only for a loopback host (local tests). */
-function webUrl(example: string, allowLoopbackHttp: boolean) {
-    return z.string().superRefine((s, ctx) => {
-        let url: URL | undefined;
-        try {
-            url = new URL(s);
-        } catch {
-            url = undefined;
-        }
-        const loopback = url !== undefined && isLoopbackHost(url.hostname);
-        // User info may hold a password: say what is wrong without echoing the URL.
-        if (url && (url.username !== "" || url.password !== "")) {
-            ctx.addIssue({ code: "custom", message: "must not contain user info (user:password@); credentials come from the environment, never from config", input: s });
-        } else if (!url || !(url.protocol === "https:" || (allowLoopbackHttp && loopback && url.protocol === "http:")) || s.includes("?") || s.includes("#")) {
-            ctx.addIssue({ code: "custom", message: `{value} is not an https URL such as ${example}${s.includes("?") || s.includes("#") ? " (no query or fragment)" : ""}`, input: s });
-        }
-    });
-}
-
-const secretValue = z.string({ error: () => `must be a string; ${SET_VALUE}` });
 
 const GENERATED_LENGTH = { min: 16, max: 1024 } as const;
 const lengthError = () => `must be a whole number from ${GENERATED_LENGTH.min} to ${GENERATED_LENGTH.max}, got {got}`;
@@ -324,5 +222,5 @@ export const StackConfigSchema = strict({
     maskinporten: doc(MaskinportenSchema.optional(), "Maskinporten settings shared by all clients."),
 }).superRefine(crossFieldRules, { when: () => true });
 
-/** The validated namespace, defaults applied (config.ts turns it into the model the components use). */
+/** The validated namespace, defaults applied (parse.ts turns it into the model the components use). */
 export type StackConfigInput = z.output<typeof StackConfigSchema>;
