@@ -14,9 +14,10 @@
  * Plain Node, no dependencies: it runs with whatever `npm ci` installed, or nothing at all.
  */
 import {
-    deploymentsUrl, lines, MAX_BODY_BYTES, optionsFrom, readDeployments, RedeployError, retryAfterMs, runningTag,
-    runStartedAt, startedSince, UsageError, USAGE,
+    deploymentsUrl, lines, MAX_BODY_BYTES, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt,
+    startedSince, UsageError,
 } from "./redeploy/core.mjs";
+import { optionsFrom, USAGE } from "./redeploy/options.mjs";
 
 export { RedeployError, UsageError };
 

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { APP_NAME_RULE, ORG_RULE } from "../../core/altinn/names";
 import { main } from "../../scripts/redeploy.mjs";
-import { parseInstant, readDeployments, retryAfterMs, RETRY_AFTER_CAP_MS, runningTag, runStartedAt, startedSince, studioEnvName } from "../../scripts/redeploy/core.mjs";
+import { parseInstant, readDeployments, retryAfterMs, RETRY_AFTER_CAP_MS, runningTag, runStartedAt, startedSince } from "../../scripts/redeploy/core.mjs";
+import { studioEnvName } from "../../scripts/redeploy/options.mjs";
 import { ROOT, runNode } from "../support/helpers";
 
 const KEY = "studio-api-key-0a9f8e7d6c5b4a39";

@@ -1,0 +1,152 @@
+// @ts-check
+/**
+ * The redeploy script's options: flags over environment variables, each checked with a message
+ * that names the flag or variable. Pure, so every rule is tested directly.
+ */
+import { parseArgs } from "node:util";
+import { APP_NAME_PATTERN, APP_NAME_RULE, ORG_PATTERN, ORG_RULE, STUDIO_ENV_NAMES } from "../../core/altinn/names.js";
+import { isLoopbackHost } from "../../core/loopback.js";
+import { DEFAULT_STUDIO_URL, UsageError } from "./core.mjs";
+
+export const USAGE = `usage: node scripts/redeploy.mjs [--org <org>] [--app <app>] [--env <tt02|prod>] [--studio-url <url>]
+
+Redeploys the tag an Altinn app runs in an environment, so it restarts and reads its new Key Vault
+secret versions. When a deployment's outcome is unknown (timeout, dropped connection, 502/504), it
+asks Altinn Studio whether the deployment started before sending it again. Prints one line.
+
+Options (each overrides its environment variable):
+  --org <org>         service owner code, e.g. ttd                      ALTINN_ORG
+  --app <app>         app name                                          ALTINN_APP
+  --env <env>         tt02, or prod (Studio's "production")             ALTINN_ENV
+  --studio-url <url>  Altinn Studio base URL (${DEFAULT_STUDIO_URL})   ALTINN_STUDIO_URL
+  -h, --help          print this and exit
+
+Environment:
+  ALTINN_STUDIO_API_KEY  Altinn Studio API key (required; read from the environment only, never printed)
+  REDEPLOY_TIMEOUT_MS    time for each request, answer included (15000)
+  REDEPLOY_ATTEMPTS      attempts per request, and looks for a started deployment after an unknown outcome (4)
+  REDEPLOY_BACKOFF_MS    wait before the first retry, doubled each time (1000)
+
+Exit status: 0 redeployed, already started, or never deployed there (nothing to redeploy);
+1 Altinn Studio failed, refused or answered nonsense; 2 bad arguments or environment.`;
+
+/** @typedef {import("./core.mjs").RedeployOptions} RedeployOptions */
+
+/**
+ * Studio's environment name for what a person or a stack calls it: prod means production.
+ * @param {string} name
+ * @returns {string | undefined}
+ */
+export function studioEnvName(name) {
+    const names = /** @type {Record<string, string>} */ (STUDIO_ENV_NAMES);
+    if (Object.hasOwn(names, name)) return names[name];
+    return Object.values(names).includes(name) ? name : undefined;
+}
+
+const KNOWN_ENVS = Object.entries(STUDIO_ENV_NAMES)
+    .map(([stack, studio]) => (stack === studio ? stack : `${stack} (${studio})`))
+    .join(", ");
+
+/**
+ * Options from the command line and the environment; `help` when --help was asked.
+ * Messages name the flag or variable, and never hold a value that could be the key.
+ * @param {string[]} argv
+ * @param {Record<string, string | undefined>} env
+ * @returns {{ help: true } | { help: false, options: RedeployOptions }}
+ */
+export function optionsFrom(argv, env) {
+    /** @type {Record<string, string | boolean | undefined>} */
+    let flags;
+    try {
+        flags = parseArgs({
+            args: argv,
+            options: { org: { type: "string" }, app: { type: "string" }, env: { type: "string" }, "studio-url": { type: "string" }, help: { type: "boolean", short: "h" } },
+            strict: true,
+            allowPositionals: false,
+        }).values;
+    } catch (e) {
+        throw new UsageError(`${argumentProblem(e)}; see --help`);
+    }
+    if (flags.help) return { help: true };
+
+    /** @param {string} flag @param {string} variable @returns {[string, string | undefined]} */
+    const pick = (flag, variable) => {
+        const fromFlag = flags[flag];
+        return typeof fromFlag === "string" ? [`--${flag}`, fromFlag] : [variable, env[variable] || undefined];
+    };
+    const [orgFrom, org] = pick("org", "ALTINN_ORG");
+    const [appFrom, app] = pick("app", "ALTINN_APP");
+    const [envFrom, envGiven] = pick("env", "ALTINN_ENV");
+    const [urlFrom, url] = pick("studio-url", "ALTINN_STUDIO_URL");
+
+    const missing = [[orgFrom, org], [appFrom, app], [envFrom, envGiven]].filter(([, v]) => !v).map(([k]) => k);
+    if (missing.length) throw new UsageError(`${missing.join(", ")} not set (pass --org, --app, --env or set ALTINN_ORG, ALTINN_APP, ALTINN_ENV); see --help`);
+    const o = /** @type {string} */ (org), a = /** @type {string} */ (app), e = /** @type {string} */ (envGiven);
+    if (!ORG_PATTERN.test(o)) throw new UsageError(`${orgFrom}: ${JSON.stringify(o)} is not ${ORG_RULE}`);
+    if (!APP_NAME_PATTERN.test(a)) throw new UsageError(`${appFrom}: ${JSON.stringify(a)} is not ${APP_NAME_RULE}`);
+    const envName = studioEnvName(e);
+    if (!envName) throw new UsageError(`${envFrom}: ${JSON.stringify(e)} is not a known environment; known: ${KNOWN_ENVS}`);
+    const studioUrl = checkStudioUrl(url ?? DEFAULT_STUDIO_URL, urlFrom);
+
+    const apiKey = env.ALTINN_STUDIO_API_KEY;
+    if (!apiKey) throw new UsageError("ALTINN_STUDIO_API_KEY is not set: export an Altinn Studio API key in the environment that runs pulumi up");
+    return {
+        help: false,
+        options: {
+            org: o, app: a, envName, studioUrl, apiKey,
+            timeoutMs: whole(env, "REDEPLOY_TIMEOUT_MS", 15_000, 1, 600_000),
+            attempts: whole(env, "REDEPLOY_ATTEMPTS", 4, 1, 10),
+            backoffMs: whole(env, "REDEPLOY_BACKOFF_MS", 1_000, 0, 60_000),
+        },
+    };
+}
+
+/**
+ * parseArgs' complaint without the argument's value (a key pasted on the command line stays unprinted).
+ * @param {unknown} e
+ */
+function argumentProblem(e) {
+    const err = /** @type {{ code?: string, message?: string }} */ (e);
+    const option = /'(--?[a-zA-Z-]+)/.exec(err.message ?? "")?.[1];
+    switch (err.code) {
+        case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+            return `unknown option ${option ?? ""}`.trim();
+        case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+            return `option ${option ?? ""} needs a value`.replace("  ", " ");
+        case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+            return "unexpected argument: every value follows its option (--org ttd)";
+        default:
+            return "bad arguments";
+    }
+}
+
+/**
+ * @param {Record<string, string | undefined>} env @param {string} name
+ * @param {number} fallback @param {number} min @param {number} max
+ */
+function whole(env, name, fallback, min, max) {
+    const text = env[name];
+    if (text === undefined || text === "") return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name}: ${JSON.stringify(text)} is not a whole number from ${min} to ${max}`);
+    return n;
+}
+
+/**
+ * The Studio base URL, refused when the key would travel in clear text or to a URL that carries extras.
+ * @param {string} text @param {string} from
+ */
+export function checkStudioUrl(text, from) {
+    let url;
+    try {
+        url = new URL(text);
+    } catch {
+        throw new UsageError(`${from}: not a URL`);
+    }
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+        throw new UsageError(`${from}: ${url.protocol}//${url.host} is not https; the API key is never sent in clear text`);
+    }
+    if (url.username || url.password || url.search || url.hash) throw new UsageError(`${from}: a Studio URL has no user info, query or fragment`);
+    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
