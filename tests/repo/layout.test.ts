@@ -53,6 +53,14 @@ function resolve(from: string, spec: string): string | undefined {
 }
 
 const FILES = ["index.ts", ...["scripts", "policy", "components", "providers", "core"].flatMap(sourceFiles)];
+
+/** A file longer than this holds more than one concern: split it by concern. */
+const MAX_LINES = 300;
+/** Files allowed to be longer, each with why. Remove an entry when its file is split. */
+const LONG_FILES: Record<string, string> = {
+    // Issue 19 rewrites it into an API client and the dynamic provider over it; split there.
+    "providers/maskinporten/provider.ts": "rewritten by issue 19",
+};
 const GRAPH = new Map(FILES.map((f) => [f, importsOf(f).map((s) => ({ spec: s, target: resolve(f, s) }))]));
 
 describe("the layout", () => {
@@ -86,6 +94,13 @@ describe("the layout", () => {
     it("keeps components to Pulumi components: policy is not imported by them", () => {
         const offenders = [...GRAPH].filter(([f]) => f.startsWith("components/")).flatMap(([f, imports]) => imports.filter((i) => i.target?.startsWith("policy/")).map((i) => `${f} -> ${i.target}`));
         expect(offenders).toEqual([]);
+    });
+
+    it(`keeps every source file under ${MAX_LINES} lines, but the listed ones`, () => {
+        const long = FILES.filter((f) => readFileSync(path.join(ROOT, f), "utf8").split("\n").length - 1 > MAX_LINES);
+        expect(long.filter((f) => !(f in LONG_FILES))).toEqual([]);
+        // An entry whose file is now short (or gone) must leave the list.
+        expect(Object.keys(LONG_FILES).filter((f) => !long.includes(f))).toEqual([]);
     });
 
     it("has no import cycle", () => {
