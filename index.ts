@@ -14,6 +14,7 @@ import { keyStatus } from "./core/maskinporten/keyStatus";
 import { ReviewContext } from "./components/policy/reviewContext";
 import { ACCESS_NAME, appSecretName, clientName } from "./core/resourceNames";
 import { auditVault, VaultAudit } from "./components/keyvault/vaultAudit";
+import { partitionByExpiry } from "./core/vault/grantExpiry";
 
 function readStackConfig(): StackConfig {
     const raw = pulumi.runtime.allConfig();
@@ -29,6 +30,8 @@ function readStackConfig(): StackConfig {
 }
 
 const config = readStackConfig();
+// A grant whose `expires` day has passed is no longer declared: this up removes the access.
+const grantsByExpiry = partitionByExpiry(config.accessGrants, Date.now());
 const { keyVault } = config;
 const prod = config.environment === "prod";
 const client = keyVault.tenantId && keyVault.subscriptionId ? undefined : authorization.getClientConfigOutput();
@@ -44,7 +47,8 @@ const access = new KeyVaultAccess(
         subscriptionId: keyVault.subscriptionId ?? client!.subscriptionId,
         tenantId: keyVault.tenantId ?? client!.tenantId,
         authorization: keyVault.authorization,
-        grants: config.accessGrants,
+        grants: grantsByExpiry.declared,
+        expiredGrants: grantsByExpiry.expired,
         environment: config.environment,
     },
     protect,
@@ -59,6 +63,7 @@ const audit = new VaultAudit("audit", {
         authorization: keyVault.authorization,
         tenantId: keyVault.tenantId ?? client!.tenantId,
         tenantFromConfig: keyVault.tenantId !== undefined,
+        // Expired grants too: until this up removes them they are managed, not unmanaged, access.
         grants: config.accessGrants,
     }),
 });
@@ -101,22 +106,25 @@ appSecrets.forEach((s, i) => {
     readers.push({ secretName: s.secretName, apps: config.appSecrets[i].apps });
 });
 const byApp = secretsByApp(readers);
+const redeployOf = new Map<string, AppRedeploy>();
 if (config.redeploy.enabled) {
     for (const [app, names] of byApp) {
-        new AppRedeploy(`redeploy-${app}`, {
+        redeployOf.set(app, new AppRedeploy(`redeploy-${app}`, {
             org: config.org,
             app,
             environment: config.environment,
             studioUrl: config.redeploy.studioUrl,
             secretVersions: Object.fromEntries(names.map((n) => [n, versions[n]])),
-        });
+        }));
     }
 }
 
 export const org = config.org;
 export const environment = config.environment;
 export const vault = { ...vaultArgs, id: access.vaultId, authorization: keyVault.authorization };
-export const grants = config.accessGrants.map((g) => ({ principalId: g.principalId, access: g.access, permissions: g.permissions, roleId: g.roleId, reason: g.reason }));
+export const grants = grantsByExpiry.declared.map((g) => ({ principalId: g.principalId, access: g.access, permissions: g.permissions, roleId: g.roleId, reason: g.reason, expires: g.expires }));
+/** Grants whose `expires` date has passed: no longer declared, so this up removed them; delete the entries. */
+export const expiredGrants = grantsByExpiry.expired.map((g) => ({ principalId: g.principalId, reason: g.reason, expires: g.expires }));
 /** Per client: what to register at Samarbeidsportalen, the secret names and the app's non-secret settings. */
 export const maskinportenClients = clients.map((c, i) => ({
     section: config.maskinportenClients[i].section,
@@ -147,10 +155,16 @@ export const maskinportenClients = clients.map((c, i) => ({
 /** Principals with access to the vault that accessGrants does not declare (empty offline: the audit runs in preview). */
 export const unmanagedAccess = audit.unmanagedAccess;
 export const appSecretNames = appSecrets.map((s) => s.secretName);
-/** Which apps are redeployed when which secrets change; `automatic: false` means do it by hand. */
+/**
+ * Which apps are redeployed when which secrets change; `automatic: false` means do it by hand.
+ * `secretVersions`: the version of each secret the app reads now; `redeployedFor`: the versions
+ * its redeploy command last ran for (same order as secretNames), so status can tell whether it followed.
+ */
 export const redeploys = [...byApp].map(([app, secretNames]) => ({
     app,
     envName: ENVIRONMENT_FACTS[config.environment].studioEnvName,
     secretNames,
     automatic: config.redeploy.enabled,
+    secretVersions: Object.fromEntries(secretNames.map((n) => [n, versions[n]])),
+    redeployedFor: redeployOf.get(app)?.command.triggers,
 }));

@@ -24,7 +24,14 @@ function suppressionsOf(args: StackValidationArgs): Suppression[] {
 }
 
 function findingsOf(args: StackValidationArgs, rules: readonly Rule[]): Finding[] {
-    const resources: PolicyResource[] = args.resources.map((r) => ({ type: r.type, name: r.name, id: r.urn, props: r.props, protect: r.opts.protect }));
+    const resources: PolicyResource[] = args.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        id: r.urn,
+        props: r.props,
+        protect: r.opts.protect,
+        ...(r.parent ? { parent: { type: r.parent.type, props: r.parent.props } } : {}),
+    }));
     const review = args.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)?.props ?? {};
     const context: ReviewContext = { environment: typeof review.environment === "string" ? review.environment : undefined, ...readPackConfig() };
     return evaluateRules(resources, context, suppressionsOf(args), rules);

@@ -1,7 +1,7 @@
 /** The pack's own configuration (policy/config.json), read the same way by the pack and the plan. */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { CONTROL_CHARACTER, GUID_PATTERN, MIN_REASON_LENGTH } from "../core/config/limits";
+import { CONTROL_CHARACTER, DEFAULT_MAX_WRITE_GRANT_DAYS, GUID_PATTERN, MIN_REASON_LENGTH } from "../core/config/limits";
 import { SECRET_NAME_PATTERN } from "../core/vault/naming";
 import type { ReviewContext, Suppression } from "../core/policy/rule";
 import { REVIEW_FINDING_IDS, RULE_IDS } from "../core/policy/ruleIds";
@@ -10,11 +10,21 @@ export const PACK_CONFIG_FILE = path.join(__dirname, "config.json");
 /** Where Altinn Studio lives; the only Studio host allowed unless policy/config.json lists others. */
 export const DEFAULT_STUDIO_HOSTS = ["altinn.studio"];
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
-const KNOWN_KEYS = ["$comment", "principalAllowlist", "writeAllowlist", "allowedStudioHosts", "suppressions"];
+const KNOWN_KEYS = ["$comment", "principalAllowlist", "writeAllowlist", "maxWriteGrantDays", "longLivedPrincipals", "allowedStudioHosts", "suppressions"];
+/** The longest maxWriteGrantDays accepts: ten years is "forever" written as a number. */
+const MAX_WRITE_GRANT_DAYS_LIMIT = 3650;
 
-export type PackConfig = Required<Pick<ReviewContext, "writeAllowlist" | "studioHosts" | "packSuppressions">> & Pick<ReviewContext, "principalAllowlist">;
+export type PackConfig = Required<Pick<ReviewContext, "writeAllowlist" | "studioHosts" | "packSuppressions" | "maxWriteGrantDays" | "longLivedPrincipals">> &
+    Pick<ReviewContext, "principalAllowlist">;
 
-export const DEFAULT_PACK_CONFIG: PackConfig = { principalAllowlist: undefined, writeAllowlist: [], studioHosts: DEFAULT_STUDIO_HOSTS, packSuppressions: [] };
+export const DEFAULT_PACK_CONFIG: PackConfig = {
+    principalAllowlist: undefined,
+    writeAllowlist: [],
+    maxWriteGrantDays: DEFAULT_MAX_WRITE_GRANT_DAYS,
+    longLivedPrincipals: [],
+    studioHosts: DEFAULT_STUDIO_HOSTS,
+    packSuppressions: [],
+};
 
 /** Parse the pack config; throws one line naming the bad key. */
 export function parsePackConfig(json: unknown, file = "policy/config.json"): PackConfig {
@@ -33,9 +43,39 @@ export function parsePackConfig(json: unknown, file = "policy/config.json"): Pac
     return {
         principalAllowlist: list("principalAllowlist", true),
         writeAllowlist: list("writeAllowlist", false) ?? [],
+        maxWriteGrantDays: maxWriteGrantDays(o.maxWriteGrantDays, file),
+        longLivedPrincipals: longLivedPrincipals(o.longLivedPrincipals, file),
         studioHosts: studioHosts(o.allowedStudioHosts, file),
         packSuppressions: suppressions(o.suppressions, file),
     };
+}
+
+function maxWriteGrantDays(v: unknown, file: string): number {
+    if (v === undefined) return DEFAULT_MAX_WRITE_GRANT_DAYS;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_WRITE_GRANT_DAYS_LIMIT) {
+        throw new Error(`${file}: maxWriteGrantDays must be a whole number of days from 1 to ${MAX_WRITE_GRANT_DAYS_LIMIT} (default ${DEFAULT_MAX_WRITE_GRANT_DAYS})`);
+    }
+    return v;
+}
+
+/** A reviewed reason: one line of at least MIN_REASON_LENGTH characters. */
+function isReason(v: unknown): v is string {
+    return typeof v === "string" && v.trim().length >= MIN_REASON_LENGTH && !CONTROL_CHARACTER.test(v);
+}
+
+function longLivedPrincipals(v: unknown, file: string): { principalId: string; reason: string }[] {
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) throw new Error(`${file}: longLivedPrincipals must be a list of {principalId, reason}`);
+    return v.map((item, i) => {
+        const at = `${file}: longLivedPrincipals[${i}]`;
+        if (item === null || typeof item !== "object" || Array.isArray(item)) throw new Error(`${at} must be an object with principalId and reason`);
+        const p = item as Record<string, unknown>;
+        const extra = Object.keys(p).find((k) => k !== "principalId" && k !== "reason");
+        if (extra !== undefined) throw new Error(`${at}.${extra} is not a key (expected principalId and reason)`);
+        if (typeof p.principalId !== "string" || !GUID_PATTERN.test(p.principalId)) throw new Error(`${at}.principalId must be an Entra object ID (GUID)`);
+        if (!isReason(p.reason)) throw new Error(`${at}.reason must be one line of at least ${MIN_REASON_LENGTH} characters saying why this identity keeps write access`);
+        return { principalId: p.principalId.toLowerCase(), reason: p.reason.trim() };
+    });
 }
 
 function studioHosts(v: unknown, file: string): string[] {
@@ -60,7 +100,7 @@ function suppressions(v: unknown, file: string): Suppression[] {
         if ((s.principalId === undefined) === (s.secretName === undefined)) throw new Error(`${at}: exactly one of [principalId] and [secretName] must be specified`);
         if (s.principalId !== undefined && (typeof s.principalId !== "string" || !GUID_PATTERN.test(s.principalId))) throw new Error(`${at}.principalId must be an Entra object ID (GUID)`);
         if (s.secretName !== undefined && (typeof s.secretName !== "string" || !SECRET_NAME_PATTERN.test(s.secretName))) throw new Error(`${at}.secretName must be a Key Vault secret name`);
-        if (typeof s.reason !== "string" || s.reason.trim().length < MIN_REASON_LENGTH || CONTROL_CHARACTER.test(s.reason)) {
+        if (!isReason(s.reason)) {
             throw new Error(`${at}.reason must be one line of at least ${MIN_REASON_LENGTH} characters saying why this finding is acceptable`);
         }
         const out: Suppression = { rule: s.rule, reason: s.reason.trim() };

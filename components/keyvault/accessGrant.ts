@@ -50,6 +50,8 @@ export class AccessGrant extends pulumi.ComponentResource {
                 permissions: grant.permissions,
                 roleId: grant.roleId,
                 reason: grant.reason,
+                // Only when set, so that a grant without one declares exactly what it did before.
+                ...(grant.expires === undefined ? {} : { expires: grant.expires }),
             },
             opts,
         );

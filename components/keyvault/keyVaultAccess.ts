@@ -17,6 +17,11 @@ export interface KeyVaultAccessArgs {
     authorization?: AuthorizationMode;
     /** Who gets access, one child per grant (plain list). Defaults to none. */
     grants?: AccessGrantConfig[];
+    /**
+     * Grants whose `expires` date has passed: not declared (the next `up` removes them), listed
+     * in this component's inputs so the policy pack can ask for the stack-file entry to go. Defaults to none.
+     */
+    expiredGrants?: Pick<AccessGrantConfig, "principalId" | "expires" | "reason">[];
     /** Altinn environment, passed to each grant for the policy pack. */
     environment?: string;
 }
@@ -29,7 +34,8 @@ export class KeyVaultAccess extends pulumi.ComponentResource {
     public readonly grants: AccessGrant[];
 
     constructor(name: string, args: KeyVaultAccessArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(TYPES.keyVaultAccess, name, {}, opts);
+        const expired = (args.expiredGrants ?? []).map((g) => ({ principalId: g.principalId, expires: g.expires, reason: g.reason }));
+        super(TYPES.keyVaultAccess, name, expired.length ? { expiredGrants: expired } : {}, opts);
         const authorization = args.authorization ?? "accessPolicy";
         this.vaultId = pulumi
             .all([args.subscriptionId, args.resourceGroupName, args.vaultName])
@@ -48,7 +54,8 @@ export class KeyVaultAccess extends pulumi.ComponentResource {
                         tenantId: args.tenantId,
                         environment: args.environment,
                     },
-                    { parent: this },
+                    // A grant that ends by itself is never protected (even in prod): the up after its date must remove it.
+                    grant.expires === undefined ? { parent: this } : { parent: this, protect: false },
                 ),
         );
         this.registerOutputs({ vaultId: this.vaultId });

@@ -7,6 +7,8 @@
 export const MIN_REASON_LENGTH = 10;
 /** An Entra object, tenant or subscription ID. */
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A prod write grant must end within this many days unless policy/config.json says otherwise (maxWriteGrantDays). */
+export const DEFAULT_MAX_WRITE_GRANT_DAYS = 90;
 /** Maskinporten accepts only RS256 keys of this size. */
 export const MASKINPORTEN_KEY_SIZE = 2048;
 /** Maskinporten keeps at most this many keys on a client. */

@@ -10,6 +10,7 @@ import { roleId } from "../vault/roles";
 import type { AccessGrantConfig, KeyVaultConfig, MaskinportenClientConfig, ParseOptions, RawConfig, StackConfig } from "./model";
 import { contextErrors, controlCharacterErrors, namespaceErrors, projectKeys } from "./rawConfig";
 import { firstPerPath, issueLines } from "./issueLines";
+import { normalizeExpires } from "../vault/grantExpiry";
 
 export {
     AUTHORIZATION_MODES,
@@ -84,6 +85,7 @@ function toModel(d: StackConfigInput): StackConfig {
         principalIdInAzure: g.principalId,
         roleId: role === undefined ? undefined : roleId(role),
         reason: g.reason.trim(),
+        ...(g.expires === undefined ? {} : { expires: normalizeExpires(g.expires) }),
     }));
     const selfService = d.maskinporten?.selfService;
     const maskinportenClients = d.maskinportenClients.map(({ keySize: _keySize, register, ...c }): MaskinportenClientConfig => ({

@@ -14,6 +14,7 @@ import { keyProblem, resourceGroupNameProblem, vaultNameProblem } from "../vault
 import { AZURE_PERMISSIONS, DEFAULT_STUDIO_URL, MASKINPORTEN_KEY_SIZE, MIN_REASON_LENGTH, ORG_PATTERN, ORG_RULE } from "./limits";
 import { RULE_IDS } from "../policy/ruleIds";
 import { anyCase, appList, checked, doc, guid, reason, secretValue, section, strict, text, webUrl, wholeNumber } from "./schemaKit";
+import { EXPIRES_PATTERN, expiresProblem } from "../vault/grantExpiry";
 
 export { keyDocs } from "./schemaKit";
 export type { KeyDoc } from "./schemaKit";
@@ -114,6 +115,18 @@ export const AccessGrantSchema = strict(
             { default: "the reason" },
         ),
         reason: doc(reason("say who this is and why they need access"), "Why the principal needs access; shown to reviewers and stored with the grant.", { type: `string (${MIN_REASON_LENGTH}+ chars)` }),
+        expires: doc(
+            z
+                .string({ error: "must be a date YYYY-MM-DD, got {got}" })
+                .regex(EXPIRES_PATTERN, { error: `{value} ${expiresProblem("")}` })
+                .superRefine((s, ctx) => {
+                    const p = expiresProblem(s);
+                    if (p) ctx.addIssue({ code: "custom", message: `{value} ${p}`, input: s });
+                })
+                .optional(),
+            "The last day of the grant (UTC). From the next day the program no longer declares it, so the next `pulumi up` removes the access; in prod the grant is not protected, so that `up` can. Prod write grants must have one (policy/config.json `maxWriteGrantDays`).",
+            { type: "date (YYYY-MM-DD)", default: "never expires" },
+        ),
     },
     "principalId, access and reason",
 );

@@ -18,6 +18,8 @@ export interface KeyExpiry {
 /** A registered key as people read it: when it expires and how many days are left. */
 export interface KeyStatus {
     kid: string;
+    /** Unix seconds, as Maskinporten told it: what `npm run status` counts days left from. */
+    exp?: number;
     expires?: string;
     daysLeft?: number;
 }
@@ -27,12 +29,17 @@ export function daysLeft(exp: number, nowSeconds: number): number {
     return Math.floor((exp - nowSeconds) / DAY);
 }
 
+/** The UTC date of `exp` (unix seconds), `YYYY-MM-DD`. */
+export function expiryDate(exp: number): string {
+    return new Date(exp * 1000).toISOString().slice(0, 10);
+}
+
 /** Kids with expiry date and days left at `nowMs`, soonest first. */
 export function keyStatus(keys: KeyExpiry[] | undefined, nowMs: number): KeyStatus[] {
     const now = Math.floor(nowMs / 1000);
     return [...(keys ?? [])]
         .sort((a, b) => (a.exp ?? Infinity) - (b.exp ?? Infinity))
-        .map((k) => (k.exp === undefined ? { kid: k.kid } : { kid: k.kid, expires: new Date(k.exp * 1000).toISOString().slice(0, 10), daysLeft: daysLeft(k.exp, now) }));
+        .map((k) => (k.exp === undefined ? { kid: k.kid } : { kid: k.kid, exp: k.exp, expires: expiryDate(k.exp), daysLeft: daysLeft(k.exp, now) }));
 }
 
 /** Declared keys that expire within RENEW_WITHIN_DAYS (or have expired) at `nowMs`. */

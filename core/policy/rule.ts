@@ -26,6 +26,8 @@ export interface PolicyResource {
      * such as the example's. Only the offline plan sees ciphertexts; undefined elsewhere.
      */
     placeholderPath?: string;
+    /** The component the resource belongs to (its type and inputs), when it has one. */
+    parent?: Pick<PolicyResource, "type" | "props">;
 }
 
 /** What the rules know about the stack and the pack's configuration. */
@@ -36,6 +38,10 @@ export interface ReviewContext {
     principalAllowlist?: string[];
     /** Principals allowed write access in prod. */
     writeAllowlist?: string[];
+    /** A prod write grant must end within this many days (policy/config.json). Defaults to 90. */
+    maxWriteGrantDays?: number;
+    /** Identities whose prod write grants may last (a deploy pipeline), each with the reviewed reason. */
+    longLivedPrincipals?: { principalId: string; reason: string }[];
     /** Hosts `redeploy.studioUrl` may point at (policy/config.json). Defaults to altinn.studio. */
     studioHosts?: string[];
     /** Suppressions from policy/config.json: the only ones that can silence a mandatory finding. */

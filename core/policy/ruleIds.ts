@@ -5,6 +5,8 @@
  */
 export const RULE_LEVELS = {
     "access-policy-secrets-only": { tt02: "mandatory", prod: "mandatory" },
+    // A grant that ended (delete its entry) or ends within 7 days (accessGrants[].expires).
+    "grant-expiry": { tt02: "advisory", prod: "advisory" },
     "grant-has-reason": { tt02: "mandatory", prod: "mandatory" },
     // Mandatory once a registered key has expired; its findings within 30 days of expiry are advisory.
     "maskinporten-key-expiry": { tt02: "mandatory", prod: "mandatory" },
@@ -20,6 +22,8 @@ export const RULE_LEVELS = {
     "vault-matches-config": { tt02: "mandatory", prod: "mandatory" },
     // Advisory in tt02; mandatory in prod unless the writer is on the pack's writeAllowlist.
     "write-access-reviewed": { tt02: "advisory", prod: "mandatory" },
+    // Prod only: a write grant ends within policy/config.json maxWriteGrantDays unless its principal is long-lived.
+    "write-grant-expires": { tt02: "advisory", prod: "mandatory" },
 } as const satisfies Record<string, { tt02: "mandatory" | "advisory"; prod: "mandatory" | "advisory" }>;
 
 export type RuleId = keyof typeof RULE_LEVELS;

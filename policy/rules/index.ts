@@ -1,5 +1,6 @@
 import type { Rule } from "../../core/policy/rule";
 import { rule as accessPolicySecretsOnly } from "./access-policy-secrets-only";
+import { rule as grantExpiry } from "./grant-expiry";
 import { rule as grantHasReason } from "./grant-has-reason";
 import { rule as maskinportenKeyExpiry } from "./maskinporten-key-expiry";
 import { rule as principalAllowlisted } from "./principal-allowlisted";
@@ -11,9 +12,11 @@ import { rule as studioHostAllowed } from "./studio-host-allowed";
 import { rule as unmanagedAccess } from "./unmanaged-access";
 import { rule as vaultMatchesConfig } from "./vault-matches-config";
 import { rule as writeAccessReviewed } from "./write-access-reviewed";
+import { rule as writeGrantExpires } from "./write-grant-expires";
 
 export const ALL_RULES: readonly Rule[] = [
     accessPolicySecretsOnly,
+    grantExpiry,
     grantHasReason,
     maskinportenKeyExpiry,
     principalAllowlisted,
@@ -25,4 +28,5 @@ export const ALL_RULES: readonly Rule[] = [
     unmanagedAccess,
     vaultMatchesConfig,
     writeAccessReviewed,
+    writeGrantExpires,
 ];

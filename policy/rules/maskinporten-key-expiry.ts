@@ -1,4 +1,4 @@
-import { daysLeft, KeyExpiry, RENEW_WITHIN_DAYS } from "../../core/maskinporten/keyStatus";
+import { daysLeft, expiryDate, KeyExpiry, RENEW_WITHIN_DAYS } from "../../core/maskinporten/keyStatus";
 import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
 
 const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";
@@ -33,7 +33,7 @@ export const rule: Rule = {
         const findings: RuleFinding[] = [];
         for (const k of withExp) {
             const days = daysLeft(k.exp!, now);
-            const date = new Date(k.exp! * 1000).toISOString().slice(0, 10);
+            const date = expiryDate(k.exp!);
             if (days < 0) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expired on ${date}` });
             else if (days < RENEW_WITHIN_DAYS) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expires on ${date} (${days} days left)`, level: "advisory" });
         }

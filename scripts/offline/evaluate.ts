@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { parseStackConfig, StackConfig } from "../../core/config/parse";
 import type { RecordedResource } from "./values";
+import type { MockOptions } from "./mocks";
 import { parseOptionsOf, readStackFiles, StackFiles } from "./stack";
 
 export interface Evaluation {
@@ -17,18 +18,21 @@ export interface Evaluation {
     placeholderKeys: boolean;
 }
 
+/** What a test may tell the mocks besides the stack: the vault as Azure has it. */
+export type MockOverrides = Pick<MockOptions, "vault">;
+
 /** Throws StackFileError or ConfigError before anything is declared. */
-export async function evaluateStack(root: string, stack: string, configDir = root): Promise<Evaluation> {
+export async function evaluateStack(root: string, stack: string, configDir = root, overrides: MockOverrides = {}): Promise<Evaluation> {
     const files = readStackFiles(root, stack, configDir);
-    return evaluateConfig(root, files);
+    return evaluateConfig(root, files, overrides);
 }
 
-export async function evaluateConfig(root: string, files: StackFiles): Promise<Evaluation> {
+export async function evaluateConfig(root: string, files: StackFiles, overrides: MockOverrides = {}): Promise<Evaluation> {
     const config = parseStackConfig(files.config, parseOptionsOf(files));
     // The SDK loads only for a valid config, so bad input is reported without waiting for it.
     const { installMocks, settle, valueOf } = await import("./mocks");
     // The offline plan's kids differ from the deployed stack's anyway: placeholder keys cost far less.
-    const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys, keys: "placeholder" });
+    const resources = installMocks({ project: files.project, stack: files.stack, config: files.config, secretKeys: files.secretKeys, keys: "placeholder", ...overrides });
     const program = (await import(path.join(root, "index.ts"))) as Record<string, unknown>;
     await settle();
     const outputs: Record<string, unknown> = {};

@@ -9,8 +9,11 @@ import { plain, RecordedResource, secretProperties } from "./values";
 
 /** `placeholders`: Key Vault secret name -> the stack-file path whose value is a placeholder. */
 export function policyResources(resources: RecordedResource[], placeholders: Map<string, string> = new Map()): PolicyResource[] {
+    const byUrn = new Map(resources.filter((r) => r.urn).map((r) => [r.urn, r]));
     return resources.map((r) => {
         const view: PolicyResource = { type: r.type, name: r.name, id: `${r.type}::${r.name}`, props: plain(r.inputs) as Record<string, unknown>, protect: r.protect };
+        const parent = r.parent === undefined ? undefined : byUrn.get(r.parent);
+        if (parent) view.parent = { type: parent.type, props: plain(parent.inputs) as Record<string, unknown> };
         if (r.type === "azure-native:keyvault:Secret") {
             view.valueIsSecret = secretProperties(r).valueIsSecret;
             const placeholder = placeholders.get(String(r.inputs.secretName));

@@ -115,7 +115,7 @@ describe("parseStackConfig", () => {
         ["both access and permissions", { ...base, accessGrants: [grant({ permissions: { secrets: ["get"] } })] }, "accessGrants[0]: only one of [access] and [permissions] can be specified"],
         ["neither access nor permissions", { ...base, accessGrants: [grant({ access: undefined })] }, "accessGrants[0]: one of [access] and [permissions] is required"],
         ["unknown access", { ...base, accessGrants: [grant({ access: "admin" })] }, 'accessGrants[0].access: "admin" is not one of read, write'],
-        ["unknown grant key", { ...base, accessGrants: [grant({ acess: "read" })] }, "accessGrants[0].acess: unknown key (expected one of principalId, principalType, access, permissions, role, roleAssignmentName, description, reason); did you mean access?"],
+        ["unknown grant key", { ...base, accessGrants: [grant({ acess: "read" })] }, "accessGrants[0].acess: unknown key (expected one of principalId, principalType, access, permissions, role, roleAssignmentName, description, reason, expires); did you mean access?"],
         ["unknown permission kind", { ...base, accessGrants: [grant({ access: undefined, permissions: { secret: ["get"] } })] }, "accessGrants[0].permissions.secret: unknown key (expected one of secrets, keys, certificates, storage); did you mean secrets?"],
         ["permissions not a list", { ...base, accessGrants: [grant({ access: undefined, permissions: { secrets: "get" } })] }, 'accessGrants[0].permissions.secrets: must be a list, got string "get"'],
         ["empty permissions", { ...base, accessGrants: [grant({ access: undefined, permissions: { secrets: [] } })] }, "accessGrants[0].permissions: grants nothing; list at least one permission"],

@@ -1,0 +1,31 @@
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
+import { DEFAULT_MAX_WRITE_GRANT_DAYS } from "../../core/config/limits";
+import { grantDaysLeft } from "../../core/vault/grantExpiry";
+import { grantsWrite } from "./write-access-reviewed";
+
+/**
+ * In prod, a grant that can change secrets ends within `maxWriteGrantDays` (policy/config.json,
+ * default 90) unless its principal is a long-lived identity listed there with a reason.
+ */
+export const rule: Rule = {
+    id: "write-grant-expires",
+    // Applies in prod only, where each finding is mandatory; the rule's own level is tt02's (see RULE_LEVELS).
+    level: "advisory",
+    info: "A prod grant that can change or delete secrets does not end soon enough.",
+    explanation:
+        "Write access to a prod vault is for a deploy pipeline or a short task. A person's write grant that lives forever outlasts the task it was given for; a date in the stack file ends it by itself. Long-lived identities are listed, with a reason, in policy/config.json (reviewed with the code).",
+    check(r, context) {
+        if (r.type !== TYPES.accessGrant) return NOT_APPLICABLE;
+        if ((r.props.environment ?? context.environment) !== "prod" || !grantsWrite(r.props)) return NOT_APPLICABLE;
+        const principalId = String(r.props.principalId ?? "");
+        if ((context.longLivedPrincipals ?? []).some((p) => p.principalId.toLowerCase() === principalId.toLowerCase())) return verdict([]);
+        const limit = context.maxWriteGrantDays ?? DEFAULT_MAX_WRITE_GRANT_DAYS;
+        const how = `set accessGrants[].expires to a date at most ${limit} days ahead, or list the principal in policy/config.json longLivedPrincipals with a reason`;
+        const expires = r.props.expires;
+        if (typeof expires !== "string") return verdict([{ detail: "Expires::never", principalId, level: "mandatory", hint: how }]);
+        const days = grantDaysLeft(expires, context.now ?? Date.now());
+        if (days <= limit) return verdict([]);
+        return verdict([{ detail: `Expires::${expires} (${days} days ahead; the limit is ${limit})`, principalId, level: "mandatory", hint: how }]);
+    },
+};

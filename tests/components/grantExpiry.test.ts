@@ -1,0 +1,115 @@
+/**
+ * Grants that end by themselves (`accessGrants[].expires`), through the real program under mocks:
+ * an ended grant is no longer declared, an ending one is declared without protect even in prod,
+ * and the policy says what to do about each.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Evaluation } from "../../scripts/offline/evaluate";
+import type { Finding } from "../../policy/evaluate";
+import { MOCK_CLIENT_CONFIG } from "../../scripts/offline/mocks";
+import { ROOT, writeStacks } from "../support/helpers";
+
+const NOW = new Date("2027-01-29T12:00:00Z");
+const ENDED = "11111111-1111-4111-8111-111111111111";
+const ENDING = "22222222-2222-4222-8222-222222222222";
+const WRITER_OK = "33333333-3333-4333-8333-333333333333";
+const WRITER_FOREVER = "44444444-4444-4444-8444-444444444444";
+const WRITER_TOO_LONG = "55555555-5555-4555-8555-555555555555";
+const PERMANENT = "66666666-6666-4666-8666-666666666666";
+
+const stack = {
+    org: "ttd",
+    environment: "prod",
+    keyVault: { authorization: "accessPolicy" },
+    accessGrants: [
+        { principalId: ENDED, access: "read", reason: "Developer debugging a token problem", expires: "2027-01-28" },
+        { principalId: ENDING, access: "read", reason: "Developer checking the new client", expires: "2027-02-01" },
+        { principalId: WRITER_OK, access: "write", reason: "Developer rotating a key by hand", expires: "2027-03-31" },
+        { principalId: WRITER_FOREVER, access: "write", reason: "Developer who asked for write access" },
+        { principalId: WRITER_TOO_LONG, access: "write", reason: "Developer with a long write grant", expires: "2027-12-31" },
+        { principalId: PERMANENT, access: "read", reason: "Operations team, reviewed yearly" },
+    ],
+};
+
+let ev: Evaluation;
+let findings: Finding[];
+
+beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW);
+    const { evaluateStack } = await import("../../scripts/offline/evaluate");
+    const { planFindings } = await import("../../scripts/offline/findings");
+    // The vault as Azure has it before this up: every grant, the ended one included.
+    const tenantId = MOCK_CLIENT_CONFIG.tenantId;
+    const accessPolicies = stack.accessGrants.map((g) => ({ tenantId, objectId: g.principalId, permissions: { secrets: g.access === "write" ? ["get", "list", "set", "delete"] : ["get", "list"] } }));
+    ev = await evaluateStack(ROOT, "prod", writeStacks({ prod: stack }), { vault: { tenantId, enableRbacAuthorization: false, accessPolicies } });
+    findings = planFindings(ev);
+});
+afterAll(() => {
+    vi.useRealTimers();
+});
+
+const grantComponent = (principalId: string) => ev.resources.find((r) => r.type === "altinn:keyvault:AccessGrant" && r.inputs.principalId === principalId);
+const childOf = (principalId: string) => ev.resources.find((r) => r.parent === grantComponent(principalId)?.urn);
+const of = (policy: string, principalId: string) => findings.filter((f) => f.policy === policy && f.principalId === principalId);
+
+describe("a grant whose expires date has passed", () => {
+    it("is no longer declared, so the next up removes it, and is listed for the policy and in the outputs", () => {
+        expect(grantComponent(ENDED)).toBeUndefined();
+        expect(ev.resources.filter((r) => r.type === "azure-native:keyvault:AccessPolicy")).toHaveLength(5);
+        const access = ev.resources.find((r) => r.type === "altinn:keyvault:KeyVaultAccess")!;
+        expect(access.inputs.expiredGrants).toEqual([{ principalId: ENDED, expires: "2027-01-28", reason: "Developer debugging a token problem" }]);
+        expect(ev.outputs.expiredGrants).toEqual([{ principalId: ENDED, expires: "2027-01-28", reason: "Developer debugging a token problem" }]);
+        expect((ev.outputs.grants as { principalId: string }[]).map((g) => g.principalId)).not.toContain(ENDED);
+    });
+
+    it("gets an advisory finding asking for the entry to be deleted", () => {
+        expect(of("grant-expiry", ENDED)).toEqual([expect.objectContaining({ level: "advisory", detail: "Expired::2027-01-28" })]);
+        expect(of("grant-expiry", ENDED)[0].message).toContain("removed at the next pulumi up; delete its accessGrants entry");
+    });
+
+    it("still counts as managed for the vault audit until that up has removed it", () => {
+        expect(ev.resources.find((r) => r.type === "altinn:keyvault:VaultAudit")!.inputs.status).not.toBe("offline");
+        expect(ev.outputs.unmanagedAccess).toEqual([]);
+        expect(findings.filter((f) => f.policy === "unmanaged-access")).toEqual([]);
+    });
+});
+
+describe("a grant that ends by itself, in prod", () => {
+    it("is declared without protect (component and Azure resource), while a permanent grant stays protected", () => {
+        for (const id of [ENDING, WRITER_OK, WRITER_TOO_LONG]) {
+            expect(grantComponent(id)!.protect, id).toBe(false);
+            expect(childOf(id)!.protect, id).toBe(false);
+            expect(grantComponent(id)!.inputs.expires, id).toMatch(/^2027-/);
+        }
+        expect(grantComponent(PERMANENT)!.protect).toBe(true);
+        expect(childOf(PERMANENT)!.protect).toBe(true);
+        expect(grantComponent(PERMANENT)!.inputs).not.toHaveProperty("expires");
+    });
+
+    it("is accepted by prod-resources-protected, which still flags nothing else", () => {
+        expect(findings.filter((f) => f.policy === "prod-resources-protected")).toEqual([]);
+    });
+
+    it("is pointed out within 7 days of its end", () => {
+        expect(of("grant-expiry", ENDING)).toEqual([expect.objectContaining({ level: "advisory", detail: "Expires::2027-02-01" })]);
+        expect(of("grant-expiry", ENDING)[0].message).toContain("expires in 3 days (2027-02-01, end of day UTC)");
+        expect(of("grant-expiry", WRITER_OK)).toEqual([]);
+    });
+
+    it("exports its expiry with the grant", () => {
+        expect((ev.outputs.grants as { principalId: string; expires?: string }[]).find((g) => g.principalId === ENDING)!.expires).toBe("2027-02-01");
+    });
+});
+
+describe("write grants in prod", () => {
+    it("must end within maxWriteGrantDays (90): none or a later date is mandatory", () => {
+        expect(of("write-grant-expires", WRITER_OK)).toEqual([]);
+        expect(of("write-grant-expires", WRITER_FOREVER)).toEqual([expect.objectContaining({ level: "mandatory", detail: "Expires::never" })]);
+        expect(of("write-grant-expires", WRITER_TOO_LONG)).toEqual([
+            expect.objectContaining({ level: "mandatory", detail: "Expires::2027-12-31 (336 days ahead; the limit is 90)" }),
+        ]);
+        expect(of("write-grant-expires", WRITER_FOREVER)[0].message).toContain("or list the principal in policy/config.json longLivedPrincipals with a reason");
+        expect(of("write-grant-expires", PERMANENT)).toEqual([]);
+    });
+});
