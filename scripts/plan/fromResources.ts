@@ -39,6 +39,7 @@ export function grantsOf(resources: RecordedResource[]): PlanGrant[] {
                 protect: child?.protect ?? false,
             };
             if (typeof i.access === "string") grant.access = i.access;
+            if (typeof i.expires === "string") grant.expires = i.expires;
             // What is granted, read off the declared resource: a preset shows its permissions or role too.
             if (i.authorization === "rbac") grant.role = roleName(roleId ?? rbacRoleOf(child));
             else grant.permissions = accessPolicyPermissions(child) ?? (i.permissions as Record<string, string[]> | undefined) ?? {};

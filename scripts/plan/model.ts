@@ -20,6 +20,15 @@ export interface PlanGrant {
     reason: string;
     resource: string;
     protect: boolean;
+    /** `accessGrants[].expires`: the last day (UTC); such a grant is never protected. */
+    expires?: string;
+}
+
+/** A grant whose `expires` date has passed: not declared, so `pulumi up` removes it. */
+export interface PlanExpiredGrant {
+    principalId: string;
+    expires: string;
+    reason: string;
 }
 
 export type PlanFinding = Pick<Finding, "policy" | "level" | "resource" | "message" | "suppressed" | "principalId" | "secretName">;
@@ -97,6 +106,8 @@ export interface PlanReport {
     resources: PlanResource[];
     secrets: PlanSecret[];
     grants: PlanGrant[];
+    /** Grants whose `expires` date has passed: removed at the next `pulumi up`. */
+    expiredGrants?: PlanExpiredGrant[];
     redeploys: PlanRedeploy[];
     findings: PlanFinding[];
     clients: PlanClient[];

@@ -4,10 +4,13 @@
 import { wrap } from "../cli/cli";
 import { DEFAULT_STUDIO_URL } from "../../core/config/parse";
 import type { PlanFinding, PlanReport } from "./model";
+import { expiryText } from "../../core/vault/grantExpiry";
 
 export interface TextOptions {
     /** Colour mandatory findings (a terminal without NO_COLOR). Defaults to false. */
     color?: boolean;
+    /** The time grant expiry is judged by (ms since the epoch). Defaults to now. */
+    now?: number;
 }
 
 /** `type::name` -> the name a person knows the resource by. */
@@ -55,9 +58,14 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
             const granted = g.role ? `role ${g.role}` : formatPermissions(g.permissions ?? {});
             out.push(`    ${g.principalId}: ${g.access ? `${g.access} (${granted})` : granted}${g.protect ? "  [protected]" : ""}`);
             out.push(...wrap(g.reason, "        reason: ", 16));
+            const ends = expiryText(g.expires, options.now ?? Date.now());
+            if (ends) out.push(...wrap(`${ends}${g.protect ? "" : "; not protected, so that up can remove it"}`, "        ", 8));
         }
     }
     if (report.grants.length === 0) out.push("  none");
+    for (const g of report.expiredGrants ?? []) {
+        out.push(...wrap(`${g.principalId}: expired on ${g.expires}: removed at the next pulumi up; delete its accessGrants entry`, "  ended: ", 4));
+    }
     out.push("");
     out.push(`Key Vault secrets (${report.secrets.length})`);
     for (const [vault, secrets] of groupBy(report.secrets, (s) => s.vault)) {

@@ -4,7 +4,7 @@
  * so the report shows what the program really declares.
  */
 import type { Evaluation } from "../offline/evaluate";
-import type { PlanFinding, PlanReport } from "./model";
+import type { PlanExpiredGrant, PlanFinding, PlanReport } from "./model";
 import { appSettingsOf, auditOf, clientsOf, grantsOf, redeploysOf, secretsOf } from "./fromResources";
 
 export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport {
@@ -20,6 +20,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
         secrets,
         grants: grantsOf(ev.resources),
+        expiredGrants: (ev.outputs.expiredGrants as PlanExpiredGrant[] | undefined) ?? [],
         redeploys: redeploysOf(ev.resources, ev.outputs),
         findings: findings.map((f) => ({
             policy: f.policy,

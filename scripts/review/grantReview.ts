@@ -5,6 +5,7 @@
 import type { AccessGrantConfig, StackConfig } from "../../core/config/parse";
 import { grantPermissions, grantRoleId } from "../../core/vault/grants";
 import { roleName } from "../../core/vault/roles";
+import { expiryText } from "../../core/vault/grantExpiry";
 import type { Finding } from "../../policy/evaluate";
 import { formatPermissions } from "../plan/renderText";
 import { DEFAULT_STUDIO_URL } from "../../core/config/parse";
@@ -18,6 +19,8 @@ export interface GrantRow {
     /** Fine-grained abilities, for spotting a widening: `secrets:get`, `keys:sign`, `role:Owner`... */
     capabilities: string[];
     reason: string;
+    /** `accessGrants[].expires`: the grant's last day (UTC), when it ends by itself. */
+    expires?: string;
 }
 
 const SECRETS_OFFICER = ["secrets:get", "secrets:list", "secrets:set", "secrets:delete", "secrets:recover", "secrets:backup", "secrets:restore", "secrets:purge"];
@@ -41,11 +44,24 @@ function describeGrant(grant: AccessGrantConfig, mode: string): { access: string
 
 export function grantRows(config: StackConfig): GrantRow[] {
     return config.accessGrants
-        .map((g) => ({ vault: config.keyVault.name, principalId: g.principalId, reason: g.reason, ...describeGrant(g, config.keyVault.authorization) }))
+        .map((g) => ({
+            vault: config.keyVault.name,
+            principalId: g.principalId,
+            reason: g.reason,
+            ...describeGrant(g, config.keyVault.authorization),
+            ...(g.expires === undefined ? {} : { expires: g.expires }),
+        }))
         .sort((a, b) => a.vault.localeCompare(b.vault) || a.principalId.localeCompare(b.principalId));
 }
 
-export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed" | "reason changed";
+export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed" | "expiry extended" | "expiry shortened" | "reason changed";
+
+/** A later end (or none at all) keeps access longer: a widening in time. */
+function expiryChange(before: GrantRow, after: GrantRow): ChangeKind | undefined {
+    if (before.expires === after.expires) return undefined;
+    if (after.expires === undefined) return "expiry extended";
+    return before.expires !== undefined && after.expires > before.expires ? "expiry extended" : "expiry shortened";
+}
 
 export interface GrantChange {
     kind: ChangeKind;
@@ -71,13 +87,21 @@ export function diffGrants(base: GrantRow[], head: GrantRow[]): GrantChange[] {
         const gained = after.capabilities.filter((c) => !before.capabilities.includes(c));
         const lost = before.capabilities.filter((c) => !after.capabilities.includes(c));
         const kind: ChangeKind | undefined =
-            gained.length && lost.length ? "changed" : gained.length ? "widened" : lost.length ? "narrowed" : before.access !== after.access ? "changed" : before.reason !== after.reason ? "reason changed" : undefined;
+            gained.length && lost.length
+                ? "changed"
+                : gained.length
+                  ? "widened"
+                  : lost.length
+                    ? "narrowed"
+                    : before.access !== after.access
+                      ? "changed"
+                      : (expiryChange(before, after) ?? (before.reason !== after.reason ? "reason changed" : undefined));
         if (kind) changes.push({ kind, vault: after.vault, principalId: after.principalId, before, after, gained, lost });
     }
     for (const [k, before] of baseBy) {
         if (!headBy.has(k)) changes.push({ kind: "removed", vault: before.vault, principalId: before.principalId, before, gained: [], lost: before.capabilities });
     }
-    const order: ChangeKind[] = ["widened", "added", "changed", "narrowed", "removed", "reason changed"];
+    const order: ChangeKind[] = ["widened", "added", "expiry extended", "changed", "narrowed", "expiry shortened", "removed", "reason changed"];
     return changes.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.principalId.localeCompare(b.principalId));
 }
 
@@ -98,12 +122,21 @@ export interface ReviewInput {
     findings: Finding[];
     /** `redeploy.studioUrl`; printed when it is not the default. */
     studioUrl?: string;
+    /** The time expiry is judged by (ms since the epoch). Defaults to now. */
+    now?: number;
     base?: { ref: string; rows: GrantRow[]; other?: OtherChange[]; note?: string };
 }
 
 function findingText(f: Finding): string {
     if (f.suppressed) return `${cell(f.policy)} (suppressed${f.suppressed.source ? ` in ${cell(f.suppressed.source)}` : ""}: ${cell(f.suppressed.reason)})`;
     return `**${f.level}** ${cell(f.policy)}: ${cell(f.detail)}`;
+}
+
+/** When a grant ends, and in prod why it is not protected. */
+function expiryLines(r: GrantRow, input: ReviewInput): string[] {
+    const text = expiryText(r.expires, input.now ?? Date.now());
+    if (text === undefined) return [];
+    return input.environment === "prod" ? [text, "not protected: the up after that date removes it"] : [text];
 }
 
 export function renderReview(input: ReviewInput): string {
@@ -120,7 +153,7 @@ export function renderReview(input: ReviewInput): string {
         const mine = input.findings.filter((f) => f.principalId?.toLowerCase() === r.principalId.toLowerCase());
         mine.forEach((f) => shown.add(f));
         const text = mine.length ? mine.map(findingText).join("<br>") : "none";
-        out.push(`| ${cell(r.vault)} | \`${r.principalId}\` | ${cell(r.access)} | ${cell(r.reason)} | ${text} |`);
+        out.push(`| ${cell(r.vault)} | \`${r.principalId}\` | ${[r.access, ...expiryLines(r, input)].map(cell).join("<br>")} | ${cell(r.reason)} | ${text} |`);
     }
     if (input.rows.length === 0) out.push("| | | no grants | | |");
     const other = input.findings.filter((f) => !shown.has(f));
@@ -146,10 +179,12 @@ export function renderReview(input: ReviewInput): string {
             out.push("| change | vault | principal | before | after | gained | lost |");
             out.push("| --- | --- | --- | --- | --- | --- | --- |");
             for (const c of changes) {
-                const kind = c.kind === "widened" || c.kind === "added" ? `**${c.kind}**` : c.kind;
+                const kind = c.kind === "widened" || c.kind === "added" || c.kind === "expiry extended" ? `**${c.kind}**` : c.kind;
                 const reasonChanged = c.before && c.after && c.before.reason !== c.after.reason;
-                const before = [c.before?.access ?? "", reasonChanged ? `reason: ${c.before!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
-                const after = [c.after?.access ?? "", reasonChanged ? `reason: ${c.after!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
+                const expiryChanged = c.before?.expires !== c.after?.expires;
+                const expiry = (r?: GrantRow) => (r && expiryChanged ? (r.expires ? `expires ${r.expires}` : "no expiry") : "");
+                const before = [c.before?.access ?? "", expiry(c.before), reasonChanged ? `reason: ${c.before!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
+                const after = [c.after?.access ?? "", expiry(c.after), reasonChanged ? `reason: ${c.after!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
                 out.push(`| ${kind} | ${cell(c.vault)} | \`${c.principalId}\` | ${before} | ${after} | ${cell(c.gained.join(", "))} | ${cell(c.lost.join(", "))} |`);
             }
         }

@@ -113,3 +113,44 @@ describe("write grants in prod", () => {
         expect(of("write-grant-expires", PERMANENT)).toEqual([]);
     });
 });
+
+describe("the plan and the review", () => {
+    it("show an ended grant as removed at the next up, and an ending one with its days left and why it is unprotected", async () => {
+        const { buildReport } = await import("../../scripts/plan/report");
+        const { renderText } = await import("../../scripts/plan/renderText");
+        const report = buildReport(ev, findings);
+        expect(report.expiredGrants).toEqual([{ principalId: ENDED, expires: "2027-01-28", reason: "Developer debugging a token problem" }]);
+        expect(report.grants.find((g) => g.principalId === ENDING)).toMatchObject({ expires: "2027-02-01", protect: false });
+        const text = renderText(report);
+        expect(text).toContain(`  ended: ${ENDED}: expired on 2027-01-28: removed at the next pulumi up;\n    delete its accessGrants entry`);
+        expect(text).toContain("        expires in 3 days (2027-02-01); not protected, so that up can remove it");
+        expect(text).toContain("        expires 2027-03-31 (61 days left); not protected, so that up can remove it");
+        for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+    });
+
+    it("review: each grant's expiry in its row, with the finding and why prod does not protect it", async () => {
+        const { grantRows, renderReview } = await import("../../scripts/review/grantReview");
+        const md = renderReview({ stack: "prod", org: "ttd", environment: "prod", rows: grantRows(ev.config), findings });
+        const row = (id: string) => md.split("\n").find((l) => l.includes(`\`${id}\``))!;
+        expect(row(ENDED)).toContain("expired on 2027-01-28: removed at the next pulumi up");
+        expect(row(ENDED)).toContain("**advisory** grant-expiry: Expired::2027-01-28");
+        expect(row(ENDING)).toContain("expires in 3 days (2027-02-01)<br>not protected: the up after that date removes it");
+        expect(row(PERMANENT)).not.toContain("expires");
+        expect(row(WRITER_FOREVER)).toContain("**mandatory** write-grant-expires: Expires::never");
+    });
+});
+
+describe("the review's comparison", () => {
+    it("shows an expiry added, moved or removed as its own change, a later or no end in bold", async () => {
+        const { diffGrants } = await import("../../scripts/review/grantReview");
+        const row = (expires?: string) => ({ vault: "v", principalId: ENDING, access: "read", capabilities: ["secrets:get"], reason: "Developer checking", ...(expires ? { expires } : {}) });
+        expect(diffGrants([row()], [row("2027-02-01")])[0].kind).toBe("expiry shortened");
+        expect(diffGrants([row("2027-02-01")], [row("2027-01-30")])[0].kind).toBe("expiry shortened");
+        expect(diffGrants([row("2027-02-01")], [row("2027-03-01")])[0].kind).toBe("expiry extended");
+        expect(diffGrants([row("2027-02-01")], [row()])[0].kind).toBe("expiry extended");
+        expect(diffGrants([row("2027-02-01")], [row("2027-02-01")])).toEqual([]);
+        const { renderReview } = await import("../../scripts/review/grantReview");
+        const md = renderReview({ stack: "prod", org: "ttd", environment: "prod", rows: [row()], findings: [], base: { ref: "main", rows: [row("2027-02-01")] } });
+        expect(md).toContain(`| **expiry extended** | v | \`${ENDING}\` | read<br>expires 2027-02-01 | read<br>no expiry |`);
+    });
+});
