@@ -59,13 +59,15 @@ describe("workflows", () => {
         expect(problems.length).toBeGreaterThan(0);
     });
 
-    it.each(all)("%s grants no permission at the top and least privilege per job", (_file, wf) => {
+    it.each(all)("%s grants no permission at the top and least privilege per job", (file, wf) => {
         expect(wf.permissions).toEqual({});
         for (const [name, job] of Object.entries(wf.jobs)) {
             expect(job.permissions, name).toBeDefined();
             expect(job.permissions!.contents, name).toBe("read");
             for (const [scope, level] of Object.entries(job.permissions!)) {
-                if (level === "write") expect(["id-token", "pull-requests"], `${name}: ${scope}`).toContain(scope);
+                // issues: write only for the job that keeps the status issue (key-expiry.yml, tested below)
+                const writable = file === "key-expiry.yml" && name === "issue" ? ["issues"] : ["id-token", "pull-requests"];
+                if (level === "write") expect(writable, `${name}: ${scope}`).toContain(scope);
             }
         }
     });
@@ -223,11 +225,17 @@ describe("CODEOWNERS", () => {
 describe("key-expiry.yml", () => {
     const expiry = workflow("key-expiry.yml");
     const job = expiry.jobs.check;
+    const issue = expiry.jobs.issue;
 
-    it("runs daily and by hand on both stacks", () => {
+    it("runs daily and by hand on both stacks, from main only: never on a pull request", () => {
         expect(Object.keys(expiry.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
         expect((expiry.on.schedule as { cron: string }[])[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
         expect(job.strategy!.matrix.stack).toEqual(["tt02", "prod"]);
+        expect(issue.strategy!.matrix.stack).toEqual(["tt02", "prod"]);
+        // workflow_dispatch may name any branch: both jobs run only what main holds
+        expect((job as Job & { if?: string }).if).toBe("github.ref == 'refs/heads/main'");
+        expect((issue as Job & { if?: string }).if).toBe("${{ !cancelled() && github.ref == 'refs/heads/main' }}");
+        for (const j of [job, issue]) expect(j.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with).toEqual({ "persist-credentials": false });
     });
 
     it("previews with refresh and the policy pack, the admin PEMs from its environment's secrets on that step only", () => {
@@ -243,5 +251,49 @@ describe("key-expiry.yml", () => {
         expect(check.env!.PREVIEW).toBe("${{ steps.preview.outputs.output }}");
         expect(check.run).toContain("grep -q 'maskinporten-key-expiry'");
         expect(check.run).toContain("exit 1");
+    });
+
+    it("reads the stack's outputs with the check job's read-only identity, without secrets, and hands on only that file", () => {
+        const read = job.steps.find((s) => s.run?.startsWith("pulumi stack output"))!;
+        expect(read.run).toBe('pulumi stack output --json --stack "$STACK" > outputs.json');
+        expect(read.if).toBe("${{ !cancelled() }}");
+        const upload = job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+        expect(upload.with).toMatchObject({ name: "outputs-${{ matrix.stack }}", path: "outputs.json" });
+        expect(JSON.stringify(expiry)).not.toContain("--show-secrets");
+    });
+
+    it("keeps the issue with contents: read and issues: write only: no id-token, secrets, environment or Pulumi", () => {
+        expect(issue.permissions).toEqual({ contents: "read", issues: "write" });
+        expect(issue.environment).toBeUndefined();
+        expect(issue.needs).toBe("check");
+        expect(JSON.stringify(issue)).not.toMatch(/secrets\.|id-token|pulumi\/actions|azure\/login/);
+        expect(issue.steps.map((s) => s.run ?? "").join("\n")).toContain('npm run --silent status -- --stack "$STACK" --outputs outputs.json --alerts-json --issue-body previous.md > alerts.json');
+    });
+
+    it("passes text from GitHub only through files and environment variables, never into a run: script", () => {
+        for (const step of issue.steps.filter((s) => s.run)) expect(step.run, step.run).not.toContain("${{");
+        const find = issue.steps.find((s) => s.run?.includes("gh api --paginate"))!;
+        expect(find.run).toContain("> previous.md");
+        expect(find.env!.MARKER).toBe("<!-- altinn-app-secrets:status:${{ matrix.stack }} -->");
+    });
+
+    const findRun = () => issue.steps.find((s) => s.run?.includes("gh api --paginate"))!.run!;
+    it("edits only an open issue written by the workflow's own bot that starts with the stack's marker", () => {
+        expect(findRun()).toContain('select(.pull_request == null and .user.login == "github-actions[bot]" and .user.type == "Bot" and ((.body // "") | startswith(env.MARKER)))');
+    });
+
+    it.skipIf(spawnSync("jq", ["--version"]).status !== 0)("ignores an issue or pull request by anyone else that starts with the marker (the filter run with jq)", () => {
+        const marker = "<!-- altinn-app-secrets:status:prod -->";
+        const filter = /--jq '([^']+)'/.exec(findRun())![1];
+        const issues = [
+            { number: 1, user: { login: "mallory", type: "User" }, body: `${marker}\nall fine` },
+            { number: 2, user: { login: "github-actions[bot]", type: "User" }, body: `${marker}\nspoofed login` },
+            { number: 3, user: { login: "github-actions[bot]", type: "Bot" }, body: `${marker}\nthe pull request`, pull_request: {} },
+            { number: 4, user: { login: "github-actions[bot]", type: "Bot" }, body: "<!-- altinn-app-secrets:status:tt02 -->\nthe other stack" },
+            { number: 5, user: { login: "github-actions[bot]", type: "Bot" }, body: null },
+            { number: 6, user: { login: "github-actions[bot]", type: "Bot" }, body: `${marker}\nthe real one` },
+        ];
+        const run = spawnSync("jq", ["-r", filter], { input: JSON.stringify(issues), env: { ...process.env, MARKER: marker } });
+        expect(run.stdout.toString().trim()).toBe("6");
     });
 });
