@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { executeCli } from "../../scripts/cli/cli";
 import { STATUS_CLI, StatusDeps, statusMain } from "../../scripts/status/statusCli";
 import { FIXTURE_DIR, FIXTURE_STACKS, FixtureStack, fixtureOutputs, STATUS_NOW } from "../support/statusFixtures";
+import { ROOT } from "../support/helpers";
 import { parseGantt } from "../support/mermaidGantt";
 
 const fixture = (stack: FixtureStack) => path.join(FIXTURE_DIR, `${stack}.outputs.json`);
@@ -106,5 +107,21 @@ describe("npm run status on saved outputs", () => {
             "access grants | crit | 2026-10-01 | 2026-10-03",
         ]);
         expect(md).toContain("| `77777777-7777-4777-8777-777777777777` | write (role Key Vault Secrets Officer) | **expires in 1 day (2026-10-02)** |");
+    });
+});
+
+describe("README", () => {
+    const README = path.join(ROOT, "README.md");
+    const [BEGIN, END] = ["<!-- status-example:begin -->", "<!-- status-example:end -->"];
+
+    it("shows the Markdown status of the rotating fixture (headings moved under the README's own)", async () => {
+        const md = (await on("rotating", "--markdown")).stdout.trimEnd().replace(/^### /gm, "##### ").replace(/^## /gm, "#### ");
+        const readme = readFileSync(README, "utf8");
+        const start = readme.indexOf(BEGIN);
+        const end = readme.indexOf(END);
+        expect(start).toBeGreaterThan(0);
+        const current = `${readme.slice(0, start + BEGIN.length)}\n${md}\n${readme.slice(end)}`;
+        if (process.env.UPDATE_STATUS_FIXTURES === "1") return writeFileSync(README, current);
+        expect(readme, "run UPDATE_STATUS_FIXTURES=1 npx vitest run tests/scripts/status.test.ts").toBe(current);
     });
 });
