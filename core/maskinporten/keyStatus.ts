@@ -24,6 +24,17 @@ export interface KeyStatus {
     daysLeft?: number;
 }
 
+/** 10000-01-01T00:00:00Z in unix seconds: the first moment a date no longer reads as YYYY-MM-DD. */
+const END_OF_DATES = 253_402_300_800;
+
+/**
+ * `exp` as Maskinporten's answer carried it, when it is a moment a date can show (1970 to 9999);
+ * undefined for anything else (not a number, 1e20, before 1970), which no key expiry can be.
+ */
+export function knownExp(exp: unknown): number | undefined {
+    return typeof exp === "number" && Number.isFinite(exp) && exp >= 0 && exp < END_OF_DATES ? exp : undefined;
+}
+
 /** Whole days from `nowSeconds` until `exp` (negative once expired). */
 export function daysLeft(exp: number, nowSeconds: number): number {
     return Math.floor((exp - nowSeconds) / DAY);
@@ -38,6 +49,7 @@ export function expiryDate(exp: number): string {
 export function keyStatus(keys: KeyExpiry[] | undefined, nowMs: number): KeyStatus[] {
     const now = Math.floor(nowMs / 1000);
     return [...(keys ?? [])]
+        .map((k) => ({ kid: k.kid, exp: knownExp(k.exp) }))
         .sort((a, b) => (a.exp ?? Infinity) - (b.exp ?? Infinity))
         .map((k) => (k.exp === undefined ? { kid: k.kid } : { kid: k.kid, exp: k.exp, expires: expiryDate(k.exp), daysLeft: daysLeft(k.exp, now) }));
 }

@@ -6,7 +6,7 @@
  * its type, bounded in length and count, stripped of control characters, and a value the outputs
  * mark secret (`[secret]`, a ciphertext) is never read.
  */
-import { daysLeft as keyDaysLeft } from "../maskinporten/keyStatus";
+import { daysLeft as keyDaysLeft, expiryDate, knownExp } from "../maskinporten/keyStatus";
 import { grantDaysLeft, normalizeExpires } from "../vault/grantExpiry";
 import { ACCESS_PRESETS, roleName } from "../vault/roles";
 
@@ -101,7 +101,6 @@ export function isSecretMarker(v: unknown): boolean {
 
 const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) && !isSecretMarker(v) ? (v as Obj) : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v.slice(0, MAX_ITEMS) : []);
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /** One printable line of at most MAX_TEXT characters, or undefined. */
 export function text(v: unknown): string | undefined {
@@ -120,9 +119,9 @@ function versionOf(uri: unknown): string | undefined {
 }
 
 function keyExpiry(k: Obj, nowMs: number): { expires?: string; daysLeft?: number } {
-    const exp = num(k.exp) ?? (normalizeExpires(k.expires) ? Date.parse(`${normalizeExpires(k.expires)}T00:00:00Z`) / 1000 : undefined);
+    const exp = knownExp(k.exp) ?? (normalizeExpires(k.expires) ? Date.parse(`${normalizeExpires(k.expires)}T00:00:00Z`) / 1000 : undefined);
     if (exp === undefined) return {};
-    return { expires: new Date(exp * 1000).toISOString().slice(0, 10), daysLeft: keyDaysLeft(exp, Math.floor(nowMs / 1000)) };
+    return { expires: expiryDate(exp), daysLeft: keyDaysLeft(exp, Math.floor(nowMs / 1000)) };
 }
 
 function clientOf(c: Obj, nowMs: number): StatusClient {

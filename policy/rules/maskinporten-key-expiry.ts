@@ -1,4 +1,4 @@
-import { daysLeft, expiryDate, KeyExpiry, RENEW_WITHIN_DAYS } from "../../core/maskinporten/keyStatus";
+import { daysLeft, expiryDate, KeyExpiry, knownExp, RENEW_WITHIN_DAYS } from "../../core/maskinporten/keyStatus";
 import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
 
 const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";
@@ -25,7 +25,8 @@ export const rule: Rule = {
         const declared = new Set(expiries(r.props.keys).map((k) => k.kid));
         const state = expiries(r.props.registered);
         const known = state.length ? state : expiries(r.props.knownExpiry);
-        const withExp = known.filter((k) => declared.has(k.kid) && typeof k.exp === "number");
+        // An exp no date can hold (1e20) is not an expiry: read as not told, never as a crash of the pack.
+        const withExp = known.filter((k) => declared.has(k.kid) && knownExp(k.exp) !== undefined);
         if (withExp.length === 0) return NOT_APPLICABLE;
         const now = Math.floor((context.now ?? Date.now()) / 1000);
         const label = typeof r.props.label === "string" ? r.props.label : r.name;

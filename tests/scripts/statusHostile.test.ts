@@ -1,0 +1,64 @@
+/**
+ * `npm run status` against outputs a lying server or a hostile state could hold: expiry numbers
+ * outside what a date can be, far-future dates, more keys and grants than an issue holds, and
+ * text meant to reorder what a person reads. Run in this process.
+ */
+import { describe, expect, it } from "vitest";
+import { statusFromOutputs } from "../../core/status/model";
+import { renderStatusMarkdown, renderStatusText } from "../../scripts/status/render";
+import { issueUpdate } from "../../scripts/status/issue";
+import { parseGantt } from "../support/mermaidGantt";
+import { STATUS_NOW } from "../support/statusFixtures";
+import { keyStatus } from "../../core/maskinporten/keyStatus";
+import { rule as keyExpiryRule } from "../../policy/rules/maskinporten-key-expiry";
+
+const chartOf = (markdown: string) => /```mermaid\n([\s\S]*?)\n```/.exec(markdown)?.[1];
+
+/** One self-service client whose only key (or a key others registered) expires at `exp` (unix seconds). */
+function clientWithExp(exp: unknown, foreign = false) {
+    const key = { kid: foreign ? "someone-elses-key" : "k1", exp };
+    return {
+        maskinportenClients: [
+            { section: "MaskinportenSettings", activeKid: "k1", publicJwks: { keys: [{ kid: "k1" }] }, registration: { clientId: "c", keys: foreign ? [{ kid: "k1" }] : [key], foreignKeys: foreign ? [key] : [] } },
+        ],
+    };
+}
+
+describe("status with expiry numbers no date can hold", () => {
+    it.each([
+        ["beyond what a Date holds", 1e20, false],
+        ["beyond year 9999", 253402300800 + 40 * 86_400, false],
+        ["before 1970", -1e11, false],
+        ["a key others registered, beyond what a Date holds", 1e20, true],
+    ])("%s: shown as unknown, and every output still renders", (_what, exp, foreign) => {
+        const status = statusFromOutputs(clientWithExp(exp, foreign), "prod", STATUS_NOW);
+        const keys = [...status.clients[0].keys, ...status.clients[0].foreignKeys];
+        for (const k of keys) expect(k.expires === undefined || /^\d{4}-\d{2}-\d{2}$/.test(k.expires), k.expires).toBe(true);
+        expect(renderStatusText(status, STATUS_NOW)).toContain("expiry unknown");
+        const markdown = renderStatusMarkdown(status, STATUS_NOW);
+        const chart = chartOf(markdown);
+        if (chart) expect(() => parseGantt(chart)).not.toThrow();
+        expect(() => issueUpdate(status, "", STATUS_NOW)).not.toThrow();
+    });
+});
+
+describe("the program and the policy pack with expiry numbers no date can hold", () => {
+    it("keyStatus (the stack's registration output) reads them as not told", () => {
+        expect(keyStatus([{ kid: "a", exp: 1e20 }, { kid: "b", exp: -1e20 }, { kid: "c", exp: 1_800_000_000 }], STATUS_NOW)).toEqual([
+            { kid: "c", exp: 1_800_000_000, expires: "2027-01-15", daysLeft: 106 },
+            { kid: "a" },
+            { kid: "b" },
+        ]);
+    });
+
+    it("maskinporten-key-expiry does not crash the pack on them", () => {
+        const registration = {
+            type: "pulumi-nodejs:dynamic/maskinporten:Registration",
+            name: "registration",
+            id: "urn:registration",
+            protect: false,
+            props: { keys: [{ kid: "a" }, { kid: "b" }], registered: [{ kid: "a", exp: 1e20 }, { kid: "b", exp: -1e20 }] },
+        };
+        expect(keyExpiryRule.check(registration, { now: STATUS_NOW })).toEqual({ status: "not-applicable" });
+    });
+});
