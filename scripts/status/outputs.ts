@@ -50,10 +50,20 @@ export function readPulumiOutputs(stack: string, run: PulumiRun = {}): Promise<u
         const out: Buffer[] = [];
         let size = 0;
         let err = "";
-        let failed: Error | undefined;
+        let settled = false;
+        const settle = (e: Error | undefined, value?: unknown) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            if (e) reject(e);
+            else resolve(value);
+        };
+        // Settle at once: a process pulumi started may hold the pipes open long after pulumi is killed.
         const fail = (e: Error) => {
-            failed ??= e;
+            settle(e);
             child.kill("SIGKILL");
+            child.stdout.destroy();
+            child.stderr.destroy();
         };
         const timer = setTimeout(() => fail(new InputError([`pulumi stack output did not finish within ${(run.timeoutMs ?? PULUMI_TIMEOUT_MS) / 1000} s; ${suggest}`])), run.timeoutMs ?? PULUMI_TIMEOUT_MS);
         child.stdout.on("data", (d: Buffer) => {
@@ -65,20 +75,18 @@ export function readPulumiOutputs(stack: string, run: PulumiRun = {}): Promise<u
             if (err.length < 2000) err += d.toString();
         });
         child.on("error", (e: NodeJS.ErrnoException) => {
-            clearTimeout(timer);
-            reject(e.code === "ENOENT" ? new InputError([`the Pulumi CLI (pulumi) is not on PATH; install it and log in to the stack's backend, ${suggest}`]) : new InputError([`pulumi could not be started (${e.code ?? "error"}); ${suggest}`]));
+            settle(e.code === "ENOENT" ? new InputError([`the Pulumi CLI (pulumi) is not on PATH; install it and log in to the stack's backend, ${suggest}`]) : new InputError([`pulumi could not be started (${e.code ?? "error"}); ${suggest}`]));
         });
         child.on("close", (code) => {
-            clearTimeout(timer);
-            if (failed) return reject(failed);
+            if (settled) return;
             if (code !== 0) {
                 const first = err.split("\n").find((l) => l.trim() !== "")?.replace(CONTROL, " ").trim().slice(0, 300) || `exit code ${code}`;
-                return reject(new InputError([`pulumi stack output --stack ${stack} failed: ${first}`]));
+                return settle(new InputError([`pulumi stack output --stack ${stack} failed: ${first}`]));
             }
             try {
-                resolve(parseJson(Buffer.concat(out).toString("utf8"), "pulumi stack output"));
+                settle(undefined, parseJson(Buffer.concat(out).toString("utf8"), "pulumi stack output"));
             } catch (e) {
-                reject(e);
+                settle(e as Error);
             }
         });
     });

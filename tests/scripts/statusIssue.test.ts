@@ -2,7 +2,7 @@
  * The daily status issue's body and comments (`--alerts-json`), and how `npm run status` gets the
  * outputs: a saved file, or the Pulumi CLI spawned without a shell (a fake one here), bounded.
  */
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -126,4 +126,22 @@ describe("npm run status with the Pulumi CLI", () => {
         expect(large.code).toBe(2);
         expect(large.stderr).toBe("pulumi stack output printed more than 1000 bytes; not the outputs of this program\n");
     });
+
+    it("stops at its time limit even when something pulumi started keeps its output open", async () => {
+        // A plugin or shell child inherits stdout: killing pulumi itself does not close the pipe.
+        const pidFile = path.join(tmp(), "grandchild.pid");
+        const fake = fakePulumi(
+            `const c = require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 25000)"], { stdio: ["ignore", "inherit", "inherit"] }); require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); setInterval(() => {}, 1000);`,
+        );
+        const started = Date.now();
+        try {
+            const run = await status(["--stack", "tt02"], { pulumi: { command: fake.command, timeoutMs: 2000 } });
+            expect(existsSync(pidFile), "the grandchild was started before the limit").toBe(true);
+            expect(run.code).toBe(2);
+            expect(run.stderr).toMatch(/^pulumi stack output did not finish within 2 s/);
+            expect(Date.now() - started).toBeLessThan(15_000);
+        } finally {
+            if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+        }
+    }, 40_000);
 });
