@@ -29,6 +29,8 @@ export interface Announcement {
 const ID_CHARS = /[^A-Za-z0-9._:-]/g;
 const MARKER = /^<!-- altinn-app-secrets:announced ([A-Za-z0-9._:-]{1,200})@(\d{1,3}) -->$/gm;
 const MAX_MARKERS = 2000;
+/** An id the marker pattern reads back (its characters, at most its 200), ending with the date. */
+const itemId = (kind: Expiring["kind"], name: string, expires: string) => `${kind}:${name.slice(0, 150)}:${expires}`.replace(ID_CHARS, "_");
 
 const markerKey = (id: string, threshold: number) => `${id}@${threshold}`;
 
@@ -55,7 +57,7 @@ export function expiringItems(status: StackStatus): Expiring[] {
             if (k.expires === undefined || k.daysLeft === undefined) continue;
             const where = k.inVault ? ", in the vault" : "";
             items.push({
-                id: `key:${k.kid}:${k.expires}`.replace(ID_CHARS, "_"),
+                id: itemId("key", k.kid, k.expires),
                 kind: "key",
                 label: `Maskinporten key ${k.kid} of client ${c.section} (${k.role}${where})`,
                 expires: k.expires,
@@ -65,24 +67,49 @@ export function expiringItems(status: StackStatus): Expiring[] {
     }
     for (const g of status.grants) {
         if (g.expires === undefined || g.daysLeft === undefined) continue;
-        items.push({ id: `grant:${g.principalId}:${g.expires}`.replace(ID_CHARS, "_"), kind: "grant", label: `access grant for ${g.principalId} (${g.reason})`, expires: g.expires, daysLeft: g.daysLeft });
+        items.push({ id: itemId("grant", g.principalId, g.expires), kind: "grant", label: `access grant for ${g.principalId} (${g.reason})`, expires: g.expires, daysLeft: g.daysLeft });
     }
     return items.sort((a, b) => a.daysLeft - b.daysLeft || a.id.localeCompare(b.id));
 }
 
 /**
+ * How many characters of hidden markers an issue keeps: the status must fit beside them within
+ * GitHub's 65536. At about 100 characters a marker, some 200 items crossing a threshold at once.
+ */
+export const MARKER_BUDGET = 20_000;
+
+/**
  * What to announce now, given what was announced before: each item whose days left crossed a
  * threshold not announced yet, once (at the lowest such threshold), and the markers the issue keeps
- * from now on (every crossed threshold of every item still there; gone items are forgotten).
+ * from now on: one per item still there, at the lowest threshold it crossed (which stands for the
+ * higher ones; gone items are forgotten). Items come soonest first; once their markers would pass
+ * `budget` characters the rest are neither announced nor remembered (`untracked` counts them) until
+ * sooner ones are gone, so the issue never outgrows GitHub's limit nor forgets what it said.
  */
-export function dueAlerts(items: readonly Expiring[], announced: ReadonlySet<string>, thresholds: readonly number[] = ALERT_THRESHOLDS): { due: Announcement[]; remember: string[] } {
+export function dueAlerts(
+    items: readonly Expiring[],
+    announced: ReadonlySet<string>,
+    thresholds: readonly number[] = ALERT_THRESHOLDS,
+    budget = MARKER_BUDGET,
+): { due: Announcement[]; remember: string[]; untracked?: number } {
     const due: Announcement[] = [];
     const remember: string[] = [];
+    let used = 0;
+    let untracked = 0;
     for (const item of items) {
         const crossed = thresholds.filter((t) => item.daysLeft <= t);
-        const fresh = crossed.filter((t) => !announced.has(markerKey(item.id, t)));
+        if (crossed.length === 0) continue;
+        const key = markerKey(item.id, Math.min(...crossed));
+        used += announcedMarker(key).length + 1;
+        if (used > budget) {
+            untracked += 1;
+            continue;
+        }
+        // Announced at a threshold means announced at every higher one too.
+        const said = thresholds.filter((t) => announced.has(markerKey(item.id, t)));
+        const fresh = crossed.filter((t) => said.length === 0 || t < Math.min(...said));
         if (fresh.length) due.push({ item, threshold: Math.min(...fresh) });
-        remember.push(...crossed.map((t) => markerKey(item.id, t)));
+        remember.push(key);
     }
-    return { due, remember };
+    return untracked ? { due, remember, untracked } : { due, remember };
 }

@@ -38,19 +38,24 @@ function announcementLine(a: Announcement): string {
     return `- ${cell(item.label)}: ${left}. ${todo}`;
 }
 
-/** Keep the status within GitHub's size limit, saying where the rest is. */
+/** Keep the status within GitHub's size limit, saying where the rest is; never inside a code fence. */
 function bounded(markdown: string, room: number): string {
     if (markdown.length <= room) return markdown;
-    const cut = markdown.lastIndexOf("\n", room - 200);
-    return `${markdown.slice(0, cut)}\n\n> Cut to fit a GitHub issue: run \`npm run status -- --stack <name>\` for all of it.`;
+    let kept = markdown.slice(0, Math.max(0, markdown.lastIndexOf("\n", room - 200)));
+    const fences = kept.split("\n").filter((l) => l.startsWith("```")).length;
+    if (fences % 2 === 1) kept = kept.slice(0, kept.lastIndexOf("\n```"));
+    return `${kept}\n\n> Cut to fit a GitHub issue: run \`npm run status -- --stack <name>\` for all of it.`;
 }
 
 /** The issue's new body and the comment to post, from the status and the issue's current body. */
 export function issueUpdate(status: StackStatus, previousBody: string, now: number): IssueUpdate {
     const marker = issueMarker(status.stack);
-    const { due, remember } = dueAlerts(expiringItems(status), announcedIn(previousBody));
+    const { due, remember, untracked } = dueAlerts(expiringItems(status), announcedIn(previousBody));
     const markers = remember.map(announcedMarker).join("\n");
-    const intro = "Kept up to date by the key-expiry workflow: edits here are overwritten. It comments when a key or grant reaches 30, 7 and 1 days left.";
+    const intro = [
+        "Kept up to date by the key-expiry workflow: edits here are overwritten. It comments when a key or grant reaches 30, 7 and 1 days left.",
+        ...(untracked ? [`**${untracked} more keys or grants within 30 days are too many for this issue to track**: they are announced once sooner ones are gone; the tables below list them.`] : []),
+    ].join("\n\n");
     const room = MAX_BODY - marker.length - markers.length - intro.length - 10;
     const body = [marker, intro, "", bounded(renderStatusMarkdown(status, now), room), "", markers].join("\n").trimEnd();
     const comment = due.length

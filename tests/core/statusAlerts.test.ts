@@ -11,7 +11,7 @@ describe("expiry alerts: 30, 7 and 1 days left, once per threshold", () => {
         expect(dueAlerts([item(31)], new Set())).toEqual({ due: [], remember: [] });
     });
 
-    it("announces a crossing once, at the lowest threshold crossed, and remembers every crossed one", () => {
+    it("announces a crossing once, at the lowest threshold crossed, and remembers the lowest crossed one", () => {
         const first = dueAlerts([item(30)], new Set());
         expect(first.due.map((d) => d.threshold)).toEqual([30]);
         expect(first.remember).toEqual(["key:abc:2026-12-01@30"]);
@@ -20,7 +20,7 @@ describe("expiry alerts: 30, 7 and 1 days left, once per threshold", () => {
         expect(dueAlerts([item(8)], new Set(first.remember)).due).toEqual([]);
         const seven = dueAlerts([item(5)], new Set(first.remember));
         expect(seven.due.map((d) => d.threshold)).toEqual([7]);
-        expect(seven.remember).toEqual(["key:abc:2026-12-01@30", "key:abc:2026-12-01@7"]);
+        expect(seven.remember).toEqual(["key:abc:2026-12-01@7"]);
         const one = dueAlerts([item(1)], new Set(seven.remember));
         expect(one.due.map((d) => d.threshold)).toEqual([1]);
         expect(dueAlerts([item(-3)], new Set(one.remember)).due).toEqual([]);
@@ -29,7 +29,9 @@ describe("expiry alerts: 30, 7 and 1 days left, once per threshold", () => {
     it("announces only the most urgent threshold when a run was missed, and each item on its own", () => {
         const { due, remember } = dueAlerts([item(3), item(20, "grant:g:2026-10-21")], new Set());
         expect(due.map((d) => [d.item.id, d.threshold])).toEqual([["key:abc:2026-12-01", 7], ["grant:g:2026-10-21", 30]]);
-        expect(remember).toEqual(["key:abc:2026-12-01@30", "key:abc:2026-12-01@7", "grant:g:2026-10-21@30"]);
+        expect(remember).toEqual(["key:abc:2026-12-01@7", "grant:g:2026-10-21@30"]);
+        // an issue body written when every crossed threshold had its own marker reads the same
+        expect(dueAlerts([item(3)], new Set(["key:abc:2026-12-01@30", "key:abc:2026-12-01@7"])).due).toEqual([]);
     });
 
     it("starts afresh for a renewed key or a moved grant date (a new id), and forgets items that are gone", () => {

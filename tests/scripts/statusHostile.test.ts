@@ -62,3 +62,39 @@ describe("the program and the policy pack with expiry numbers no date can hold",
         expect(keyExpiryRule.check(registration, { now: STATUS_NOW })).toEqual({ status: "not-applicable" });
     });
 });
+
+/** GitHub refuses an issue body or comment longer than this. */
+const GITHUB_LIMIT = 65_536;
+const DAY_MS = 86_400_000;
+const guid = (i: number) => `11111111-2222-4333-8444-${String(i).padStart(12, "0")}`;
+
+describe("the status issue of a stack with more than an issue holds", () => {
+    // 500 grants ending within days and 500 ended ones: every one crossed every threshold.
+    const grants = Array.from({ length: 500 }, (_, i) => ({ principalId: guid(i), access: "read", reason: "Developer debugging a problem for a while", expires: "2026-10-05" }));
+    const expiredGrants = Array.from({ length: 500 }, (_, i) => ({ principalId: guid(1000 + i), reason: "Contractor who has left the project", expires: "2026-09-01" }));
+    const outputs = { grants, expiredGrants };
+
+    it("keeps the body within GitHub's limit, every code fence closed, and says what it cannot track", () => {
+        const update = issueUpdate(statusFromOutputs(outputs, "prod", STATUS_NOW), "", STATUS_NOW);
+        expect(update.body.length).toBeLessThanOrEqual(GITHUB_LIMIT);
+        expect(update.comment!.length).toBeLessThanOrEqual(GITHUB_LIMIT);
+        const fences = update.body.split("\n").filter((l) => l.startsWith("```"));
+        expect(fences.length % 2, "every code fence is closed").toBe(0);
+        expect(update.body.split("\n")[0]).toBe("<!-- altinn-app-secrets:status:prod -->");
+        expect(update.body).toMatch(/\*\*\d+ more keys or grants within 30 days are too many for this issue to track\*\*/);
+    });
+
+    it("does not announce again the next day what it announced", () => {
+        const first = issueUpdate(statusFromOutputs(outputs, "prod", STATUS_NOW), "", STATUS_NOW);
+        const next = issueUpdate(statusFromOutputs(outputs, "prod", STATUS_NOW + DAY_MS), first.body, STATUS_NOW + DAY_MS);
+        expect(next.announced).toEqual([]);
+        expect(next.comment).toBeNull();
+    });
+
+    it("remembers an announcement whose id is longer than a marker holds", () => {
+        const long = { grants: [{ principalId: `p${"x".repeat(300)}`, access: "read", reason: "A principal with a long id", expires: "2026-10-05" }] };
+        const first = issueUpdate(statusFromOutputs(long, "prod", STATUS_NOW), "", STATUS_NOW);
+        expect(first.announced).toHaveLength(1);
+        expect(issueUpdate(statusFromOutputs(long, "prod", STATUS_NOW + DAY_MS), first.body, STATUS_NOW + DAY_MS).comment).toBeNull();
+    });
+});
