@@ -6,7 +6,7 @@
 import { wrap } from "../cli/cli";
 import { cell } from "../review/grantReview";
 import { expiryText } from "../../core/vault/grantExpiry";
-import { renderGantt } from "../../core/status/gantt";
+import { MAX_GANTT_TASKS, renderGantt } from "../../core/status/gantt";
 import type { StackStatus, StatusApp, StatusClient, StatusGrant, StatusKey } from "../../core/status/model";
 import { RENEW_WITHIN_DAYS } from "../../core/maskinporten/keyStatus";
 
@@ -96,7 +96,8 @@ export function renderStatusMarkdown(status: StackStatus, now: number): string {
     const head = [status.org && `org ${status.org}`, status.environment && `environment ${status.environment}`, status.vault && `vault ${status.vault}`].filter(Boolean).join(", ");
     out.push(`## Status of stack ${code(status.stack)}`, "", `${cell(head || "(the outputs name no org)")}, as of ${status.asOf} (from the stack's outputs).`);
     const gantt = renderGantt(status);
-    if (gantt) out.push("", "```mermaid", gantt, "```");
+    if (gantt) out.push("", "```mermaid", gantt.text, "```");
+    if (gantt?.omitted) out.push("", `The chart shows the ${MAX_GANTT_TASKS} lifetimes that end soonest; ${gantt.omitted} more are in the tables below.`);
     out.push("", `### Maskinporten clients (${status.clients.length})`);
     for (const c of status.clients) {
         out.push("", `**${cell(c.section)}**: ${cell(clientHeading(c).slice(c.section.length + 2))}`);

@@ -61,7 +61,7 @@ describe("the gantt chart's names", () => {
 
     it("a hostile reason still gives a chart the strict parser accepts", () => {
         const outputs = { grants: [{ principalId: "11111111-2222-3333-4444-555555555555", access: "read", reason: "x :crit, t9, 2020-01-01\n    section evil; click t1 call alert() %% #35;", expires: "2026-10-20" }] };
-        const chart = renderGantt(statusFromOutputs(outputs, "tt02", Date.parse("2026-10-01T00:00:00Z")))!;
+        const chart = renderGantt(statusFromOutputs(outputs, "tt02", Date.parse("2026-10-01T00:00:00Z")))!.text;
         const parsed = parseGantt(chart);
         expect(parsed.tasks).toHaveLength(1);
         expect(parsed.tasks[0]).toMatchObject({ section: "access grants", tags: [], start: "2026-10-01", end: "2026-10-21" });

@@ -98,3 +98,30 @@ describe("the status issue of a stack with more than an issue holds", () => {
         expect(issueUpdate(statusFromOutputs(long, "prod", STATUS_NOW + DAY_MS), first.body, STATUS_NOW + DAY_MS).comment).toBeNull();
     });
 });
+
+describe("the gantt chart of a hostile or very large stack", () => {
+    const grant = (i: number, expires: string) => ({ principalId: guid(i), access: "read", reason: "Developer debugging a problem", expires });
+
+    it("draws a grant that ends in 9999 as running on, not as ending today", () => {
+        const status = statusFromOutputs({ grants: [grant(1, "9999-12-31"), grant(2, "2026-10-20")] }, "prod", STATUS_NOW);
+        const tasks = parseGantt(chartOf(renderStatusMarkdown(status, STATUS_NOW))!).tasks;
+        expect(tasks.map((t) => [t.start, t.end])).toEqual([
+            ["2026-10-01", "2026-10-21"],
+            ["2026-10-01", "2028-09-30"],
+        ]);
+    });
+
+    it("draws at most 100 lifetimes, the soonest ending, and says how many it left out", () => {
+        // 500 grants (as many as status reads), ending 500 days down to 1 day from now
+        const grants = Array.from({ length: 500 }, (_, i) => grant(i, new Date(STATUS_NOW + (500 - i) * DAY_MS).toISOString().slice(0, 10)));
+        const markdown = renderStatusMarkdown(statusFromOutputs({ grants }, "prod", STATUS_NOW), STATUS_NOW);
+        const chart = chartOf(markdown)!;
+        expect(chart.length).toBeLessThan(50_000); // Mermaid's own limit on a diagram's text
+        const tasks = parseGantt(chart).tasks;
+        expect(tasks).toHaveLength(100);
+        expect(tasks.every((t) => t.end <= "2027-01-10")).toBe(true);
+        expect(markdown).toContain("The chart shows the 100 lifetimes that end soonest; 400 more are in the tables below.");
+        const update = issueUpdate(statusFromOutputs({ grants }, "prod", STATUS_NOW), "", STATUS_NOW);
+        expect(() => parseGantt(chartOf(update.body)!)).not.toThrow();
+    });
+});
