@@ -87,7 +87,10 @@ export interface StackStatus {
 
 const MAX_TEXT = 1000;
 const MAX_ITEMS = 500;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g;
+/** Control characters (ANSI and OSC sequences start with one) and line breaks: each becomes a space. */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Characters that reorder or hide text (bidi overrides and isolates, zero-width and invisible format characters): removed. */
+export const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 /** Pulumi's secret signature key, as a ciphertext appears in state or older outputs. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -105,7 +108,7 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v.slice(0, MAX_ITEMS
 /** One printable line of at most MAX_TEXT characters, or undefined. */
 export function text(v: unknown): string | undefined {
     if (typeof v !== "string" || isSecretMarker(v)) return undefined;
-    const clean = v.replace(CONTROL, " ").trim();
+    const clean = v.replace(CONTROL, " ").replace(INVISIBLE, "").trim();
     return clean === "" ? undefined : clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT - 1)}…` : clean;
 }
 

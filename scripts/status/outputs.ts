@@ -6,12 +6,11 @@
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { InputError } from "../cli/cli";
+import { CONTROL, INVISIBLE } from "../../core/status/model";
 
 /** Outputs larger than this are not a stack of this program. */
 export const MAX_OUTPUTS_BYTES = 10 * 1024 * 1024;
 export const PULUMI_TIMEOUT_MS = 120_000;
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g;
 
 function parseJson(text: string, what: string): unknown {
     try {
@@ -80,7 +79,7 @@ export function readPulumiOutputs(stack: string, run: PulumiRun = {}): Promise<u
         child.on("close", (code) => {
             if (settled) return;
             if (code !== 0) {
-                const first = err.split("\n").find((l) => l.trim() !== "")?.replace(CONTROL, " ").trim().slice(0, 300) || `exit code ${code}`;
+                const first = err.split("\n").find((l) => l.trim() !== "")?.replace(CONTROL, " ").replace(INVISIBLE, "").trim().slice(0, 300) || `exit code ${code}`;
                 return settle(new InputError([`pulumi stack output --stack ${stack} failed: ${first}`]));
             }
             try {

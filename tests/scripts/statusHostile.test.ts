@@ -125,3 +125,23 @@ describe("the gantt chart of a hostile or very large stack", () => {
         expect(() => parseGantt(chartOf(update.body)!)).not.toThrow();
     });
 });
+
+describe("text that would reorder or hide what a person reads", () => {
+    // Right-to-left override and isolates (Trojan Source), zero-width and invisible format characters.
+    const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]/;
+    const sly = (s: string) => `${s}\u202e\u2066\u200b\u200f\u2060\u061c`;
+
+    it("is stripped from every string status shows, in every format", () => {
+        const outputs = {
+            org: sly("ttd"),
+            grants: [{ principalId: sly("11111111-2222-4333-8444-555555555555"), access: "read", reason: sly("Developer 1 day left"), expires: "2026-10-03" }],
+            maskinportenClients: [{ section: sly("MaskinportenSettings"), activeKid: sly("k1"), publicJwks: { keys: [{ kid: sly("k1") }] }, registration: { clientId: sly("c"), keys: [{ kid: sly("k1"), exp: 1_790_000_000 }], foreignKeys: [] } }],
+            unmanagedAccess: [{ principalId: sly("p"), access: "read", source: sly("portal") }],
+        };
+        const status = statusFromOutputs(outputs, "prod", STATUS_NOW);
+        const update = issueUpdate(status, "", STATUS_NOW);
+        for (const shown of [renderStatusText(status, STATUS_NOW), renderStatusMarkdown(status, STATUS_NOW), JSON.stringify(status), update.body, update.comment!]) {
+            expect(shown).not.toMatch(INVISIBLE);
+        }
+    });
+});
