@@ -63,8 +63,9 @@ const audit = new VaultAudit("audit", {
         authorization: keyVault.authorization,
         tenantId: keyVault.tenantId ?? client!.tenantId,
         tenantFromConfig: keyVault.tenantId !== undefined,
-        // Expired grants too: until this up removes them they are managed, not unmanaged, access.
-        grants: config.accessGrants,
+        grants: grantsByExpiry.declared,
+        // Their access is shown with the date (advisory): until this up removes it, or granted again after.
+        expiredGrants: grantsByExpiry.expired,
     }),
 });
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { eachOnce, findUnmanagedAccess, OFFLINE_VAULT_TAG, roleAssignmentOf, UnmanagedAccess, unknownRoleIds, vaultMismatches, VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
+import { eachOnce, findUnmanagedAccessAfterExpiry, OFFLINE_VAULT_TAG, roleAssignmentOf, UnmanagedAccess, unknownRoleIds, vaultMismatches, VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
 import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "../../core/config/parse";
 import { isLoopbackHost } from "../../core/loopback";
 
@@ -170,6 +170,8 @@ export interface AuditVaultArgs {
     /** Whether `tenantId` comes from `keyVault.tenantId` (for the message). */
     tenantFromConfig: boolean;
     grants: AccessGrantConfig[];
+    /** Grants whose `expires` has passed: their access is shown with that date, never counted as managed. */
+    expiredGrants?: AccessGrantConfig[];
 }
 
 /**
@@ -199,7 +201,7 @@ export function auditVault(args: AuditVaultArgs, opts?: pulumi.InvokeOutputOptio
         }
         return {
             status: "audited",
-            unmanagedAccess: findUnmanagedAccess(reality, args.grants, dataActionsByRole),
+            unmanagedAccess: findUnmanagedAccessAfterExpiry(reality, args.grants, args.expiredGrants ?? [], dataActionsByRole),
             mismatches: vaultMismatches(reality, args.authorization, tenantId, args.tenantFromConfig),
         };
     });

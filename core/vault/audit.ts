@@ -85,6 +85,11 @@ export interface UnmanagedAccess {
     source: string;
     /** ARM ID of the role assignment (RBAC vaults). */
     roleAssignmentId?: string;
+    /**
+     * The `expires` of the grant that declared this access until that day: the first up after it
+     * removes the access; found after that up, it was granted again outside the stack.
+     */
+    expiredGrant?: string;
 }
 
 /** Built-in roles whose data actions reach a Key Vault's secrets, keys or certificates. */
@@ -179,6 +184,23 @@ export function findUnmanagedAccess(vault: VaultReality, grants: AccessGrantConf
             source: a.scope,
             roleAssignmentId: a.id,
         }));
+}
+
+/**
+ * Unmanaged access, where the access only an expired grant (no longer declared) accounts for is
+ * marked with that grant's date instead of being counted as managed: an expired entry left in the
+ * stack file must not hide access granted again in the portal after the up removed it.
+ */
+export function findUnmanagedAccessAfterExpiry(
+    vault: VaultReality,
+    declared: AccessGrantConfig[],
+    expired: AccessGrantConfig[],
+    dataActionsByRole: Record<string, string[]> = {},
+): UnmanagedAccess[] {
+    const key = (u: UnmanagedAccess) => `${u.principalId}|${u.source}|${u.roleAssignmentId ?? JSON.stringify(u.permissions ?? {})}`;
+    const unaccounted = new Set(findUnmanagedAccess(vault, [...declared, ...expired], dataActionsByRole).map(key));
+    const ended = new Map(expired.map((g) => [g.principalId.toLowerCase(), g.expires ?? ""]));
+    return findUnmanagedAccess(vault, declared, dataActionsByRole).map((u) => (unaccounted.has(key(u)) ? u : { ...u, expiredGrant: ended.get(u.principalId) ?? "" }));
 }
 
 /**

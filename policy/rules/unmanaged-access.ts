@@ -14,11 +14,14 @@ export const rule: Rule = {
         const entries = Array.isArray(r.props.unmanagedAccess) ? (r.props.unmanagedAccess as UnmanagedAccess[]) : [];
         const level = r.props.unmanagedAccessLevel === "fail" ? "mandatory" : "advisory";
         return verdict(
-            entries.map((e) => ({
-                detail: `Access::${e.source === "accessPolicy" ? "access policy" : `role assignment at ${e.source}`} (${describeAccess(e)})`,
-                principalId: e.principalId,
-                level,
-            })),
+            entries.map((e) => {
+                const access = `Access::${e.source === "accessPolicy" ? "access policy" : `role assignment at ${e.source}`} (${describeAccess(e)})`;
+                // Advisory even with fail: the up that removes an expired grant's access must not be blocked by it.
+                if (typeof e.expiredGrant === "string") {
+                    return { detail: `${access} of a grant that expired on ${e.expiredGrant}: the next pulumi up removes it; found after that up, it was granted again outside the stack`, principalId: e.principalId, level: "advisory" as const };
+                }
+                return { detail: access, principalId: e.principalId, level };
+            }),
         );
     },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appliesToVault, findUnmanagedAccess, grantsKeyVaultData, unknownRoleIds, vaultMismatches, VaultReality, withinVault } from "../../core/vault/audit";
+import { appliesToVault, findUnmanagedAccess, findUnmanagedAccessAfterExpiry, grantsKeyVaultData, unknownRoleIds, vaultMismatches, VaultReality, withinVault } from "../../core/vault/audit";
 import type { AccessGrantConfig } from "../../core/config/parse";
 import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId } from "../../core/vault/roles";
 import { evaluateRules } from "../../policy/evaluate";
@@ -55,6 +55,23 @@ describe("findUnmanagedAccess", () => {
         expect(findUnmanagedAccess(vault, [grant(OPS)])).toEqual([
             { principalId: OPS, role: "Key Vault Secrets Officer", source: RG, roleAssignmentId: `${RG}/providers/Microsoft.Authorization/roleAssignments/wider` },
             { principalId: HAND, role: "Key Vault Administrator", source: `/subscriptions/${SUB}`, roleAssignmentId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/sub` },
+        ]);
+    });
+
+    it("marks access only an expired grant accounts for with its date, on an RBAC vault as with access policies", () => {
+        const declaredName = roleAssignmentName(VAULT, OPS, BUILTIN_ROLES["Key Vault Secrets User"]);
+        const vault: VaultReality = {
+            ...policyVault,
+            enableRbacAuthorization: true,
+            roleAssignments: [assignment(OPS, role("Key Vault Secrets User"), VAULT, declaredName), assignment(HAND, role("Key Vault Secrets User"), VAULT, roleAssignmentName(VAULT, HAND, BUILTIN_ROLES["Key Vault Secrets User"])), assignment(HAND, role("Key Vault Administrator"), RG, "wider")],
+        };
+        expect(findUnmanagedAccessAfterExpiry(vault, [grant(OPS)], [grant(HAND, { expires: "2027-01-28" })]).map((u) => [u.principalId, u.role, u.expiredGrant])).toEqual([
+            [HAND, "Key Vault Secrets User", "2027-01-28"],
+            // what the expired grant never declared is plain unmanaged access
+            [HAND, "Key Vault Administrator", undefined],
+        ]);
+        expect(findUnmanagedAccessAfterExpiry(policyVault, [grant(OPS)], [grant(HAND, { expires: "2027-01-28" })])).toEqual([
+            { principalId: HAND, permissions: { secrets: ["Get", "List", "Set"], keys: ["Get"] }, source: "accessPolicy", expiredGrant: "2027-01-28" },
         ]);
     });
 
