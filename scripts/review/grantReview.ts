@@ -54,7 +54,17 @@ export function grantRows(config: StackConfig): GrantRow[] {
         .sort((a, b) => a.vault.localeCompare(b.vault) || a.principalId.localeCompare(b.principalId));
 }
 
-export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed" | "expiry extended" | "expiry shortened" | "reason changed";
+export type ChangeKind =
+    | "added"
+    | "removed"
+    | "widened"
+    | "narrowed"
+    | "changed"
+    | "expiry extended"
+    | "narrowed, expiry extended"
+    | "changed, expiry extended"
+    | "expiry shortened"
+    | "reason changed";
 
 /** A later end (or none at all) keeps access longer: a widening in time. */
 function expiryChange(before: GrantRow, after: GrantRow): ChangeKind | undefined {
@@ -86,22 +96,22 @@ export function diffGrants(base: GrantRow[], head: GrantRow[]): GrantChange[] {
         }
         const gained = after.capabilities.filter((c) => !before.capabilities.includes(c));
         const lost = before.capabilities.filter((c) => !after.capabilities.includes(c));
+        const time = expiryChange(before, after);
+        const access: ChangeKind | undefined =
+            gained.length && lost.length ? "changed" : gained.length ? "widened" : lost.length ? "narrowed" : before.access !== after.access ? "changed" : undefined;
+        // A later or no end is a widening in time: a narrowing beside it must not make it read as one.
         const kind: ChangeKind | undefined =
-            gained.length && lost.length
-                ? "changed"
-                : gained.length
-                  ? "widened"
-                  : lost.length
-                    ? "narrowed"
-                    : before.access !== after.access
-                      ? "changed"
-                      : (expiryChange(before, after) ?? (before.reason !== after.reason ? "reason changed" : undefined));
+            access === undefined
+                ? (time ?? (before.reason !== after.reason ? "reason changed" : undefined))
+                : time === "expiry extended" && access !== "widened"
+                  ? `${access}, expiry extended`
+                  : access;
         if (kind) changes.push({ kind, vault: after.vault, principalId: after.principalId, before, after, gained, lost });
     }
     for (const [k, before] of baseBy) {
         if (!headBy.has(k)) changes.push({ kind: "removed", vault: before.vault, principalId: before.principalId, before, gained: [], lost: before.capabilities });
     }
-    const order: ChangeKind[] = ["widened", "added", "expiry extended", "changed", "narrowed", "expiry shortened", "removed", "reason changed"];
+    const order: ChangeKind[] = ["widened", "added", "expiry extended", "changed, expiry extended", "narrowed, expiry extended", "changed", "narrowed", "expiry shortened", "removed", "reason changed"];
     return changes.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.principalId.localeCompare(b.principalId));
 }
 
@@ -179,7 +189,7 @@ export function renderReview(input: ReviewInput): string {
             out.push("| change | vault | principal | before | after | gained | lost |");
             out.push("| --- | --- | --- | --- | --- | --- | --- |");
             for (const c of changes) {
-                const kind = c.kind === "widened" || c.kind === "added" || c.kind === "expiry extended" ? `**${c.kind}**` : c.kind;
+                const kind = c.kind === "widened" || c.kind === "added" || c.kind.endsWith("expiry extended") ? `**${c.kind}**` : c.kind;
                 const reasonChanged = c.before && c.after && c.before.reason !== c.after.reason;
                 const expiryChanged = c.before?.expires !== c.after?.expires;
                 const expiry = (r?: GrantRow) => (r && expiryChanged ? (r.expires ? `expires ${r.expires}` : "no expiry") : "");

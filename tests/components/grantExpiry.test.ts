@@ -161,4 +161,13 @@ describe("the review's comparison", () => {
         const md = renderReview({ stack: "prod", org: "ttd", environment: "prod", rows: [row()], findings: [], base: { ref: "main", rows: [row("2027-02-01")] } });
         expect(md).toContain(`| **expiry extended** | v | \`${ENDING}\` | read<br>expires 2027-02-01 | read<br>no expiry |`);
     });
+
+    it("does not let a small narrowing hide a later or no end: the change is bold and says both", async () => {
+        const { diffGrants, renderReview } = await import("../../scripts/review/grantReview");
+        const before = { vault: "v", principalId: ENDING, access: "custom (secrets: get, list)", capabilities: ["secrets:get", "secrets:list"], reason: "Developer checking", expires: "2027-02-01" };
+        const after = { ...before, access: "custom (secrets: get)", capabilities: ["secrets:get"], expires: undefined };
+        expect(diffGrants([before], [after])[0].kind).toBe("narrowed, expiry extended");
+        const md = renderReview({ stack: "prod", org: "ttd", environment: "prod", rows: [after], findings: [], base: { ref: "main", rows: [before] } });
+        expect(md).toContain(`| **narrowed, expiry extended** | v | \`${ENDING}\` | custom (secrets: get, list)<br>expires 2027-02-01 | custom (secrets: get)<br>no expiry |`);
+    });
 });
