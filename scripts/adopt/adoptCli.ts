@@ -32,8 +32,8 @@ export const ADOPT_CLI: CliSpec = {
     },
     notes: [
         "live: Azure SDK with DefaultAzureCredential (az login, AZURE_* variables, OIDC); the subscription is keyVault.subscriptionId or AZURE_SUBSCRIPTION_ID",
-        "exit codes: 0 files written, 2 bad arguments or input (one line per problem), 3 a bug",
     ],
+    exitCodes: { 0: "files written" },
 };
 
 export interface AdoptDeps {

@@ -11,7 +11,7 @@ export const PLAN_CLI: CliSpec = {
         json: { type: "boolean", description: "print one JSON object and nothing else on stdout, to pipe: `npm run --silent plan -- --stack tt02 --json | jq .`" },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
     },
-    notes: ["exit codes: 0 no mandatory finding, 1 a mandatory policy finding, 2 bad arguments or config (one line per mistake), 3 a bug"],
+    exitCodes: { 0: "no mandatory finding", 1: "a mandatory policy finding" },
 };
 
 /** For `npm run bench`: peak memory and CPU time of this run, written where PLAN_STATS_FILE says. */

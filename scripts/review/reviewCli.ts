@@ -21,7 +21,7 @@ export const REVIEW_CLI: CliSpec = {
         base: { type: "string", value: "<git-ref>", description: "compare with the stack file at this git ref (e.g. origin/main)" },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file (a git work tree for --base). Defaults to the project folder" },
     },
-    notes: ["exit codes: 0 clean, 1 a mandatory finding, 2 bad arguments or config (one line per mistake), 3 a bug"],
+    exitCodes: { 0: "no mandatory finding", 1: "a mandatory finding" },
 };
 
 /** The stack config at `ref`, or none with a note when there is no usable file. */
