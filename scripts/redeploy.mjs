@@ -11,13 +11,14 @@
  *
  * Inputs (environment, as @pulumi/command passes them; or flags): ALTINN_ORG, ALTINN_APP,
  * ALTINN_ENV, ALTINN_STUDIO_URL; ALTINN_STUDIO_API_KEY from the environment only, never printed.
+ * `--dry-run` reads which tag runs (a GET) and says what it would deploy, sending no POST.
  * Plain Node, no dependencies: it runs with whatever `npm ci` installed, or nothing at all.
  */
 import {
     deploymentsUrl, lines, MAX_BODY_BYTES, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt,
     startedSince, UsageError,
 } from "./redeploy/core.mjs";
-import { optionsFrom, USAGE } from "./redeploy/options.mjs";
+import { optionsFrom, usage } from "./redeploy/options.mjs";
 
 export { RedeployError, UsageError };
 
@@ -236,7 +237,8 @@ export async function redeploy(o) {
     const first = await getDeployments(url, o);
     const since = runStartedAt(first.date, localStart);
     const tag = runningTag(first.deployments);
-    if (!tag) return lines.neverDeployed(o);
+    if (!tag) return `${o.dryRun ? "dry run: " : ""}${lines.neverDeployed(o)}`;
+    if (o.dryRun) return lines.wouldRedeploy(o, tag, url);
 
     const body = JSON.stringify({ tagName: tag, envName: o.envName });
     let last = "";
@@ -275,7 +277,7 @@ export async function main(argv, env, io) {
     try {
         const parsed = optionsFrom(argv, env);
         if (parsed.help) {
-            io.out(USAGE);
+            io.out(usage());
             return 0;
         }
         io.out(clean(await redeploy(parsed.options)));

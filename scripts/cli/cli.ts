@@ -3,9 +3,9 @@
  * output and exit-code path (bad input in one line each, no stack trace, a closed pipe ends quietly).
  */
 import { parseArgs } from "node:util";
-import { closest, ConfigError } from "../../core/config/parse";
+import { ConfigError } from "../../core/config/parse";
 import { StackFileError } from "../offline/stack";
-import { DEFAULT_WIDTH, terminalWidth, wrap } from "../../core/text";
+import { closest, DEFAULT_WIDTH, terminalWidth, wrap } from "../../core/text";
 
 /** Bad command-line arguments: reported in one line with the usage, exit 2. */
 export class UsageError extends Error {}
