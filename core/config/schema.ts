@@ -140,9 +140,15 @@ export const MaskinportenClientSchema = strict(
         ),
         format: doc(
             z.enum(CLIENT_FORMATS).default("legacy"),
-            "legacy (Altinn.ApiClients.Maskinporten): secrets ClientId, EncodedJwk. builtin (app-lib v8+ IMaskinportenClient): Authority, ClientId, JwkBase64.",
+            "legacy (Altinn.ApiClients.Maskinporten, any app-lib version): secrets ClientId, EncodedJwk. builtin (app-lib v8's IMaskinportenClient, manual Key Vault setup only): Authority, ClientId, JwkBase64; v8 only, since in v9 the built-in client reads no settings from Key Vault, and with Studio's scope setup (v8.3+) Studio provisions the built-in client itself.",
         ),
-        scope: doc(z.string().optional(), "Scopes, space separated; required for legacy (goes into the app's non-secret settings)."),
+        scope: doc(
+            z
+                .string()
+                .regex(/^[^,]*$/, { error: '{value} separates scopes with commas; Maskinporten scopes are separated by spaces, e.g. "altinn:serviceowner/instances.read altinn:serviceowner/instances.write"' })
+                .optional(),
+            "Scopes, space separated; required for legacy (goes into the app's non-secret settings).",
+        ),
         exchangeToAltinnToken: doc(z.boolean().default(true), "legacy only: the section's `ExhangeToAltinnToken` (sic) setting."),
         keyGeneration: doc(
             wholeNumber(0).default(1),
@@ -204,7 +210,7 @@ export const SuppressionSchema = strict(
 
 export const RedeploySchema = strict({
     enabled: doc(z.boolean().default(true), "`false`: declare no redeploy; the plan lists the manual redeploys instead."),
-    studioUrl: doc(webUrl(DEFAULT_STUDIO_URL, false).default(DEFAULT_STUDIO_URL), "Altinn Studio base URL for the Designer API (no user info, query or fragment).", { type: "https URL" }),
+    studioUrl: doc(webUrl(DEFAULT_STUDIO_URL, false, true).default(DEFAULT_STUDIO_URL), "Altinn Studio's origin for the Designer API, without a path (no user info, query or fragment).", { type: "https URL" }),
 });
 
 export const SelfServiceSchema = strict({

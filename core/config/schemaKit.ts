@@ -84,8 +84,11 @@ export const appList = (what: string) =>
         { type: "list of app names" },
     );
 
-/** https URL without user info, query or fragment; plain http only for a loopback host (local tests). */
-export function webUrl(example: string, allowLoopbackHttp: boolean) {
+/**
+ * https URL without user info, query or fragment; plain http only for a loopback host (local tests).
+ * `originOnly`: no path either (the code that calls it adds its own, e.g. /designer/api/...).
+ */
+export function webUrl(example: string, allowLoopbackHttp: boolean, originOnly = false) {
     return z.string().superRefine((s, ctx) => {
         let url: URL | undefined;
         try {
@@ -99,6 +102,8 @@ export function webUrl(example: string, allowLoopbackHttp: boolean) {
             ctx.addIssue({ code: "custom", message: "must not contain user info (user:password@); credentials come from the environment, never from config", input: s });
         } else if (!url || !(url.protocol === "https:" || (allowLoopbackHttp && loopback && url.protocol === "http:")) || s.includes("?") || s.includes("#")) {
             ctx.addIssue({ code: "custom", message: `{value} is not an https URL such as ${example}${s.includes("?") || s.includes("#") ? " (no query or fragment)" : ""}`, input: s });
+        } else if (originOnly && url.pathname !== "/") {
+            ctx.addIssue({ code: "custom", message: `{value} has a path; give the origin only, ${url.origin} (the redeploy adds /designer/api/...)`, input: s });
         }
     });
 }
