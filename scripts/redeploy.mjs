@@ -11,7 +11,6 @@
  *
  * Inputs (environment, as @pulumi/command passes them; or flags): ALTINN_ORG, ALTINN_APP,
  * ALTINN_ENV, ALTINN_STUDIO_URL; ALTINN_STUDIO_API_KEY from the environment only, never printed.
- * `--dry-run` reads which tag runs (a GET) and says what it would deploy, sending no POST.
  * Plain Node, no dependencies: it runs with whatever `npm ci` installed, or nothing at all.
  */
 import {
@@ -237,8 +236,7 @@ export async function redeploy(o) {
     const first = await getDeployments(url, o);
     const since = runStartedAt(first.date, localStart);
     const tag = runningTag(first.deployments);
-    if (!tag) return `${o.dryRun ? "dry run: " : ""}${lines.neverDeployed(o)}`;
-    if (o.dryRun) return lines.wouldRedeploy(o, tag, url);
+    if (!tag || o.dryRun) return tag ? lines.wouldRedeploy(o, tag, url) : lines.neverDeployed(o);
 
     const body = JSON.stringify({ tagName: tag, envName: o.envName });
     let last = "";
