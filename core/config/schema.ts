@@ -133,7 +133,10 @@ export const AccessGrantSchema = strict(
 
 export const MaskinportenClientSchema = strict(
     {
-        section: doc(section(), "appsettings section the app reads (`MaskinportenSettings`; nest with `--`); the secret name prefix."),
+        section: doc(
+            section(),
+            "appsettings section the app reads, e.g. `MaskinportenClients--Partner` (nest with `--`); the secret name prefix. Not `MaskinportenSettings`, which Altinn Studio provisions for the app's own client (advisory finding `maskinporten-own-section`).",
+        ),
         clientId: doc(
             text().optional(),
             "Client ID from Samarbeidsportalen. Required unless the client is registered by self-service (`register`), which then creates the client and learns its ID.",

@@ -1,7 +1,7 @@
 /** The offline plan's command line and work; `scripts/plan/main.ts` runs it as a process. */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { CliResult, CliSpec, CliValues, useColor } from "../cli/cli";
+import { CliResult, CliSpec, CliValues, fitWidth, useColor } from "../cli/cli";
 
 export const PLAN_CLI: CliSpec = {
     command: "plan",
@@ -32,7 +32,7 @@ export async function planMain(args: CliValues): Promise<CliResult> {
     const report = buildReport(evaluation, planFindings(evaluation));
     writeStats();
     return {
-        output: args.json ? JSON.stringify(report, null, 2) : renderText(report, { color: useColor(process.stdout) }),
+        output: args.json ? JSON.stringify(report, null, 2) : fitWidth(renderText(report, { color: useColor(process.stdout) })),
         code: report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0,
     };
 }
