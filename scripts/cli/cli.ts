@@ -60,7 +60,8 @@ export function fitWidth(text: string, width = terminalWidth()): string {
         .split("\n")
         .flatMap((line) => {
             if (line.length <= width) return [line];
-            const lead = /^\s*(?:\d+\.\s+|[-*]\s+)?/.exec(line)![0];
+            // The indent, with a list marker or a diff's +/- and the spaces after it (kept, not collapsed).
+            const lead = /^\s*(?:\d+\.\s+|[-+*]\s+)?/.exec(line)![0];
             return wrap(line.slice(lead.length), lead, lead.length, width);
         })
         .join("\n");
@@ -162,6 +163,8 @@ export interface CliResult {
     errors?: string[];
     /** 0 clean, 1 a mandatory finding or failed check. */
     code: number;
+    /** Text whose long lines `runCli` wraps to the terminal's width when it prints them. */
+    wrap?: boolean;
 }
 
 /** What a CLI run printed and its exit code, for `runCli` and for tests that run a CLI in-process. */
@@ -193,8 +196,9 @@ export function jsonErrors(code: number, lines: string[]): string {
  * Parse the arguments (`--help` gives the usage and does nothing else) and run `main`: 0/1 as it
  * says, 2 on bad input (one line per problem), 3 on anything unexpected (its first line only).
  * With `--json`, an error is also one JSON object on stdout; the exit code stays the same.
+ * `print.width`: wrap a result marked `wrap` to that width, as `runCli` does for the terminal.
  */
-export async function executeCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[]): Promise<CliRun> {
+export async function executeCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[], print: { width?: number } = {}): Promise<CliRun> {
     const failed = (code: number, lines: string[]): CliRun => ({
         code,
         stdout: wantsJson(spec, argv) ? jsonErrors(code, lines) : "",
@@ -205,7 +209,8 @@ export async function executeCli(spec: CliSpec, main: (values: CliValues) => Pro
         if (!values) return { code: 0, stdout: `${usage(spec)}\n`, stderr: "" };
         const result = await main(values);
         if (result.output === undefined && result.errors?.length) return failed(result.code, result.errors);
-        return { code: result.code, stdout: result.output === undefined ? "" : `${result.output}\n`, stderr: (result.errors ?? []).map((l) => `${l}\n`).join("") };
+        const output = result.wrap && print.width && result.output !== undefined ? fitWidth(result.output, print.width) : result.output;
+        return { code: result.code, stdout: output === undefined ? "" : `${output}\n`, stderr: (result.errors ?? []).map((l) => `${l}\n`).join("") };
     } catch (e) {
         const lines = inputErrorLines(e);
         if (lines) return failed(2, lines);
@@ -216,7 +221,7 @@ export async function executeCli(spec: CliSpec, main: (values: CliValues) => Pro
 /** The one way a CLI runs as a process: `executeCli`, then print and exit with its code. */
 export function runCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv = process.argv.slice(2)): void {
     quietOnClosedPipe();
-    executeCli(spec, main, argv).then(async (run) => {
+    executeCli(spec, main, argv, { width: terminalWidth() }).then(async (run) => {
         if (run.stderr) process.stderr.write(run.stderr);
         if (run.stdout) await writeOut(run.stdout.replace(/\n$/, ""));
         process.exit(run.code);
