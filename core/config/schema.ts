@@ -132,14 +132,17 @@ export const AccessGrantSchema = strict(
         ),
         reason: doc(reason("say who this is and why they need access"), "Why the principal needs access; shown to reviewers and stored with the grant.", { type: `string (${MIN_REASON_LENGTH}+ chars)` }),
         expires: doc(
-            z
-                .string({ error: "must be a date YYYY-MM-DD, got {got}" })
-                .regex(EXPIRES_PATTERN, { error: `{value} ${expiresProblem("")}` })
-                .superRefine((s, ctx) => {
-                    const p = expiresProblem(s);
-                    if (p) ctx.addIssue({ code: "custom", message: `{value} ${p}`, input: s });
-                })
-                .optional(),
+            withJson(
+                z
+                    .string({ error: "must be a date YYYY-MM-DD, got {got}" })
+                    .regex(EXPIRES_PATTERN, { error: `{value} ${expiresProblem("")}` })
+                    .superRefine((s, ctx) => {
+                        const p = expiresProblem(s);
+                        if (p) ctx.addIssue({ code: "custom", message: `{value} ${p}`, input: s });
+                    }),
+                // A day that month has (February 29 in any year: leap years are beyond a pattern worth reading).
+                { pattern: "^\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31|02-29)(?:T|$)" },
+            ).optional(),
             "The last day of the grant (UTC). From the next day the program no longer declares it, so the next `pulumi up` removes the access; in prod the grant is not protected, so that `up` can. Prod write grants must have one (policy/config.json `maxWriteGrantDays`).",
             { type: "date (YYYY-MM-DD)", default: "never expires" },
         ),

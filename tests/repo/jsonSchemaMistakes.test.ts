@@ -67,6 +67,10 @@ const MISTAKES: [string, Config][] = [
     ["rbac grant without principalType", { ...rbac, accessGrants: [grant()] }],
     ["unknown principal type", { accessGrants: [grant({ principalType: "Robot" })] }],
     ["non-GUID roleAssignmentName", { ...rbac, accessGrants: [rbacGrant({ roleAssignmentName: "mine" })] }],
+    ["expires in another date format", { accessGrants: [grant({ expires: "31.01.2027" })] }],
+    ["expires on a day the month does not have", { accessGrants: [grant({ expires: "2027-04-31" })] }],
+    ["expires on February 30", { accessGrants: [grant({ expires: "2027-02-30" })] }],
+    ["expires with a time other than midnight", { accessGrants: [grant({ expires: "2027-01-31T12:00:00Z" })] }],
     ["client without section", { maskinportenClients: [client({ section: undefined })] }],
     ["section with an underscore", { maskinportenClients: [client({ section: "Maskin_porten" })] }],
     ["section with a tripled hyphen", { maskinportenClients: [client({ section: "Maskin---porten" })] }],
@@ -129,6 +133,7 @@ const INEXPRESSIBLE: [string, string, Config][] = [
     ["an app secret that takes a client's secret name", "names built from two keys of items in two lists", { maskinportenClients: [client()], appSecrets: [appSecret({ section: "Partner", key: "ClientId" })] }],
     ["nextKeyGeneration equal to keyGeneration", "comparing two values of one object ($data is not standard JSON Schema)", { maskinportenClients: [client({ keyGeneration: 2, nextKeyGeneration: 2 })] }],
     ["a retired generation that is the active one", "comparing a list's items with another key's value", { maskinportenClients: [client({ keyGeneration: 2, retiredKeyGenerations: [2] })] }],
+    ["expires on February 29 of a year that is not a leap year", "leap years (a pattern could, at a length nobody would read; February 29 passes the schema in any year)", { accessGrants: [grant({ expires: "2027-02-29" })] }],
     ["an app secret whose section and key together pass 127 characters", "a limit on the sum of two strings' lengths", { appSecrets: [appSecret({ section: "S".repeat(100), key: "K".repeat(30) })] }],
 ];
 
@@ -158,7 +163,7 @@ describe("the JSON Schema refuses what the plan refuses", () => {
     it("accepts a stack that uses every key well", () => {
         const good = stackFile({
             keyVault: { name: "ttd-tt02-kv", resourceGroupName: "rg-(ttd).x_1", subscriptionId: Q, tenantId: Q, authorization: "rbac", unmanagedAccess: "fail" },
-            accessGrants: [rbacGrant({ description: "" }), rbacGrant({ principalId: Q, access: undefined, role: "Key Vault Reader", roleAssignmentName: Q })],
+            accessGrants: [rbacGrant({ description: "", expires: "2028-02-29" }), rbacGrant({ principalId: Q, access: undefined, role: "Key Vault Reader", roleAssignmentName: Q, expires: "2027-12-31T00:00:00Z" })],
             maskinportenClients: [client({ keyGeneration: 3, nextKeyGeneration: 4, retiredKeyGenerations: [1, 2], keySize: 2048 }), client({ section: "Integrations--AppB", format: "builtin", scope: undefined, register: true, clientId: undefined })],
             appSecrets: [appSecret(), appSecret({ key: "Other", value: undefined, generate: { length: 64, generation: 2 } })],
             suppressions: [suppression({ rule: "write-access-reviewed" }), suppression({ principalId: undefined, secretName: "ExternalApi--ApiKey", rule: "secret-value-not-placeholder" })],
