@@ -10,7 +10,7 @@ import { ADOPT_CLI } from "../../scripts/adopt/adoptCli";
 import { DOCS_CLI } from "../../scripts/docs/main";
 import { BENCH_CLI } from "../../scripts/bench/main";
 import { STATUS_CLI } from "../../scripts/status/statusCli";
-import { runPlan } from "../support/helpers";
+import { runPlan, runReview } from "../support/helpers";
 
 const SPECS: CliSpec[] = [PLAN_CLI, REVIEW_CLI, ADOPT_CLI, DOCS_CLI, BENCH_CLI, STATUS_CLI];
 
@@ -75,6 +75,12 @@ describe("--json errors", () => {
         expect(JSON.parse(missing.stdout)).toEqual({ exitCode: 2, errors: [expect.stringContaining("Pulumi.nosuchstack.yaml")] });
         // Without --json, stdout stays empty as before.
         expect((await runPlan(["--stack", "nosuchstack"])).stdout).toBe("");
+    });
+
+    it("review: the same", async () => {
+        const run = await runReview(["--stack", "nosuchstack", "--json"]);
+        expect(run.code).toBe(2);
+        expect(JSON.parse(run.stdout)).toEqual({ exitCode: 2, errors: [expect.stringContaining("Pulumi.nosuchstack.yaml")] });
     });
 
 });
