@@ -110,5 +110,5 @@ export async function reviewMain(args: CliValues): Promise<CliResult> {
     // Exit like the plan: 1 when a mandatory finding is not suppressed.
     const code = findings.some(blocks) ? 1 : 0;
     if (args.json) return { output: JSON.stringify(input, null, 2), code };
-    return { output: format === "markdown" ? markdown : markdownToText(markdown), code };
+    return format === "markdown" ? { output: markdown, code } : { output: markdownToText(markdown), code, wrap: true };
 }

@@ -9,6 +9,8 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { RunResult, runReview } from "../support/helpers";
+import { fitWidth } from "../../scripts/cli/cli";
+import { markdownToText } from "../../scripts/review/terminalText";
 
 const OPS = "11111111-2222-3333-4444-555555555555";
 const NEW = "22222222-3333-4444-5555-666666666666";
@@ -79,9 +81,12 @@ describe("review output", () => {
     it("escapes user text as entities only in Markdown; a terminal gets the text itself", () => {
         expect(asMarkdown.stdout).toContain("Uses &#96;kubectl&#96; and &#91;brackets&#93; &#124; pipes");
         expect(asText.code).toBe(0);
-        expect(asText.stdout).toContain("Uses `kubectl` and [brackets] | pipes");
         expect(asText.stdout).not.toMatch(/&#\d+;|\*\*|<br>/);
-        expect(asText.stdout).toContain("| vault | principal | access | reason | findings |");
+        expect(asText.stdout).toContain(`- vault: ttd-tt02-apps-kv\n  principal: \`${NEW}\`\n  access: read (secrets: get, list)\n  reason: Uses \`kubectl\` and [brackets] | pipes\n  findings: none`);
+    });
+
+    it("as text, it fits a narrow terminal once wrapped (tables become short blocks)", () => {
+        for (const width of [100, 60]) expect(fitWidth(markdownToText(asMarkdown.stdout), width).split("\n").filter((l) => l.length > width)).toEqual([]);
     });
 
     it("--json prints the review as one object: grants, findings and the change against the base", () => {
