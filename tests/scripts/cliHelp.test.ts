@@ -9,7 +9,7 @@ import { REVIEW_CLI } from "../../scripts/review/reviewCli";
 import { ADOPT_CLI } from "../../scripts/adopt/adoptCli";
 import { DOCS_CLI } from "../../scripts/docs/main";
 import { BENCH_CLI } from "../../scripts/bench/main";
-import { STATUS_CLI } from "../../scripts/status/statusCli";
+import { STATUS_CLI, statusMain } from "../../scripts/status/statusCli";
 import { runPlan, runReview } from "../support/helpers";
 
 const SPECS: CliSpec[] = [PLAN_CLI, REVIEW_CLI, ADOPT_CLI, DOCS_CLI, BENCH_CLI, STATUS_CLI];
@@ -75,6 +75,12 @@ describe("--json errors", () => {
         expect(JSON.parse(missing.stdout)).toEqual({ exitCode: 2, errors: [expect.stringContaining("Pulumi.nosuchstack.yaml")] });
         // Without --json, stdout stays empty as before.
         expect((await runPlan(["--stack", "nosuchstack"])).stdout).toBe("");
+    });
+
+    it("status: the same", async () => {
+        const run = await executeCli(STATUS_CLI, (v) => statusMain(v), ["--stack", "tt02", "--outputs", "/nonexistent/outputs.json", "--json"]);
+        expect(run.code).toBe(2);
+        expect(JSON.parse(run.stdout)).toEqual({ exitCode: 2, errors: [expect.stringContaining("--outputs")] });
     });
 
     it("review: the same", async () => {
