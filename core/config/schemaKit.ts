@@ -117,23 +117,26 @@ export function webUrl(example: string, allowLoopbackHttp: boolean, originOnly =
     const rest = originOnly ? "/?" : "(?:/[^?#\\s]*)?";
     const loopbackHttp = "http://(?:127\\.0\\.0\\.1|localhost|\\[::1\\])(?::[0-9]+)?";
     const json = { pattern: `^(?:https://${host}${allowLoopbackHttp ? `|${loopbackHttp}` : ""})${rest}$` };
-    return withJson(z.string().superRefine((s, ctx) => {
-        let url: URL | undefined;
-        try {
-            url = new URL(s);
-        } catch {
-            url = undefined;
-        }
-        const loopback = url !== undefined && isLoopbackHost(url.hostname);
-        // User info may hold a password: say what is wrong without echoing the URL.
-        if (url && (url.username !== "" || url.password !== "")) {
-            ctx.addIssue({ code: "custom", message: "must not contain user info (user:password@); credentials come from the environment, never from config", input: s });
-        } else if (!url || !(url.protocol === "https:" || (allowLoopbackHttp && loopback && url.protocol === "http:")) || s.includes("?") || s.includes("#")) {
-            ctx.addIssue({ code: "custom", message: `{value} is not an https URL such as ${example}${s.includes("?") || s.includes("#") ? " (no query or fragment)" : ""}`, input: s });
-        } else if (originOnly && url.pathname !== "/") {
-            ctx.addIssue({ code: "custom", message: `{value} has a path; give the origin only, ${url.origin} (the redeploy adds /designer/api/...)`, input: s });
-        }
-    }), json);
+    return withJson(
+        z.string().superRefine((s, ctx) => {
+            let url: URL | undefined;
+            try {
+                url = new URL(s);
+            } catch {
+                url = undefined;
+            }
+            const loopback = url !== undefined && isLoopbackHost(url.hostname);
+            // User info may hold a password: say what is wrong without echoing the URL.
+            if (url && (url.username !== "" || url.password !== "")) {
+                ctx.addIssue({ code: "custom", message: "must not contain user info (user:password@); credentials come from the environment, never from config", input: s });
+            } else if (!url || !(url.protocol === "https:" || (allowLoopbackHttp && loopback && url.protocol === "http:")) || s.includes("?") || s.includes("#")) {
+                ctx.addIssue({ code: "custom", message: `{value} is not an https URL such as ${example}${s.includes("?") || s.includes("#") ? " (no query or fragment)" : ""}`, input: s });
+            } else if (originOnly && url.pathname !== "/") {
+                ctx.addIssue({ code: "custom", message: `{value} has a path; give the origin only, ${url.origin} (the redeploy adds /designer/api/...)`, input: s });
+            }
+        }),
+        json,
+    );
 }
 
 export const secretValue = z.string({ error: () => `must be a string; ${SET_VALUE}` });
