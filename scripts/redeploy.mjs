@@ -17,7 +17,7 @@ import {
     deploymentsUrl, lines, MAX_BODY_BYTES, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt,
     startedSince, UsageError,
 } from "./redeploy/core.mjs";
-import { optionsFrom, USAGE } from "./redeploy/options.mjs";
+import { optionsFrom, usage } from "./redeploy/options.mjs";
 
 export { RedeployError, UsageError };
 
@@ -236,7 +236,7 @@ export async function redeploy(o) {
     const first = await getDeployments(url, o);
     const since = runStartedAt(first.date, localStart);
     const tag = runningTag(first.deployments);
-    if (!tag) return lines.neverDeployed(o);
+    if (!tag || o.dryRun) return tag ? lines.wouldRedeploy(o, tag, url) : lines.neverDeployed(o);
 
     const body = JSON.stringify({ tagName: tag, envName: o.envName });
     let last = "";
@@ -275,7 +275,7 @@ export async function main(argv, env, io) {
     try {
         const parsed = optionsFrom(argv, env);
         if (parsed.help) {
-            io.out(USAGE);
+            io.out(usage());
             return 0;
         }
         io.out(clean(await redeploy(parsed.options)));

@@ -8,12 +8,21 @@
  * `{kind}` (its kind only) and `{path}` (the key path).
  */
 import { z } from "zod";
-import { ACCESS_PRESETS, roleId } from "../vault/roles";
+import { ACCESS_PRESETS, BUILTIN_ROLES, roleId } from "../vault/roles";
 import { crossFieldRules, SET_VALUE } from "./rules";
-import { keyProblem, resourceGroupNameProblem, vaultNameProblem } from "../vault/naming";
+import {
+    KEY_PATTERN,
+    keyProblem,
+    RESOURCE_GROUP_NAME_LENGTH,
+    RESOURCE_GROUP_NAME_PATTERN,
+    resourceGroupNameProblem,
+    VAULT_NAME_LENGTH,
+    VAULT_NAME_PATTERN,
+    vaultNameProblem,
+} from "../vault/naming";
 import { AZURE_PERMISSIONS, DEFAULT_STUDIO_URL, MASKINPORTEN_KEY_SIZE, MIN_REASON_LENGTH, ORG_PATTERN, ORG_RULE } from "./limits";
 import { RULE_IDS } from "../policy/ruleIds";
-import { anyCase, appList, checked, doc, guid, reason, secretValue, section, strict, text, webUrl, wholeNumber } from "./schemaKit";
+import { anyCase, anyCaseSource, appList, checked, doc, guid, GUID_SOURCE, reason, secretValue, section, strict, text, webUrl, wholeNumber, withJson } from "./schemaKit";
 import { EXPIRES_PATTERN, expiresProblem } from "../vault/grantExpiry";
 
 export { keyDocs } from "./schemaKit";
@@ -63,8 +72,14 @@ const permissionList = (kind: (typeof PERMISSION_KINDS)[number], what: string, d
     );
 
 export const KeyVaultSchema = strict({
-    name: doc(checked(vaultNameProblem).optional(), "Vault name.", { default: "`<org>-<environment>-apps-kv`" }),
-    resourceGroupName: doc(checked(resourceGroupNameProblem).optional(), "Resource group of the vault.", { default: "`altinnapps-<org>-<environment>-rg`" }),
+    name: doc(checked(vaultNameProblem, z.string(), { minLength: VAULT_NAME_LENGTH.min, maxLength: VAULT_NAME_LENGTH.max, pattern: VAULT_NAME_PATTERN.source }).optional(), "Vault name.", {
+        default: "`<org>-<environment>-apps-kv`",
+    }),
+    resourceGroupName: doc(
+        checked(resourceGroupNameProblem, z.string(), { minLength: RESOURCE_GROUP_NAME_LENGTH.min, maxLength: RESOURCE_GROUP_NAME_LENGTH.max, pattern: RESOURCE_GROUP_NAME_PATTERN.source }).optional(),
+        "Resource group of the vault.",
+        { default: "`altinnapps-<org>-<environment>-rg`" },
+    ),
     subscriptionId: doc(guid("an Azure subscription ID").optional(), "Subscription of the vault (used for RBAC scopes).", { type: "GUID", default: "the deploying identity's subscription" }),
     tenantId: doc(guid("an Entra tenant ID").optional(), "Entra tenant of the grant principals (access policies).", { type: "GUID", default: "the deploying identity's tenant" }),
     authorization: doc(z.enum(AUTHORIZATION_MODES).default("accessPolicy"), "How the vault authorizes data access: vault access policies or Azure RBAC."),
@@ -98,10 +113,11 @@ export const AccessGrantSchema = strict(
             "accessPolicy mode only: explicit permission lists (`secrets`, `keys`, `certificates`, `storage`) of the names Azure defines, in any case; Azure is sent them as written.",
         ),
         role: doc(
-            z
-                .string()
-                .refine((r) => roleId(r) !== undefined, { error: "{value} is neither a known built-in role name nor a role definition GUID" })
-                .optional(),
+            withJson(
+                z.string().refine((r) => roleId(r) !== undefined, { error: "{value} is neither a known built-in role name nor a role definition GUID" }),
+                // A built-in role by its exact name, a role definition GUID, or a role definition's ID.
+                { anyOf: [{ enum: Object.keys(BUILTIN_ROLES) }, { pattern: `^${GUID_SOURCE}$` }, { pattern: `/${anyCaseSource("roleDefinitions")}/${GUID_SOURCE}$` }] },
+            ).optional(),
             "rbac mode only: a built-in role name (`Key Vault Reader`) or role definition GUID.",
         ),
         roleAssignmentName: doc(
@@ -116,14 +132,17 @@ export const AccessGrantSchema = strict(
         ),
         reason: doc(reason("say who this is and why they need access"), "Why the principal needs access; shown to reviewers and stored with the grant.", { type: `string (${MIN_REASON_LENGTH}+ chars)` }),
         expires: doc(
-            z
-                .string({ error: "must be a date YYYY-MM-DD, got {got}" })
-                .regex(EXPIRES_PATTERN, { error: `{value} ${expiresProblem("")}` })
-                .superRefine((s, ctx) => {
-                    const p = expiresProblem(s);
-                    if (p) ctx.addIssue({ code: "custom", message: `{value} ${p}`, input: s });
-                })
-                .optional(),
+            withJson(
+                z
+                    .string({ error: "must be a date YYYY-MM-DD, got {got}" })
+                    .regex(EXPIRES_PATTERN, { error: `{value} ${expiresProblem("")}` })
+                    .superRefine((s, ctx) => {
+                        const p = expiresProblem(s);
+                        if (p) ctx.addIssue({ code: "custom", message: `{value} ${p}`, input: s });
+                    }),
+                // A day that month has (February 29 in any year: leap years are beyond a pattern worth reading).
+                { pattern: "^\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31|02-29)(?:T|$)" },
+            ).optional(),
             "The last day of the grant (UTC). From the next day the program no longer declares it, so the next `pulumi up` removes the access; in prod the grant is not protected, so that `up` can. Prod write grants must have one (policy/config.json `maxWriteGrantDays`).",
             { type: "date (YYYY-MM-DD)", default: "never expires" },
         ),
@@ -133,16 +152,25 @@ export const AccessGrantSchema = strict(
 
 export const MaskinportenClientSchema = strict(
     {
-        section: doc(section(), "appsettings section the app reads (`MaskinportenSettings`; nest with `--`); the secret name prefix."),
+        section: doc(
+            section(),
+            "appsettings section the app reads, e.g. `MaskinportenClients--Partner` (nest with `--`); the secret name prefix. Not `MaskinportenSettings`, which Altinn Studio provisions for the app's own client (advisory finding `maskinporten-own-section`).",
+        ),
         clientId: doc(
-            text().optional(),
+            withJson(text(), { pattern: "^\\S+$" }).optional(),
             "Client ID from Samarbeidsportalen. Required unless the client is registered by self-service (`register`), which then creates the client and learns its ID.",
         ),
         format: doc(
             z.enum(CLIENT_FORMATS).default("legacy"),
-            "legacy (Altinn.ApiClients.Maskinporten): secrets ClientId, EncodedJwk. builtin (app-lib v8+ IMaskinportenClient): Authority, ClientId, JwkBase64.",
+            "legacy (Altinn.ApiClients.Maskinporten, any app-lib version): secrets ClientId, EncodedJwk. builtin (app-lib v8's IMaskinportenClient, manual Key Vault setup only): Authority, ClientId, JwkBase64; v8 only, since in v9 the built-in client reads no settings from Key Vault, and with Studio's scope setup (v8.3+) Studio provisions the built-in client itself.",
         ),
-        scope: doc(z.string().optional(), "Scopes, space separated; required for legacy (goes into the app's non-secret settings)."),
+        scope: doc(
+            z
+                .string()
+                .regex(/^[^,]*$/, { error: '{value} separates scopes with commas; Maskinporten scopes are separated by spaces, e.g. "altinn:serviceowner/instances.read altinn:serviceowner/instances.write"' })
+                .optional(),
+            "Scopes, space separated; required for legacy (goes into the app's non-secret settings).",
+        ),
         exchangeToAltinnToken: doc(z.boolean().default(true), "legacy only: the section's `ExhangeToAltinnToken` (sic) setting."),
         keyGeneration: doc(
             wholeNumber(0).default(1),
@@ -150,11 +178,12 @@ export const MaskinportenClientSchema = strict(
             { type: "integer >= 0" },
         ),
         nextKeyGeneration: doc(wholeNumber(1).optional(), "A staged key pair: generated and published for registration, not yet in the vault.", { type: "integer >= 1" }),
-        retiredKeyGenerations: doc(z.array(wholeNumber(1)).default([]), "Earlier key pairs whose public halves stay published until removed here.", { type: "list of integers" }),
+        retiredKeyGenerations: doc(withJson(z.array(wholeNumber(1)), { uniqueItems: true }).default([]), "Earlier key pairs whose public halves stay published until removed here.", { type: "list of integers" }),
         keySize: doc(
-            wholeNumber(1)
-                .refine((n) => n === MASKINPORTEN_KEY_SIZE, { error: `{value} is not allowed; Maskinporten accepts only RS256 keys of ${MASKINPORTEN_KEY_SIZE} bits` })
-                .optional(),
+            withJson(
+                wholeNumber(1).refine((n) => n === MASKINPORTEN_KEY_SIZE, { error: `{value} is not allowed; Maskinporten accepts only RS256 keys of ${MASKINPORTEN_KEY_SIZE} bits` }),
+                { const: MASKINPORTEN_KEY_SIZE },
+            ).optional(),
             `RSA key size; Maskinporten accepts only ${MASKINPORTEN_KEY_SIZE}.`,
             { type: "integer", default: `\`${MASKINPORTEN_KEY_SIZE}\`` },
         ),
@@ -173,7 +202,7 @@ export const MaskinportenClientSchema = strict(
 export const AppSecretSchema = strict(
     {
         section: doc(section(), "appsettings section (nest with `--`)."),
-        key: doc(checked(keyProblem, text()), "Key in the section."),
+        key: doc(checked(keyProblem, text(), { pattern: KEY_PATTERN.source }), "Key in the section."),
         value: doc(
             secretValue.refine((v) => v !== "", { error: `is required; ${SET_VALUE}` }).optional(),
             "Set with `pulumi config set --secret --path 'appSecrets[<i>].value'`; never stored in plain text. One of value, generate.",
@@ -191,7 +220,7 @@ export const AppSecretSchema = strict(
 export const SuppressionSchema = strict(
     {
         rule: doc(
-            text().refine((r) => (RULE_IDS as readonly string[]).includes(r), { error: `{value} is not a rule id (one of ${RULE_IDS.join(", ")})` }),
+            withJson(text().refine((r) => (RULE_IDS as readonly string[]).includes(r), { error: `{value} is not a rule id (one of ${RULE_IDS.join(", ")})` }), { enum: [...RULE_IDS] }),
             "The policy rule, e.g. `principal-allowlisted`. Only rules whose findings are advisory in this environment; mandatory ones are suppressed in `policy/config.json`.",
             { type: "rule id" },
         ),
@@ -204,7 +233,7 @@ export const SuppressionSchema = strict(
 
 export const RedeploySchema = strict({
     enabled: doc(z.boolean().default(true), "`false`: declare no redeploy; the plan lists the manual redeploys instead."),
-    studioUrl: doc(webUrl(DEFAULT_STUDIO_URL, false).default(DEFAULT_STUDIO_URL), "Altinn Studio base URL for the Designer API (no user info, query or fragment).", { type: "https URL" }),
+    studioUrl: doc(webUrl(DEFAULT_STUDIO_URL, false, true).default(DEFAULT_STUDIO_URL), "Altinn Studio's origin for the Designer API, without a path (no user info, query or fragment).", { type: "https URL" }),
 });
 
 export const SelfServiceSchema = strict({

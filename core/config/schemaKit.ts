@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { SET_VALUE } from "./rules";
 import { isLoopbackHost } from "../loopback";
-import { sectionProblem } from "../vault/naming";
+import { MAX_SECRET_NAME_LENGTH, SECTION_PATTERN, SECTION_SEPARATOR, sectionProblem } from "../vault/naming";
 import { APP_NAME_PATTERN, APP_NAME_RULE, MAX_CONFIG_INTEGER, MIN_REASON_LENGTH } from "./limits";
 
 /** README-only facts about a key: how to show its type and default when the schema cannot say it well. */
@@ -24,6 +24,18 @@ export function doc<T extends z.ZodType>(schema: T, description: string, extra?:
     return described;
 }
 
+/**
+ * JSON Schema keywords for what a zod refinement checks in code (a pattern, a length, a condition):
+ * the editor's JSON Schema (`npm run docs`) adds them to the schema they are registered on.
+ */
+export const jsonExtras = z.registry<Record<string, unknown>>();
+
+/** `schema`, with JSON Schema keywords that say what its refinements check. */
+export function withJson<T extends z.ZodType>(schema: T, extra: Record<string, unknown>): T {
+    jsonExtras.add(schema, extra);
+    return schema;
+}
+
 /** An object that refuses unknown keys, naming the ones it knows. */
 export function strict<S extends z.ZodRawShape>(shape: S, itemWith?: string) {
     const known = Object.keys(shape).join(", ");
@@ -36,29 +48,39 @@ export function strict<S extends z.ZodRawShape>(shape: S, itemWith?: string) {
     });
 }
 
+/** `name` as a pattern that ignores case without a flag (JSON Schema patterns have none): `[nN][aA]...`. */
+export const anyCaseSource = (name: string) => [...name].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : ch)).join("");
+
 /** A JSON-Schema-friendly, case-insensitive pattern for one of `names`. */
 export function anyCase(names: readonly string[]): RegExp {
-    const letters = (n: string) => [...n].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : ch)).join("");
-    return new RegExp(`^(?:${names.map(letters).join("|")})$`);
+    return new RegExp(`^(?:${names.map(anyCaseSource).join("|")})$`);
 }
 
-/** Refine a string with a pure `problem` function from naming.ts. */
-export function checked(problem: (s: string) => string | undefined, schema = z.string()) {
-    return schema.superRefine((s, ctx) => {
+/** Refine a string with a pure `problem` function from naming.ts; `json` says the same in JSON Schema. */
+export function checked(problem: (s: string) => string | undefined, schema: z.ZodString | z.ZodType<string> = z.string(), json: Record<string, unknown> = {}) {
+    const refined = schema.superRefine((s, ctx) => {
         const p = problem(s);
         if (p) ctx.addIssue({ code: "custom", message: `{value} ${p}`, input: s });
     });
+    return withJson(refined, json);
 }
 
 const notBlank = (s: string) => s.trim() !== "";
+/** JSON Schema: a string with something other than white space. */
+export const NOT_BLANK = { pattern: "\\S" } as const;
 /** A required string that is not only white space. */
-export const text = () => z.string().refine(notBlank, { error: "is required and may not be empty" });
+export const text = () => withJson(z.string().refine(notBlank, { error: "is required and may not be empty" }), NOT_BLANK);
 
-export const guid = (what: string) =>
-    text().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, { error: `{value} is not ${what} (GUID)` });
+/** A GUID in any case, as a pattern without anchors or flags (JSON Schema has no `i`). */
+export const GUID_SOURCE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+export const guid = (what: string) => text().regex(new RegExp(`^${GUID_SOURCE}$`), { error: `{value} is not ${what} (GUID)` });
 
 export const reason = (hint: string) =>
-    text().refine((s) => s.trim().length >= MIN_REASON_LENGTH, { error: `{value} is shorter than ${MIN_REASON_LENGTH} characters; ${hint}` });
+    withJson(text().refine((s) => s.trim().length >= MIN_REASON_LENGTH, { error: `{value} is shorter than ${MIN_REASON_LENGTH} characters; ${hint}` }), {
+        // At least MIN_REASON_LENGTH characters from the first to the last that is not white space.
+        pattern: `^\\s*\\S[\\s\\S]{${MIN_REASON_LENGTH - 2},}\\S\\s*$`,
+    });
 
 export function wholeNumber(min: number) {
     const error = (iss: { code: string }) =>
@@ -66,41 +88,55 @@ export function wholeNumber(min: number) {
     return z.int({ error }).min(min, { error }).max(MAX_CONFIG_INTEGER, { error });
 }
 
-export const section = () => checked(sectionProblem, text());
+// A secret name is `<section>--<key>` within 127 characters, and a key has at least one.
+export const section = () => checked(sectionProblem, text(), { pattern: SECTION_PATTERN.source, maxLength: MAX_SECRET_NAME_LENGTH - SECTION_SEPARATOR.length - 1 });
 
 const appName = z.string().regex(APP_NAME_PATTERN, {
     error: `{value} is not ${APP_NAME_RULE}`,
 });
 export const appList = (what: string) =>
     doc(
-        z
-            .array(appName)
-            .superRefine((apps, ctx) => {
+        withJson(
+            z.array(appName).superRefine((apps, ctx) => {
                 const twice = apps.find((a, i) => apps.indexOf(a) !== i);
                 if (twice !== undefined) ctx.addIssue({ code: "custom", message: `lists ${JSON.stringify(twice)} twice`, input: apps });
-            })
-            .default([]),
+            }),
+            { uniqueItems: true },
+        ).default([]),
         what,
         { type: "list of app names" },
     );
 
-/** https URL without user info, query or fragment; plain http only for a loopback host (local tests). */
-export function webUrl(example: string, allowLoopbackHttp: boolean) {
-    return z.string().superRefine((s, ctx) => {
-        let url: URL | undefined;
-        try {
-            url = new URL(s);
-        } catch {
-            url = undefined;
-        }
-        const loopback = url !== undefined && isLoopbackHost(url.hostname);
-        // User info may hold a password: say what is wrong without echoing the URL.
-        if (url && (url.username !== "" || url.password !== "")) {
-            ctx.addIssue({ code: "custom", message: "must not contain user info (user:password@); credentials come from the environment, never from config", input: s });
-        } else if (!url || !(url.protocol === "https:" || (allowLoopbackHttp && loopback && url.protocol === "http:")) || s.includes("?") || s.includes("#")) {
-            ctx.addIssue({ code: "custom", message: `{value} is not an https URL such as ${example}${s.includes("?") || s.includes("#") ? " (no query or fragment)" : ""}`, input: s });
-        }
-    });
+/**
+ * https URL without user info, query or fragment; plain http only for a loopback host (local tests).
+ * `originOnly`: no path either (the code that calls it adds its own, e.g. /designer/api/...).
+ */
+export function webUrl(example: string, allowLoopbackHttp: boolean, originOnly = false) {
+    // The same in JSON Schema: no user info (@), query or fragment, no white space; http only to a loopback host.
+    const host = "[^/?#@\\s\\\\]+";
+    const rest = originOnly ? "/?" : "(?:/[^?#\\s]*)?";
+    const loopbackHttp = "http://(?:127\\.0\\.0\\.1|localhost|\\[::1\\])(?::[0-9]+)?";
+    const json = { pattern: `^(?:https://${host}${allowLoopbackHttp ? `|${loopbackHttp}` : ""})${rest}$` };
+    return withJson(
+        z.string().superRefine((s, ctx) => {
+            let url: URL | undefined;
+            try {
+                url = new URL(s);
+            } catch {
+                url = undefined;
+            }
+            const loopback = url !== undefined && isLoopbackHost(url.hostname);
+            // User info may hold a password: say what is wrong without echoing the URL.
+            if (url && (url.username !== "" || url.password !== "")) {
+                ctx.addIssue({ code: "custom", message: "must not contain user info (user:password@); credentials come from the environment, never from config", input: s });
+            } else if (!url || !(url.protocol === "https:" || (allowLoopbackHttp && loopback && url.protocol === "http:")) || s.includes("?") || s.includes("#")) {
+                ctx.addIssue({ code: "custom", message: `{value} is not an https URL such as ${example}${s.includes("?") || s.includes("#") ? " (no query or fragment)" : ""}`, input: s });
+            } else if (originOnly && url.pathname !== "/") {
+                ctx.addIssue({ code: "custom", message: `{value} has a path; give the origin only, ${url.origin} (the redeploy adds /designer/api/...)`, input: s });
+            }
+        }),
+        json,
+    );
 }
 
 export const secretValue = z.string({ error: () => `must be a string; ${SET_VALUE}` });

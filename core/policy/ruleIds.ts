@@ -8,8 +8,10 @@ export const RULE_LEVELS = {
     // A grant that ended (delete its entry) or ends within 7 days (accessGrants[].expires).
     "grant-expiry": { tt02: "advisory", prod: "advisory" },
     "grant-has-reason": { tt02: "mandatory", prod: "mandatory" },
+    "maskinporten-client-id-format": { tt02: "advisory", prod: "advisory" },
     // Mandatory once a registered key has expired; its findings within 30 days of expiry are advisory.
     "maskinporten-key-expiry": { tt02: "mandatory", prod: "mandatory" },
+    "maskinporten-own-section": { tt02: "advisory", prod: "advisory" },
     "principal-allowlisted": { tt02: "advisory", prod: "advisory" },
     "prod-resources-protected": { tt02: "mandatory", prod: "mandatory" },
     "rbac-secret-roles-at-vault-scope": { tt02: "mandatory", prod: "mandatory" },

@@ -8,7 +8,14 @@ export const SECRET_NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
 export const SECTION_SEPARATOR = "--";
 
 /** One segment of a configuration path: letters and digits, single inner hyphens. */
-const SEGMENT = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
+const SEGMENT_SOURCE = "[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*";
+const SEGMENT = new RegExp(`^${SEGMENT_SOURCE}$`);
+/** A key inside a section: one segment (the JSON Schema's pattern; keyProblem says why not). */
+export const KEY_PATTERN = SEGMENT;
+/** A section, nested with `--` (the JSON Schema's pattern; sectionProblem says why not). */
+export const SECTION_PATTERN = new RegExp(`^${SEGMENT_SOURCE}(?:--${SEGMENT_SOURCE})*$`);
+/** Longest Key Vault secret name. */
+export const MAX_SECRET_NAME_LENGTH = 127;
 
 /**
  * Why `section` cannot be an appsettings section stored in Key Vault, or undefined when it can.
@@ -74,19 +81,29 @@ export function defaultResourceGroupName(org: string, environment: string): stri
     return `altinnapps-${org}-${environment}-rg`;
 }
 
+/** Key Vault names: 3-24 characters (the JSON Schema says it with these and VAULT_NAME_PATTERN). */
+export const VAULT_NAME_LENGTH = { min: 3, max: 24 } as const;
+/** A letter first, a letter or digit last, single hyphens between. */
+export const VAULT_NAME_PATTERN = /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/;
+
 /** Why `name` is not a Key Vault name (3-24 chars, letter first, no `--`), or undefined. */
 export function vaultNameProblem(name: string): string | undefined {
-    if (name.length < 3 || name.length > 24) return `is ${name.length} characters; vault names are 3-24`;
-    if (!/^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$/.test(name) || name.includes("--")) {
+    if (name.length < VAULT_NAME_LENGTH.min || name.length > VAULT_NAME_LENGTH.max) return `is ${name.length} characters; vault names are 3-24`;
+    if (!VAULT_NAME_PATTERN.test(name)) {
         return "must start with a letter, end with a letter or digit, and contain only letters, digits and single hyphens";
     }
     return undefined;
 }
 
+/** Resource group names: 1-90 characters. */
+export const RESOURCE_GROUP_NAME_LENGTH = { min: 1, max: 90 } as const;
+/** Letters, digits, `-_.()`, not ending with `.`. */
+export const RESOURCE_GROUP_NAME_PATTERN = /^[-\w.()]*[-\w()]$/u;
+
 /** Why `name` is not a resource group name, or undefined. */
 export function resourceGroupNameProblem(name: string): string | undefined {
-    if (name.length < 1 || name.length > 90) return `is ${name.length} characters; resource group names are 1-90`;
-    if (!/^[-\w.()]+$/u.test(name) || name.endsWith(".")) {
+    if (name.length < RESOURCE_GROUP_NAME_LENGTH.min || name.length > RESOURCE_GROUP_NAME_LENGTH.max) return `is ${name.length} characters; resource group names are 1-90`;
+    if (!RESOURCE_GROUP_NAME_PATTERN.test(name)) {
         return "may only contain letters, digits, '-', '_', '.', '(' and ')', and may not end with '.'";
     }
     return undefined;

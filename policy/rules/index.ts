@@ -2,7 +2,9 @@ import type { Rule } from "../../core/policy/rule";
 import { rule as accessPolicySecretsOnly } from "./access-policy-secrets-only";
 import { rule as grantExpiry } from "./grant-expiry";
 import { rule as grantHasReason } from "./grant-has-reason";
+import { rule as maskinportenClientIdFormat } from "./maskinporten-client-id-format";
 import { rule as maskinportenKeyExpiry } from "./maskinporten-key-expiry";
+import { rule as maskinportenOwnSection } from "./maskinporten-own-section";
 import { rule as principalAllowlisted } from "./principal-allowlisted";
 import { rule as prodResourcesProtected } from "./prod-resources-protected";
 import { rule as rbacSecretRolesAtVaultScope } from "./rbac-secret-roles-at-vault-scope";
@@ -18,7 +20,9 @@ export const ALL_RULES: readonly Rule[] = [
     accessPolicySecretsOnly,
     grantExpiry,
     grantHasReason,
+    maskinportenClientIdFormat,
     maskinportenKeyExpiry,
+    maskinportenOwnSection,
     principalAllowlisted,
     prodResourcesProtected,
     rbacSecretRolesAtVaultScope,

@@ -2,11 +2,13 @@
  * `npm run adopt -- --stack <name> [--out <dir>]`: read the vault (live, or from saved `az` output)
  * and write `adopt-<stack>.yaml` and `import-<stack>.json`. Changes nothing in Azure.
  */
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseStackConfig } from "../../core/config/parse";
 import { vaultIdParts, vaultResourceId } from "../../core/vault/roles";
 import { planAdoption } from "./adopt";
 import { CliResult, CliSpec, CliValues, executeCli, synopsis, UsageError } from "../cli/cli";
+import { mergeStackFile, writeStackFile } from "./mergeStackFile";
 import { outputProblems, writeOutputs } from "./outputFiles";
 import { parseOptionsOf, readStackFiles } from "../offline/stack";
 import { readStackState } from "./stackState";
@@ -29,12 +31,25 @@ export const ADOPT_CLI: CliSpec = {
         },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
         force: { type: "boolean", description: "overwrite existing output files (they may hold reasons you wrote)" },
+        write: {
+            type: "boolean",
+            description: "merge the fragment into Pulumi.<stack>.yaml itself (comments and formatting kept; refused if a secure: value would be lost or the file changes meanwhile), print what changed, and write only import-<stack>.json to --out",
+        },
+        json: { type: "boolean", description: "print one JSON object (summary, fragment, import file, files written, stack-file changes) instead of text" },
     },
     notes: [
         "live: Azure SDK with DefaultAzureCredential (az login, AZURE_* variables, OIDC); the subscription is keyVault.subscriptionId or AZURE_SUBSCRIPTION_ID",
-        "exit codes: 0 files written, 2 bad arguments or input (one line per problem), 3 a bug",
     ],
+    exitCodes: { 0: "files written" },
 };
+
+function readText(file: string): string {
+    try {
+        return readFileSync(file, "utf8");
+    } catch {
+        return ""; // readStackFiles says what is wrong with it
+    }
+}
 
 export interface AdoptDeps {
     /** Project root (Pulumi.yaml). */
@@ -54,7 +69,7 @@ export interface AdoptResult {
 /** The command: read the vault, write the two files, return the summary. Bad input throws (exit 2). */
 export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<CliResult> {
     const env = deps.env ?? process.env;
-    const args = values as { stack: string; out?: string; state?: string; "config-dir"?: string; "vault-json"?: string; "secrets-json"?: string; "role-assignments-json"?: string; force?: boolean };
+    const args = values as { stack: string; out?: string; state?: string; "config-dir"?: string; "vault-json"?: string; "secrets-json"?: string; "role-assignments-json"?: string; force?: boolean; write?: boolean; json?: boolean };
     if (!args["vault-json"] && (args["secrets-json"] || args["role-assignments-json"])) {
         throw new UsageError(`--secrets-json and --role-assignments-json need --vault-json; ${synopsis(ADOPT_CLI)}`);
     }
@@ -64,9 +79,14 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
     const yamlFile = path.join(outDir, `adopt-${stack}.yaml`);
     const importFile = path.join(outDir, `import-${stack}.json`);
 
-    const files = readStackFiles(deps.root, stack, args["config-dir"] ? path.resolve(cwd, args["config-dir"]) : deps.root);
+    const configDir = args["config-dir"] ? path.resolve(cwd, args["config-dir"]) : deps.root;
+    const stackFile = path.join(configDir, `Pulumi.${stack}.yaml`);
+    // Read before it is parsed: --write refuses to replace a file that changed after this.
+    const stackText = args.write ? readText(stackFile) : "";
+    const files = readStackFiles(deps.root, stack, configDir);
     const config = parseStackConfig(files.config, parseOptionsOf(files));
-    const outProblems = outputProblems(outDir, [yamlFile, importFile], args.force === true);
+    const outputs = args.write ? [importFile] : [yamlFile, importFile];
+    const outProblems = outputProblems(outDir, outputs, args.force === true);
     if (outProblems.length) throw new AdoptInputError(outProblems);
     const managed = args.state ? readStackState(path.resolve(cwd, args.state), stack, files.project) : undefined;
     let snapshot: VaultSnapshot;
@@ -93,30 +113,37 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
     }
     if (sub && parts.subscriptionId.toLowerCase() !== sub) throw new AdoptInputError([`--vault-json: describes a vault in subscription ${parts.subscriptionId}, but keyVault.subscriptionId is ${sub}`]);
     const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed, secretPaths: files.secretPaths, escEnvironments: files.escEnvironments });
-    writeOutputs(
-        outDir,
-        [
-            { file: yamlFile, text: adoption.fragmentYaml },
-            { file: importFile, text: `${JSON.stringify(adoption.importFile, null, 2)}\n` },
-        ],
-        args.force === true,
-    );
+    const importText = `${JSON.stringify(adoption.importFile, null, 2)}\n`;
+    const merged = args.write && Object.keys(adoption.fragment.config).length ? mergeStackFile(stackText, adoption.fragmentYaml, path.basename(stackFile)) : undefined;
+    writeOutputs(outDir, args.write ? [{ file: importFile, text: importText }] : [{ file: yamlFile, text: adoption.fragmentYaml }, { file: importFile, text: importText }], args.force === true);
+    if (merged) writeStackFile(stackFile, stackText, merged.text);
+    const written = [...(merged ? [stackFile] : []), ...(args.write ? [] : [yamlFile]), importFile];
+    if (args.json) {
+        return { code: 0, output: JSON.stringify({ stack, summary: adoption.summary, fragment: adoption.fragment, importFile: adoption.importFile, written, stackFileChanges: merged?.diff ?? [] }, null, 2) };
+    }
+    const changes = args.write ? ["", merged ? `Changes to Pulumi.${stack}.yaml:` : `Pulumi.${stack}.yaml: nothing to change.`, ...(merged?.diff ?? [])] : [];
     const output = [
         ...adoption.summary,
+        ...changes,
         "",
-        `Wrote ${yamlFile} and ${importFile}. Next:`,
-        `  1. Replace those keys in Pulumi.${stack}.yaml with adopt-${stack}.yaml; write every empty reason (and clientId/scope).`,
+        `Wrote ${written.join(" and ")}. Next:`,
+        args.write
+            ? `  1. In Pulumi.${stack}.yaml, write every empty reason (and clientId/scope).`
+            : `  1. Replace those keys in Pulumi.${stack}.yaml with adopt-${stack}.yaml (or run again with --write); write every empty reason (and clientId/scope).`,
         `  2. npm run plan -- --stack ${stack}   (refuses empty reasons; shows adopted clients keeping their key)`,
         `  3. Commit, then: pulumi import -s ${stack} --file ${path.basename(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
         `  4. pulumi preview -s ${stack}: no change to existing access or secret values`,
         "  5. Rotate adopted Maskinporten keys when convenient: nextKeyGeneration: 1, register, keyGeneration: 1.",
     ];
-    return { code: 0, output: output.join("\n") };
+    return { code: 0, output: output.join("\n"), wrap: true };
 }
 
-/** The command line in this process, as `npm run adopt` runs it (for tests): lines printed and exit code. */
-export async function runAdopt(argv: string[], deps: AdoptDeps): Promise<AdoptResult> {
-    const run = await executeCli(ADOPT_CLI, (values) => adoptMain(values, deps), argv);
+/**
+ * The command line in this process, as `npm run adopt` runs it (for tests): lines printed and exit
+ * code. Long lines are left whole unless `print.width` asks for the terminal's wrapping.
+ */
+export async function runAdopt(argv: string[], deps: AdoptDeps, print: { width?: number } = {}): Promise<AdoptResult> {
+    const run = await executeCli(ADOPT_CLI, (values) => adoptMain(values, deps), argv, print);
     const lines = (text: string) => (text ? text.replace(/\n$/, "").split("\n") : []);
     return { code: run.code, stdout: lines(run.stdout), stderr: lines(run.stderr) };
 }

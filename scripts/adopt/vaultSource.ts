@@ -196,8 +196,37 @@ export function readSavedOutput(files: SavedOutput): VaultSnapshot {
     return { vault: { ...vault!, roleAssignments: roleAssignments! }, secrets: secrets!, dataActionsByRole: {} };
 }
 
+/** Errors @azure/identity raises when no credential could get a token (DefaultAzureCredential's is the aggregate). */
+const SIGN_IN_ERRORS = ["CredentialUnavailableError", "AuthenticationError", "AggregateAuthenticationError"];
+
+/**
+ * What to do when no Azure credential worked, instead of "ChainedTokenCredential authentication
+ * failed": the three ways in, named. Undefined for any other error.
+ */
+export function signInProblem(e: unknown, vaultName: string): string[] | undefined {
+    if (!(e instanceof Error) || !SIGN_IN_ERRORS.includes(e.name)) return undefined;
+    return [
+        `reading vault ${vaultName}: not signed in to Azure (no credential got a token). Either:`,
+        "  - sign in: az login, then az account set --subscription <id>; or",
+        "  - set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (a service principal); or",
+        "  - read saved az output instead of Azure: --vault-json <file> (az keyvault show),",
+        "    --secrets-json <file> (az keyvault secret list) and, for an RBAC vault,",
+        "    --role-assignments-json <file> (az role assignment list --scope <vault id>)",
+    ];
+}
+
 /** Read the vault live with the Azure SDK for JavaScript (management plane; no secret value is requested). */
 export async function readLive(access: AzureAccess, subscriptionId: string, resourceGroupName: string, vaultName: string): Promise<VaultSnapshot> {
+    try {
+        return await readLiveUnchecked(access, subscriptionId, resourceGroupName, vaultName);
+    } catch (e) {
+        const signIn = signInProblem(e, vaultName);
+        if (signIn) throw new AdoptInputError(signIn);
+        throw e;
+    }
+}
+
+async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, resourceGroupName: string, vaultName: string): Promise<VaultSnapshot> {
     const { KeyVaultManagementClient } = await import("@azure/arm-keyvault");
     const { AuthorizationManagementClient } = await import("@azure/arm-authorization");
     const options = { ...(access.endpoint ? { endpoint: access.endpoint } : {}), ...(access.clientOptions ?? {}) };

@@ -12,7 +12,7 @@ import { CliSpec, runCli, UsageError } from "../cli/cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-const BENCH_CLI: CliSpec = {
+export const BENCH_CLI: CliSpec = {
     command: "bench",
     summary: "Time the offline plan (plan --json, a fresh process per run) on generated stacks of 1 and 100 grants and 1 and 100 Maskinporten clients.",
     options: {
@@ -20,6 +20,7 @@ const BENCH_CLI: CliSpec = {
         only: { type: "string", value: "<stacks>", description: "comma-separated subset of grants-1, grants-100, clients-1, clients-100. Defaults to all" },
     },
     notes: ["Progress goes to stdout as each run ends; the table and the 100:1 ratios come last."],
+    exitCodes: { 0: "measured" },
 };
 
 function guid(i: number, salt: number): string {
@@ -95,7 +96,8 @@ function measure(dir: string, stack: string, runs: number, started: bigint): Fig
     return { name: stack, medianMs: median(times), medianCpuMs: median(cpu), maxRssMb: rss, resources };
 }
 
-runCli(BENCH_CLI, async (args) => {
+// Run as `npm run bench`; a test imports it for its --help only.
+if (require.main === module) runCli(BENCH_CLI, async (args) => {
     const runs = Number(args.runs ?? process.env.BENCH_RUNS ?? 3);
     if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new UsageError(`--runs: ${JSON.stringify(args.runs ?? process.env.BENCH_RUNS)} is not a whole number from 1 to 50`);
     const started = process.hrtime.bigint();

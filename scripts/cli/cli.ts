@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../core/config/parse";
 import { StackFileError } from "../offline/stack";
+import { closest, DEFAULT_WIDTH, terminalWidth, wrap } from "../../core/text";
 
 /** Bad command-line arguments: reported in one line with the usage, exit 2. */
 export class UsageError extends Error {}
@@ -31,8 +32,13 @@ export interface CliSpec {
     /** One sentence: what the command does. */
     summary: string;
     options: Record<string, OptionSpec>;
-    /** Exit codes and other notes printed after the options. */
+    /** Notes printed after the options. */
     notes?: string[];
+    /**
+     * What exit codes 0 and 1 mean for this command (omit 1 when it never returns it). The help adds
+     * 2 and 3, which every command returns through `executeCli`: the one list is printed from here.
+     */
+    exitCodes: { 0: string; 1?: string };
 }
 
 export type CliValues = Record<string, string | boolean | undefined>;
@@ -46,30 +52,47 @@ export function synopsis(spec: CliSpec): string {
     return `usage: npm run ${spec.command} -- ${parts.join(" ")}`;
 }
 
-const WIDTH = 100;
+export { DEFAULT_WIDTH, terminalWidth, wrap };
 
-/** Break `text` into lines of at most 100 columns, the first after `lead`, the rest indented to match. */
-export function wrap(text: string, lead = "", indent = lead.length): string[] {
-    const lines: string[] = [];
-    let line = lead;
-    for (const word of text.split(" ")) {
-        if (line.trim() && line.length + 1 + word.length > WIDTH) {
-            lines.push(line);
-            line = " ".repeat(indent);
-        }
-        line += line === "" || line.endsWith(" ") ? word : ` ${word}`;
-    }
-    return [...lines, line];
+/** Every line of `text` that is longer than `width`, wrapped with the indent it starts with. */
+export function fitWidth(text: string, width = terminalWidth()): string {
+    return text
+        .split("\n")
+        .flatMap((line) => {
+            if (line.length <= width) return [line];
+            // The indent, with a list marker or a diff's +/- and the spaces after it (kept, not collapsed).
+            const lead = /^\s*(?:\d+\.\s+|[-+*]\s+)?/.exec(line)![0];
+            return wrap(line.slice(lead.length), lead, lead.length, width);
+        })
+        .join("\n");
 }
 
-/** What `--help` prints, within 100 columns. */
-export function usage(spec: CliSpec): string {
+/** The exit codes every command shares: `executeCli` returns 2 for bad input and 3 for anything unexpected. */
+export const SHARED_EXIT_CODES = {
+    2: "bad arguments or input (one line per mistake, naming the flag or key)",
+    3: "an unexpected error (a bug: its first line is printed; please report it)",
+} as const;
+
+/** The exit codes a command can end with, from its spec and the shared ones. */
+export function exitCodesOf(spec: CliSpec): [number, string][] {
+    return [...Object.entries(spec.exitCodes), ...Object.entries(SHARED_EXIT_CODES)].map(([code, text]) => [Number(code), text]);
+}
+
+/** What `--help` prints, within `width` columns (the terminal's by default). */
+export function usage(spec: CliSpec, width = terminalWidth()): string {
     const all: [string, OptionSpec][] = [...Object.entries(spec.options), ["help", { type: "boolean", short: "h", description: "print this help and exit" }]];
     const flags = all.map(([name, o]) => `${o.short ? `-${o.short}, ` : "    "}--${name}${o.type === "string" ? ` ${o.value ?? "<value>"}` : ""}`);
-    const width = Math.max(...flags.map((f) => f.length)) + 4;
-    const lines = [...wrap(synopsis(spec), "", 4), "", ...wrap(spec.summary), "", "options:"];
-    all.forEach(([, o], i) => lines.push(...wrap(`${o.description}${o.required ? " (required)" : ""}`, `  ${flags[i]}`.padEnd(width))));
-    for (const note of spec.notes ?? []) lines.push("", ...wrap(note));
+    const column = Math.max(...flags.map((f) => f.length)) + 4;
+    const lines = [...wrap(synopsis(spec), "", 4, width), "", ...wrap(spec.summary, "", 0, width), "", "options:"];
+    all.forEach(([, o], i) => {
+        const description = `${o.description}${o.required ? " (required)" : ""}`;
+        // On a narrow terminal the description goes under its flag instead of beside it.
+        if (column > width / 2) lines.push(...wrap(`  ${flags[i]}`, "", 6, width), ...wrap(description, "      ", 6, width));
+        else lines.push(...wrap(description, `  ${flags[i]}`.padEnd(column), column, width));
+    });
+    for (const note of spec.notes ?? []) lines.push("", ...wrap(note, "", 0, width));
+    lines.push("", "exit codes:");
+    for (const [code, text] of exitCodesOf(spec)) lines.push(...wrap(text, `  ${code}  `, 5, width));
     return lines.join("\n");
 }
 
@@ -85,7 +108,7 @@ export function parseCli(spec: CliSpec, argv: string[]): CliValues | undefined {
     } catch (e) {
         // parseArgs's messages are one line but end with advice meant for scripts; keep the first sentence.
         const message = (e as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
-        throw new UsageError(`${message}; ${synopsis(spec)}`);
+        throw new UsageError(`${message}${didYouMean(e, Object.keys(options))}; ${synopsis(spec)}`);
     }
     if (values.help) return undefined;
     for (const [name, o] of Object.entries(spec.options)) {
@@ -93,6 +116,14 @@ export function parseCli(spec: CliSpec, argv: string[]): CliValues | undefined {
         if (o.type === "string" && values[name] === "") throw new UsageError(`--${name} needs a value; ${synopsis(spec)}`);
     }
     return values;
+}
+
+/** For an unknown `--option`: ` (did you mean --stack?)` when one of `known` is close; else "". */
+export function didYouMean(e: unknown, known: string[]): string {
+    if ((e as { code?: string }).code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return "";
+    const given = /'--([^'=]+)/.exec((e as Error).message)?.[1];
+    const guess = given === undefined ? undefined : closest(given, known);
+    return guess ? ` (did you mean --${guess}?)` : "";
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything but "" (https://no-color.org). */
@@ -132,6 +163,8 @@ export interface CliResult {
     errors?: string[];
     /** 0 clean, 1 a mandatory finding or failed check. */
     code: number;
+    /** Text whose long lines `runCli` wraps to the terminal's width when it prints them. */
+    wrap?: boolean;
 }
 
 /** What a CLI run printed and its exit code, for `runCli` and for tests that run a CLI in-process. */
@@ -149,27 +182,46 @@ function inputErrorLines(e: unknown): string[] | undefined {
     return undefined;
 }
 
+/** Whether the command line asks for JSON (read off argv, so that even bad arguments are answered in JSON). */
+function wantsJson(spec: CliSpec, argv: string[]): boolean {
+    return spec.options.json?.type === "boolean" && argv.some((a) => a === "--json" || a === "--json=true");
+}
+
+/** An error as one JSON object on stdout, for `--json`: `{"exitCode": 2, "errors": ["org: ..."]}`. */
+export function jsonErrors(code: number, lines: string[]): string {
+    return `${JSON.stringify({ exitCode: code, errors: lines }, null, 2)}\n`;
+}
+
 /**
  * Parse the arguments (`--help` gives the usage and does nothing else) and run `main`: 0/1 as it
  * says, 2 on bad input (one line per problem), 3 on anything unexpected (its first line only).
+ * With `--json`, an error is also one JSON object on stdout; the exit code stays the same.
+ * `print.width`: wrap a result marked `wrap` to that width, as `runCli` does for the terminal.
  */
-export async function executeCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[]): Promise<CliRun> {
+export async function executeCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[], print: { width?: number } = {}): Promise<CliRun> {
+    const failed = (code: number, lines: string[]): CliRun => ({
+        code,
+        stdout: wantsJson(spec, argv) ? jsonErrors(code, lines) : "",
+        stderr: lines.map((l) => `${l}\n`).join(""),
+    });
     try {
         const values = parseCli(spec, argv);
         if (!values) return { code: 0, stdout: `${usage(spec)}\n`, stderr: "" };
         const result = await main(values);
-        return { code: result.code, stdout: result.output === undefined ? "" : `${result.output}\n`, stderr: (result.errors ?? []).map((l) => `${l}\n`).join("") };
+        if (result.output === undefined && result.errors?.length) return failed(result.code, result.errors);
+        const output = result.wrap && print.width && result.output !== undefined ? fitWidth(result.output, print.width) : result.output;
+        return { code: result.code, stdout: output === undefined ? "" : `${output}\n`, stderr: (result.errors ?? []).map((l) => `${l}\n`).join("") };
     } catch (e) {
         const lines = inputErrorLines(e);
-        if (lines) return { code: 2, stdout: "", stderr: lines.map((l) => `${l}\n`).join("") };
-        return { code: 3, stdout: "", stderr: `${spec.command} failed: ${firstLine(e)}\n` };
+        if (lines) return failed(2, lines);
+        return failed(3, [`${spec.command} failed: ${firstLine(e)}`]);
     }
 }
 
 /** The one way a CLI runs as a process: `executeCli`, then print and exit with its code. */
 export function runCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv = process.argv.slice(2)): void {
     quietOnClosedPipe();
-    executeCli(spec, main, argv).then(async (run) => {
+    executeCli(spec, main, argv, { width: terminalWidth() }).then(async (run) => {
         if (run.stderr) process.stderr.write(run.stderr);
         if (run.stdout) await writeOut(run.stdout.replace(/\n$/, ""));
         process.exit(run.code);

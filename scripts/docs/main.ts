@@ -13,7 +13,7 @@ export const DOCS_CLI: CliSpec = {
     options: {
         check: { type: "boolean", description: "change nothing; exit 1 when either file is stale, 0 when both are current" },
     },
-    notes: ["exit codes: 0 current (or updated), 1 stale with --check, 2 bad arguments"],
+    exitCodes: { 0: "current (or updated)", 1: "stale (with --check)" },
 };
 
 /** The command, for tests: `root` holds README.md and the schema directory. */

@@ -1,7 +1,7 @@
 /** The offline plan's command line and work; `scripts/plan/main.ts` runs it as a process. */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { CliResult, CliSpec, CliValues, useColor } from "../cli/cli";
+import { CliResult, CliSpec, CliValues, fitWidth, useColor } from "../cli/cli";
 
 export const PLAN_CLI: CliSpec = {
     command: "plan",
@@ -11,7 +11,7 @@ export const PLAN_CLI: CliSpec = {
         json: { type: "boolean", description: "print one JSON object and nothing else on stdout, to pipe: `npm run --silent plan -- --stack tt02 --json | jq .`" },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
     },
-    notes: ["exit codes: 0 no mandatory finding, 1 a mandatory policy finding, 2 bad arguments or config (one line per mistake), 3 a bug"],
+    exitCodes: { 0: "no mandatory finding", 1: "a mandatory policy finding" },
 };
 
 /** For `npm run bench`: peak memory and CPU time of this run, written where PLAN_STATS_FILE says. */
@@ -32,7 +32,7 @@ export async function planMain(args: CliValues): Promise<CliResult> {
     const report = buildReport(evaluation, planFindings(evaluation));
     writeStats();
     return {
-        output: args.json ? JSON.stringify(report, null, 2) : renderText(report, { color: useColor(process.stdout) }),
+        output: args.json ? JSON.stringify(report, null, 2) : fitWidth(renderText(report, { color: useColor(process.stdout) })),
         code: report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0,
     };
 }

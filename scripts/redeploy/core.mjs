@@ -18,7 +18,7 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /**
  * @typedef {{ org: string, app: string, envName: string, studioUrl: string, apiKey: string,
- *   timeoutMs: number, attempts: number, backoffMs: number }} RedeployOptions
+ *   timeoutMs: number, attempts: number, backoffMs: number, dryRun: boolean }} RedeployOptions
  */
 
 /**
@@ -162,7 +162,9 @@ export const lines = {
     /** @param {RedeployOptions} o @param {string} tag */
     redeployed: (o, tag) => `redeployed ${o.org}/${o.app} ${tag} to ${o.envName}`,
     /** @param {RedeployOptions} o */
-    neverDeployed: (o) => `${o.org}/${o.app}: not deployed to ${o.envName} yet, nothing to redeploy`,
+    neverDeployed: (o) => `${o.dryRun ? "dry run: " : ""}${o.org}/${o.app}: not deployed to ${o.envName} yet, nothing to redeploy`,
+    /** `--dry-run`: what a run would send (it sends only the GET that read the tag). @param {RedeployOptions} o @param {string} tag @param {string} url */
+    wouldRedeploy: (o, tag, url) => `dry run: would redeploy ${o.org}/${o.app} ${tag} to ${o.envName} (POST ${url} with ${JSON.stringify({ tagName: tag, envName: o.envName })}); nothing sent`,
     /** @param {RedeployOptions} o @param {string} tag @param {number} created */
     alreadyStarted: (o, tag, created) => `${o.org}/${o.app}: deployment of ${tag} to ${o.envName} already started at ${new Date(created).toISOString()}, not sent again`,
 };

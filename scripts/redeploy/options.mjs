@@ -6,29 +6,61 @@
 import { parseArgs } from "node:util";
 import { APP_NAME_PATTERN, APP_NAME_RULE, ORG_PATTERN, ORG_RULE, STUDIO_ENV_NAMES } from "../../core/altinn/names.js";
 import { isLoopbackHost } from "../../core/loopback.js";
+import { closest, terminalWidth, wrap } from "../../core/text.js";
 import { DEFAULT_STUDIO_URL, UsageError } from "./core.mjs";
 
-export const USAGE = `usage: node scripts/redeploy.mjs [--org <org>] [--app <app>] [--env <tt02|prod>] [--studio-url <url>]
+const OPTIONS = [
+    ["--org <org>", "service owner code, e.g. ttd (ALTINN_ORG)"],
+    ["--app <app>", "app name (ALTINN_APP)"],
+    ["--env <env>", `tt02, or prod (Studio's "production") (ALTINN_ENV)`],
+    ["--studio-url <url>", `Altinn Studio's origin, without a path (${DEFAULT_STUDIO_URL}) (ALTINN_STUDIO_URL)`],
+    ["--dry-run", "read which tag runs (a GET) and say what would be deployed; send no deployment"],
+    ["-h, --help", "print this and exit"],
+];
+const ENVIRONMENT = [
+    ["ALTINN_STUDIO_API_KEY", "Altinn Studio API key (required; read from the environment only, never printed)"],
+    ["REDEPLOY_TIMEOUT_MS", "time for each request, answer included (15000)"],
+    ["REDEPLOY_ATTEMPTS", "attempts per request, and looks for a started deployment after an unknown outcome (4)"],
+    ["REDEPLOY_BACKOFF_MS", "wait before the first retry, doubled each time (1000)"],
+];
+const EXIT_STATUS = [
+    ["0", "redeployed, already started, never deployed there (nothing to redeploy), or a dry run"],
+    ["1", "Altinn Studio failed, refused or answered nonsense"],
+    ["2", "bad arguments or environment"],
+];
 
-Redeploys the tag an Altinn app runs in an environment, so it restarts and reads its new Key Vault
-secret versions. When a deployment's outcome is unknown (timeout, dropped connection, 502/504), it
-asks Altinn Studio whether the deployment started before sending it again. Prints one line.
+/**
+ * Rows of `name  text`, the texts in one column; on a narrow terminal each text goes under its name.
+ * @param {string[][]} rows @param {number} width
+ */
+function table(rows, width) {
+    const column = Math.max(...rows.map(([name]) => name.length)) + 4;
+    return rows.flatMap(([name, text]) =>
+        column > width / 2 ? [`  ${name}`, ...wrap(text, "      ", 6, width)] : wrap(text, `  ${name}`.padEnd(column), column, width),
+    );
+}
 
-Options (each overrides its environment variable):
-  --org <org>         service owner code, e.g. ttd                      ALTINN_ORG
-  --app <app>         app name                                          ALTINN_APP
-  --env <env>         tt02, or prod (Studio's "production")             ALTINN_ENV
-  --studio-url <url>  Altinn Studio base URL (${DEFAULT_STUDIO_URL})   ALTINN_STUDIO_URL
-  -h, --help          print this and exit
-
-Environment:
-  ALTINN_STUDIO_API_KEY  Altinn Studio API key (required; read from the environment only, never printed)
-  REDEPLOY_TIMEOUT_MS    time for each request, answer included (15000)
-  REDEPLOY_ATTEMPTS      attempts per request, and looks for a started deployment after an unknown outcome (4)
-  REDEPLOY_BACKOFF_MS    wait before the first retry, doubled each time (1000)
-
-Exit status: 0 redeployed, already started, or never deployed there (nothing to redeploy);
-1 Altinn Studio failed, refused or answered nonsense; 2 bad arguments or environment.`;
+/**
+ * What --help prints, within `width` columns (the terminal's, or 100 when stdout is not one).
+ * @param {number} [width]
+ */
+export function usage(width = terminalWidth()) {
+    const para = (/** @type {string} */ text) => wrap(text, "", 0, width);
+    return [
+        ...wrap("usage: node scripts/redeploy.mjs [--org <org>] [--app <app>] [--env <tt02|prod>] [--studio-url <url>] [--dry-run]", "", 4, width),
+        "",
+        ...para("Redeploys the tag an Altinn app runs in an environment, so it restarts and reads its new Key Vault secret versions. When a deployment's outcome is unknown (timeout, dropped connection, 502/504), it asks Altinn Studio whether the deployment started before sending it again. Prints one line."),
+        "",
+        ...para("Options (each overrides its environment variable):"),
+        ...table(OPTIONS, width),
+        "",
+        "Environment:",
+        ...table(ENVIRONMENT, width),
+        "",
+        "Exit status:",
+        ...table(EXIT_STATUS, width),
+    ].join("\n");
+}
 
 /** @typedef {import("./core.mjs").RedeployOptions} RedeployOptions */
 
@@ -47,6 +79,9 @@ const KNOWN_ENVS = Object.entries(STUDIO_ENV_NAMES)
     .map(([stack, studio]) => (stack === studio ? stack : `${stack} (${studio})`))
     .join(", ");
 
+/** @type {Record<string, { type: "string" | "boolean", short?: string }>} */
+const FLAGS = { org: { type: "string" }, app: { type: "string" }, env: { type: "string" }, "studio-url": { type: "string" }, "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } };
+
 /**
  * Options from the command line and the environment; `help` when --help was asked.
  * Messages name the flag or variable, and never hold a value that could be the key.
@@ -60,7 +95,7 @@ export function optionsFrom(argv, env) {
     try {
         flags = parseArgs({
             args: argv,
-            options: { org: { type: "string" }, app: { type: "string" }, env: { type: "string" }, "studio-url": { type: "string" }, help: { type: "boolean", short: "h" } },
+            options: FLAGS,
             strict: true,
             allowPositionals: false,
         }).values;
@@ -97,6 +132,7 @@ export function optionsFrom(argv, env) {
             timeoutMs: whole(env, "REDEPLOY_TIMEOUT_MS", 15_000, 1, 600_000),
             attempts: whole(env, "REDEPLOY_ATTEMPTS", 4, 1, 10),
             backoffMs: whole(env, "REDEPLOY_BACKOFF_MS", 1_000, 0, 60_000),
+            dryRun: flags["dry-run"] === true,
         },
     };
 }
@@ -109,8 +145,10 @@ function argumentProblem(e) {
     const err = /** @type {{ code?: string, message?: string }} */ (e);
     const option = /'(--?[a-zA-Z-]+)/.exec(err.message ?? "")?.[1];
     switch (err.code) {
-        case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-            return `unknown option ${option ?? ""}`.trim();
+        case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+            const guess = option?.startsWith("--") ? closest(option.slice(2), Object.keys(FLAGS)) : undefined;
+            return `unknown option ${option ?? ""}`.trim() + (guess ? ` (did you mean --${guess}?)` : "");
+        }
         case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
             return `option ${option ?? ""} needs a value`.replace("  ", " ");
         case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
@@ -133,7 +171,7 @@ function whole(env, name, fallback, min, max) {
 }
 
 /**
- * The Studio base URL, refused when the key would travel in clear text or to a URL that carries extras.
+ * The Studio origin, refused when the key would travel in clear text or to a URL that carries extras or a path.
  * @param {string} text @param {string} from
  */
 export function checkStudioUrl(text, from) {
@@ -147,6 +185,8 @@ export function checkStudioUrl(text, from) {
         throw new UsageError(`${from}: ${url.protocol}//${url.host} is not https; the API key is never sent in clear text`);
     }
     if (url.username || url.password || url.search || url.hash) throw new UsageError(`${from}: a Studio URL has no user info, query or fragment`);
-    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+    // The script adds /designer/api/...: a base with a path (https://altinn.studio/designer/) would call /designer/designer/api.
+    if (url.pathname !== "/") throw new UsageError(`${from}: ${url.origin}${url.pathname} has a path; give Altinn Studio's origin only, ${url.origin}`);
+    return url.origin;
 }
 

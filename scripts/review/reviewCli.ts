@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig, StackConfig } from "../../core/config/parse";
-import { CliResult, CliSpec, CliValues } from "../cli/cli";
+import { CliResult, CliSpec, CliValues, firstLine, InputError, UsageError } from "../cli/cli";
+import { markdownToText } from "./terminalText";
 import { evaluateStack } from "../offline/evaluate";
 import { packConfigOf, planFindings } from "../offline/findings";
 import { grantRows, renderReview, ReviewInput } from "./grantReview";
@@ -20,30 +21,51 @@ export const REVIEW_CLI: CliSpec = {
         stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
         base: { type: "string", value: "<git-ref>", description: "compare with the stack file at this git ref (e.g. origin/main)" },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file (a git work tree for --base). Defaults to the project folder" },
+        format: { type: "string", value: "<markdown|text>", description: "markdown (for a pull request; escapes user text) or text (for a terminal). Defaults to text on a terminal, markdown otherwise" },
+        json: { type: "boolean", description: "print the review as one JSON object (grants, findings, and with --base the change) instead" },
     },
-    notes: ["exit codes: 0 clean, 1 a mandatory finding, 2 bad arguments or config (one line per mistake), 3 a bug"],
+    exitCodes: { 0: "no mandatory finding", 1: "a mandatory finding" },
 };
 
-/** The stack config at `ref`, or none with a note when there is no usable file. */
+/**
+ * The stack config at `ref`; none, with a note, only when the file does not exist there (a new
+ * stack). A file that exists but is invalid is bad input (exit 2): compared with an empty stack,
+ * every grant it has would pass the review as new, and its mistakes would go unseen.
+ */
 function baseConfig(configDir: string, stack: string, ref: string): { config?: StackConfig; note?: string } {
     if (!/^[\w./~^@{}-]+$/.test(ref)) throw new StackFileError(`--base: ${JSON.stringify(ref)} is not a git ref`);
-    let text: string;
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: configDir, stdio: "pipe" }).toString();
     try {
-        execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: configDir, stdio: "pipe" });
+        git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
     } catch {
         throw new StackFileError(`--base: ${JSON.stringify(ref)} is not a commit in the git repository at ${configDir}`);
     }
+    const file = `Pulumi.${stack}.yaml`;
     try {
-        text = execFileSync("git", ["show", `${ref}:./Pulumi.${stack}.yaml`], { cwd: configDir, stdio: "pipe" }).toString();
+        git("cat-file", "-e", `${ref}:./${file}`);
     } catch {
-        return { note: `Pulumi.${stack}.yaml does not exist at ${ref}: everything in it is new.` };
+        return { note: `${file} does not exist at ${ref}: everything in it is new.` };
+    }
+    const invalid = (why: string[]) => new InputError(why.map((w) => `--base: ${file} at ${ref} is invalid: ${w}`));
+    let text: string;
+    try {
+        text = git("show", `${ref}:./${file}`);
+    } catch (e) {
+        throw invalid([`git show failed (${firstLine(e)})`]);
+    }
+    let doc: unknown;
+    try {
+        doc = parse(text);
+    } catch (e) {
+        throw invalid([`not valid YAML (${firstLine(e)})`]);
     }
     try {
-        const { config, secretKeys, plainTextPaths } = stackConfigOf(parse(text), PROJECT);
+        const { config, secretKeys, plainTextPaths } = stackConfigOf(doc, PROJECT);
         return { config: parseStackConfig(config, { secretKeys, plainTextPaths }) };
     } catch (e) {
-        const problem = e instanceof ConfigError ? `${e.errors.length} config error(s)` : "not valid YAML";
-        return { note: `Pulumi.${stack}.yaml at ${ref} could not be read (${problem}); compared with an empty stack.` };
+        if (e instanceof ConfigError) throw invalid(e.errors);
+        if (e instanceof StackFileError) throw invalid([e.message]);
+        throw e;
     }
 }
 
@@ -70,6 +92,8 @@ export async function reviewMain(args: CliValues): Promise<CliResult> {
     const stack = String(args.stack);
     const base = typeof args.base === "string" ? args.base : undefined;
     const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
+    const format = args.format ?? (process.stdout.isTTY ? "text" : "markdown");
+    if (format !== "markdown" && format !== "text") throw new UsageError(`--format: ${JSON.stringify(format)} is not markdown or text`);
     const at = base ? baseConfig(configDir, stack, base) : undefined;
     const evaluation = await evaluateStack(root, stack, configDir);
     const head = evaluation.config;
@@ -81,7 +105,10 @@ export async function reviewMain(args: CliValues): Promise<CliResult> {
         findings.push(...keyChangeFindings(was, head, base, pack.packSuppressions));
         baseInput = { ref: base, rows: grantRows(was), other: diffOther(was, head, basePackSuppressions(root, configDir, base), pack.packSuppressions), note: at.note };
     }
-    const markdown = renderReview({ stack, org: head.org, environment: head.environment, rows: grantRows(head), findings, studioUrl: head.redeploy.studioUrl, base: baseInput });
+    const input: ReviewInput = { stack, org: head.org, environment: head.environment, rows: grantRows(head), findings, studioUrl: head.redeploy.studioUrl, base: baseInput };
+    const markdown = renderReview(input);
     // Exit like the plan: 1 when a mandatory finding is not suppressed.
-    return { output: markdown, code: findings.some(blocks) ? 1 : 0 };
+    const code = findings.some(blocks) ? 1 : 0;
+    if (args.json) return { output: JSON.stringify(input, null, 2), code };
+    return format === "markdown" ? { output: markdown, code } : { output: markdownToText(markdown), code, wrap: true };
 }

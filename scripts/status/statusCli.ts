@@ -18,7 +18,7 @@ export const STATUS_CLI: CliSpec = {
         "alerts-json": { type: "boolean", description: "for the key-expiry workflow: the status issue's new body and the comment announcing keys and grants that reached 30, 7 or 1 days left, as one JSON object" },
         "issue-body": { type: "string", value: "<file>", description: "with --alerts-json: the status issue's current body (what was announced before). Defaults to none" },
     },
-    notes: ["exit codes: 0 shown, 2 bad arguments or outputs that cannot be read (one line), 3 a bug"],
+    exitCodes: { 0: "shown" },
 };
 
 /** What a test can set: the time, and how the Pulumi CLI is run. */

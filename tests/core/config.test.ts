@@ -129,6 +129,12 @@ describe("parseStackConfig", () => {
         ["duplicate principal", { ...base, accessGrants: [grant({}), grant({ access: "write" })] }, `accessGrants[1].principalId: ${GOOD_PRINCIPAL} is already granted in accessGrants[0]; merge the two grants`],
         ["redeploy.enabled not boolean", { ...base, redeploy: { enabled: "yes" } }, 'redeploy.enabled: must be true or false, got string "yes"'],
         ["http studio URL", { ...base, redeploy: { studioUrl: "http://altinn.studio" } }, 'redeploy.studioUrl: "http://altinn.studio" is not an https URL such as https://altinn.studio'],
+        ["studio URL with a path", { ...base, redeploy: { studioUrl: "https://altinn.studio/designer/" } }, 'redeploy.studioUrl: "https://altinn.studio/designer/" has a path; give the origin only, https://altinn.studio (the redeploy adds /designer/api/...)'],
+        [
+            "scopes separated by commas",
+            { ...base, maskinportenClients: [{ section: "Partner", clientId: "5f6e1b2c-0d3a-4e5f-8a9b-0c1d2e3f4a5b", scope: "altinn:serviceowner/instances.read,altinn:serviceowner/instances.write" }] },
+            'maskinportenClients[0].scope: "altinn:serviceowner/instances.read,altinn:serviceowner/instances.write" separates scopes with commas; Maskinporten scopes are separated by spaces, e.g. "altinn:serviceowner/instances.read altinn:serviceowner/instances.write"',
+        ],
     ];
 
     it.each(cases)("refuses %s", (_name, config, expected) => {

@@ -107,6 +107,6 @@ describe("npm run docs", () => {
             expect(r.stdout).toMatch(/^usage: npm run docs/);
         }
         expect(readFileSync(path.join(dir, JSON_SCHEMA_FILE), "utf8")).toBe("{}\n");
-        expect(await run(["--chek"], dir)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Unknown option '--chek'; usage: npm run docs -- \[--check\]\n$/) });
+        expect(await run(["--chek"], dir)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Unknown option '--chek' \(did you mean --check\?\); usage: npm run docs -- \[--check\]\n$/) });
     });
 });

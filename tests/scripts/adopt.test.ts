@@ -360,11 +360,29 @@ describe("adopt command line", () => {
     });
 
     it("refuses unknown flags, a missing --stack, and a live read without a subscription", async () => {
-        expect((await runAdopt(["--stak", "tt02"], { root: ROOT, env: {} })).stderr).toEqual([expect.stringMatching(/^Unknown option '--stak'; usage: npm run adopt -- --stack <name>/)]);
+        expect((await runAdopt(["--stak", "tt02"], { root: ROOT, env: {} })).stderr).toEqual([expect.stringMatching(/^Unknown option '--stak' \(did you mean --stack\?\); usage: npm run adopt -- --stack <name>/)]);
         expect((await runAdopt([], { root: ROOT, env: {} })).stderr).toEqual([expect.stringMatching(/^--stack is required; usage: npm run adopt/)]);
         const dir = writeStacks({ tt02: { org: "ttd", environment: "tt02" } });
         const r = await runAdopt(["--stack", "tt02", "--config-dir", dir, "--out", dir], { root: ROOT, env: {} });
         expect(r).toMatchObject({ code: 2, stderr: ["keyVault.subscriptionId: not set; set it in the stack file or export AZURE_SUBSCRIPTION_ID (or pass --vault-json)"] });
+    });
+
+    it("says how to sign in when no Azure credential gets a token, not 'ChainedTokenCredential authentication failed'", async () => {
+        const { ChainedTokenCredential, CredentialUnavailableError } = await import("@azure/identity");
+        // What DefaultAzureCredential is: a chain; here of one credential that finds no login, as on a fresh machine.
+        const credential = new ChainedTokenCredential({
+            getToken: async () => {
+                throw new CredentialUnavailableError("AzureCliCredential: Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions.");
+            },
+        });
+        const dir = writeStacks({ tt02: { org: "ttd", environment: "tt02" } });
+        const r = await runAdopt(["--stack", "tt02", "--config-dir", dir, "--out", dir], { root: ROOT, env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-4000-8000-000000000001" }, access: { credential, endpoint: "https://127.0.0.1:9", clientOptions: { retryOptions: { maxRetries: 0 } } } });
+        expect(r.code).toBe(2);
+        const text = r.stderr.join("\n");
+        expect(text).toContain("reading vault ttd-tt02-apps-kv: not signed in to Azure");
+        for (const way of ["az login", "AZURE_CLIENT_ID", "--vault-json <file>", "--secrets-json <file>", "--role-assignments-json <file>"]) expect(text).toContain(way);
+        expect(text).not.toContain("ChainedTokenCredential");
+        for (const line of r.stderr) expect(line.length).toBeLessThanOrEqual(100);
     });
 });
 

@@ -34,6 +34,7 @@ const SPEC = {
         stack: { type: "string" as const, short: "s", value: "<name>", description: "the stack", required: true },
         json: { type: "boolean" as const, description: "JSON" },
     },
+    exitCodes: { 0: "fine", 1: "a finding" },
 };
 
 describe("parseCli", () => {
@@ -58,7 +59,7 @@ describe("parseCli", () => {
             }
             return "no error";
         };
-        expect(message(["--stack", "tt02", "--jsno"])).toMatch(/^Unknown option '--jsno'; usage: npm run plan -- --stack <name> \[--json\]$/);
+        expect(message(["--stack", "tt02", "--jsno"])).toMatch(/^Unknown option '--jsno' \(did you mean --json\?\); usage: npm run plan -- --stack <name> \[--json\]$/);
         expect(message(["tt02"])).toMatch(/^Unexpected argument 'tt02'.*; usage: /);
         expect(message(["--stack"])).toMatch(/^Option '-s, --stack <value>' argument missing; usage: /);
         expect(message(["--json"])).toBe("--stack is required; usage: npm run plan -- --stack <name> [--json]");

@@ -74,11 +74,11 @@ describe("plan --json: Maskinporten clients and secrets", () => {
             "Integrations--AppB--Authority",
             "Integrations--AppB--ClientId",
             "Integrations--AppB--JwkBase64",
-            "MaskinportenSettings--ClientId",
-            "MaskinportenSettings--EncodedJwk",
+            "MaskinportenClients--ServiceOwner--ClientId",
+            "MaskinportenClients--ServiceOwner--EncodedJwk",
         ]);
-        expect(report.secrets.find((s: { name: string }) => s.name === "MaskinportenSettings--EncodedJwk")).toMatchObject({
-            vault: "ttd-tt02-apps-kv", section: "MaskinportenSettings", key: "EncodedJwk", apps: ["app-a", "app-b"], contentType: "application/jwk+json;base64", valueIsSecret: true,
+        expect(report.secrets.find((s: { name: string }) => s.name === "MaskinportenClients--ServiceOwner--EncodedJwk")).toMatchObject({
+            vault: "ttd-tt02-apps-kv", section: "MaskinportenClients--ServiceOwner", key: "EncodedJwk", apps: ["app-a", "app-b"], contentType: "application/jwk+json;base64", valueIsSecret: true,
         });
         expect(report.secrets.every((s: { valueIsSecret: boolean }) => s.valueIsSecret)).toBe(true);
     });
@@ -90,18 +90,18 @@ describe("plan --json: Maskinporten clients and secrets", () => {
         expect(staged.publicJwks.keys).toHaveLength(2);
         expect(staged.publicJwks.keys.map((k: { kid: string }) => k.kid)).toContain(staged.stagedKid);
         for (const k of staged.publicJwks.keys) expect(Object.keys(k).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
-        expect(report.clients.find((c: { section: string }) => c.section === "MaskinportenSettings").state).toBe("active");
+        expect(report.clients.find((c: { section: string }) => c.section === "MaskinportenClients--ServiceOwner").state).toBe("active");
     });
 
     it("gives each app the non-secret appsettings it needs", () => {
         const report = JSON.parse(tt02.stdout);
         expect(report.appSettings.find((a: { app: string }) => a.app === "app-a")).toEqual({
             app: "app-a",
-            appsettings: { MaskinportenSettings: { Environment: "test", Scope: "altinn:serviceowner/instances.read", ExhangeToAltinnToken: true } },
-            vaultSecrets: ["ExternalApi--ApiKey", "MaskinportenSettings--ClientId", "MaskinportenSettings--EncodedJwk"],
+            appsettings: { MaskinportenClients: { ServiceOwner: { Environment: "test", Scope: "altinn:serviceowner/instances.read", ExhangeToAltinnToken: true } } },
+            vaultSecrets: ["ExternalApi--ApiKey", "MaskinportenClients--ServiceOwner--ClientId", "MaskinportenClients--ServiceOwner--EncodedJwk"],
         });
         const prodReport = JSON.parse(prod.stdout);
-        expect(prodReport.appSettings[0].appsettings.MaskinportenSettings.Environment).toBe("prod");
+        expect(prodReport.appSettings[0].appsettings.MaskinportenClients.ServiceOwner.Environment).toBe("prod");
         expect(prodReport.secrets.every((s: { protect: boolean }) => s.protect)).toBe(true);
     });
 });
@@ -117,10 +117,10 @@ describe("plan text output", () => {
 });
 
 describe("plan on bad input", () => {
-    it("exits 2 with one line per error, each naming its key, and no stack trace", () => {
+    it("exits 2 with one line per error, each naming its key, and no stack trace; with --json also as JSON on stdout", () => {
         expect(bad.code).toBe(2);
-        expect(bad.stdout).toBe("");
         const lines = bad.stderr.trim().split("\n");
+        expect(JSON.parse(bad.stdout)).toEqual({ exitCode: 2, errors: lines });
         expect(lines).toEqual([
             'org: "TTD" is not a service owner code (lower-case letters and digits, 2-20, e.g. "ttd")',
             'environment: "at22" is not one of tt02, prod',
@@ -172,7 +172,7 @@ describe("plan text output reads well at 100 columns", () => {
     it("leaves a section with no non-secret settings (builtin) out of appsettings", () => {
         const report = JSON.parse(tt02.stdout);
         const appB = report.appSettings.find((a: { app: string }) => a.app === "app-b");
-        expect(Object.keys(appB.appsettings)).toEqual(["MaskinportenSettings"]);
+        expect(Object.keys(appB.appsettings)).toEqual(["MaskinportenClients"]);
         expect(tt02Text.stdout).not.toContain("{}");
     });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { APP_NAME_RULE, ORG_RULE } from "../../core/altinn/names";
 import { main } from "../../scripts/redeploy.mjs";
 import { parseInstant, readDeployments, retryAfterMs, RETRY_AFTER_CAP_MS, runningTag, runStartedAt, startedSince } from "../../scripts/redeploy/core.mjs";
-import { studioEnvName } from "../../scripts/redeploy/options.mjs";
+import { studioEnvName, usage } from "../../scripts/redeploy/options.mjs";
 import { ROOT, runNode } from "../support/helpers";
 
 const KEY = "studio-api-key-0a9f8e7d6c5b4a39";
@@ -197,6 +197,26 @@ describe("redeploy: the usual answers", () => {
         expect(seen).toHaveLength(0);
     });
 
+    it("--dry-run says what it would deploy (org, app, env, the running tag) and sends only the GET", async () => {
+        handler = fakeStudio(() => "ok").handler;
+        for (const [args, line] of [
+            [["--dry-run"], `dry run: would redeploy ttd/app-a 1.4.2 to tt02 (POST ${url}${DEPLOYMENTS} with {"tagName":"1.4.2","envName":"tt02"}); nothing sent\n`],
+            [["--dry-run", "--env", "prod"], `dry run: would redeploy ttd/app-a 9.9.9 to production (POST ${url}${DEPLOYMENTS} with {"tagName":"9.9.9","envName":"production"}); nothing sent\n`],
+        ] as const) {
+            seen = [];
+            const r = await run({}, [...args]);
+            expect(r).toMatchObject({ code: 0, stdout: line, stderr: "", posts: 0 });
+            expect(methods()).toEqual(["GET"]);
+        }
+    });
+
+    it("keeps --help within the terminal's width, 100 when not a terminal", async () => {
+        const r = await run({}, ["--help"]);
+        for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+        for (const width of [80, 60, 40]) for (const line of usage(width).split("\n")) expect(line.length).toBeLessThanOrEqual(width);
+        expect(r.stdout).toContain("--dry-run");
+    });
+
     it("runs as `node scripts/redeploy.mjs` with the environment the Pulumi command passes", async () => {
         handler = fakeStudio(() => "ok").handler;
         const r = await runNode([path.join(ROOT, "scripts", "redeploy.mjs")], { PATH: process.env.PATH ?? "", ...ENV() });
@@ -342,6 +362,8 @@ describe("redeploy: which tag runs", () => {
         const r = await run();
         expect(r).toEqual({ code: 0, stdout: "ttd/app-a: not deployed to tt02 yet, nothing to redeploy\n", stderr: "", posts: 0, ms: r.ms });
         expect(methods()).toEqual(["GET"]);
+        const dry = await run({}, ["--dry-run"]);
+        expect(dry).toMatchObject({ code: 0, stdout: "dry run: ttd/app-a: not deployed to tt02 yet, nothing to redeploy\n", posts: 0 });
     });
 });
 
@@ -480,6 +502,10 @@ describe("redeploy: bad input is exit 2 with one line naming the flag or variabl
         [{ ALTINN_STUDIO_API_KEY: "" }, [], "ALTINN_STUDIO_API_KEY is not set: export an Altinn Studio API key in the environment that runs pulumi up"],
         [{ ALTINN_STUDIO_URL: "http://altinn.studio" }, [], "ALTINN_STUDIO_URL: http://altinn.studio is not https; the API key is never sent in clear text"],
         [{}, ["--studio-url", "https://user:pw@altinn.studio"], "--studio-url: a Studio URL has no user info, query or fragment"],
+        [{ ALTINN_STUDIO_URL: "https://altinn.studio/designer/" }, [], "ALTINN_STUDIO_URL: https://altinn.studio/designer/ has a path; give Altinn Studio's origin only, https://altinn.studio"],
+        [{}, ["--studio-url", "https://altinn.studio/designer"], "--studio-url: https://altinn.studio/designer has a path; give Altinn Studio's origin only, https://altinn.studio"],
+        [{}, ["--studio-ur", "https://altinn.studio"], "unknown option --studio-ur (did you mean --studio-url?); see --help"],
+        [{}, ["--dryrun"], "unknown option --dryrun (did you mean --dry-run?); see --help"],
         [{}, ["--env", "test"], '--env: "test" is not a known environment; known: tt02, prod (production)'],
         [{ ALTINN_ENV: "Prod" }, [], 'ALTINN_ENV: "Prod" is not a known environment; known: tt02, prod (production)'],
         [{}, ["--org", "TTD"], `--org: "TTD" is not ${ORG_RULE}`],

@@ -66,7 +66,7 @@ describe("npm run status on saved outputs", () => {
         expect(run.stdout).toMatch(/ {6}active key \S+\n {10}in the vault; at Maskinporten: registered by hand \(expiry not known to this stack\)/);
         expect(run.stdout).toMatch(/ {6}staged key \S+\n {10}not in the vault; at Maskinporten: registered by hand/);
         expect(run.stdout).toContain("  app-a in tt02: its last redeploy followed the last change");
-        expect(run.stdout).toMatch(/reads: ExternalApi--ApiKey \(version [0-9a-f]{8}\), MaskinportenSettings--ClientId/);
+        expect(run.stdout).toMatch(/reads: ExternalApi--ApiKey \(version [0-9a-f]{8}\), MaskinportenClients--ServiceOwner--ClientId/);
         expect(run.stdout).toContain("  11111111-2222-3333-4444-555555555555: read (secrets: get, list); no end date");
     });
 

@@ -1,0 +1,10 @@
+// Types of text.js (plain CommonJS so the redeploy script can load it with plain Node).
+
+/** Output width when stdout is not a terminal (a pipe, a file, a CI log). */
+export declare const DEFAULT_WIDTH: number;
+/** The columns text output may use: the terminal's width, or 100 when stdout is not a terminal. */
+export declare function terminalWidth(stream?: { isTTY?: boolean; columns?: number }): number;
+/** Break `text` into lines of at most `width` columns, the first after `lead`, the rest indented by `indent`. */
+export declare function wrap(text: string, lead?: string, indent?: number, width?: number): string[];
+/** The closest of `candidates` to `word` (ignoring case), when it is close enough to be a typo. */
+export declare function closest(word: string, candidates: readonly string[]): string | undefined;

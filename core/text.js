@@ -1,0 +1,67 @@
+// @ts-check
+/**
+ * Text for a terminal: the width output may use, and word wrapping within it. Shared by the
+ * TypeScript CLIs and the redeploy script (plain Node ESM), so CommonJS like loopback.js.
+ */
+
+/** Output width when stdout is not a terminal (a pipe, a file, a CI log). */
+exports.DEFAULT_WIDTH = 100;
+
+/**
+ * The columns text output may use: the terminal's width, or 100 when stdout is not a terminal.
+ * @param {{ isTTY?: boolean, columns?: number }} [stream]
+ */
+exports.terminalWidth = (stream = process.stdout) => (stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns : exports.DEFAULT_WIDTH);
+
+/**
+ * Break `text` into lines of at most `width` columns (the terminal's by default), the first after
+ * `lead`, the rest indented by `indent`. A single word longer than a line (a URL) stays whole.
+ * @param {string} text @param {string} [lead] @param {number} [indent] @param {number} [width]
+ * @returns {string[]}
+ */
+exports.wrap = (text, lead = "", indent = lead.length, width = exports.terminalWidth()) => {
+    /** @type {string[]} */
+    const lines = [];
+    let line = lead;
+    // A hanging indent that would leave less than a third of the line drops to two spaces.
+    const hang = indent > width / 1.5 ? 2 : indent;
+    for (const word of text.split(" ")) {
+        if (line.trim() && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = " ".repeat(hang);
+        }
+        line += line === "" || line.endsWith(" ") ? word : ` ${word}`;
+    }
+    return [...lines, line];
+};
+
+/** @param {string} a @param {string} b */
+function levenshtein(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cur = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = cur;
+        }
+    }
+    return row[b.length];
+}
+
+/**
+ * The closest of `candidates` to `word` (ignoring case), when it is close enough to be a typo.
+ * @param {string} word @param {readonly string[]} candidates
+ * @returns {string | undefined}
+ */
+exports.closest = (word, candidates) => {
+    /** @type {string | undefined} */
+    let best;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+        if (d < bestDistance) [best, bestDistance] = [c, d];
+    }
+    return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
+};

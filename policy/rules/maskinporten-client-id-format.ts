@@ -1,0 +1,27 @@
+import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
+import { GUID_PATTERN } from "../../core/config/limits";
+import { TYPES } from "../../core/resourceNames";
+import { SECTION_SEPARATOR } from "../../core/vault/naming";
+
+/** A Maskinporten client ID that is not a UUID is probably something else pasted in its place. */
+export const rule: Rule = {
+    id: "maskinporten-client-id-format",
+    level: "advisory",
+    info: "The Maskinporten client ID is not a UUID.",
+    explanation:
+        "Maskinporten answers a new client with a generated client_id, a UUID such as 238259d7-f0ab-4bd5-b253-0f0159375096; a name or a placeholder in its place makes every token request fail once the apps run. Not a formal guarantee, so advisory.",
+    check(r) {
+        if (r.type !== TYPES.maskinportenClient) return NOT_APPLICABLE;
+        const { clientId, section } = r.props;
+        // A client registered by self-service gets its ID from Maskinporten: nothing to check.
+        if (typeof clientId !== "string") return NOT_APPLICABLE;
+        if (GUID_PATTERN.test(clientId)) return verdict([]);
+        return verdict([
+            {
+                detail: `ClientId::${JSON.stringify(clientId).slice(0, 80)}`,
+                secretName: typeof section === "string" ? `${section}${SECTION_SEPARATOR}ClientId` : undefined,
+                hint: "copy the client's ID (a UUID) from Samarbeidsportalen or Digdir's self-service API; if this ID is right, suppress the finding with a reason",
+            },
+        ]);
+    },
+};

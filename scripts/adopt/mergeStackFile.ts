@@ -1,0 +1,167 @@
+/**
+ * `adopt --write`: put adopt's fragment into `Pulumi.<stack>.yaml` itself. The stack file is read
+ * with the yaml package's Document API, and only what the fragment changes is spliced into its
+ * text: every other byte (comments, flow lists, aligned comments, key order) stays as written.
+ * The result is checked before it is written: it must read as the old file with the fragment's
+ * keys replaced, and keep every `secure:` value. Pure, except `writeStackFile`.
+ */
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { Document, isCollection, isMap, isPair, isSeq, Node, Pair, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
+import { AdoptInputError } from "./vaultSource";
+
+/** One change to the text: replace `[start, end)` with `text`. */
+interface Edit {
+    start: number;
+    end: number;
+    text: string;
+}
+
+export interface MergedStackFile {
+    text: string;
+    /** What changes, diff-like: `@@ line N`, then `- old` and `+ new` lines. */
+    diff: string[];
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const json = (n: unknown) => (n && typeof n === "object" && "toJSON" in n ? (n as Node).toJSON() : n);
+const columnOf = (text: string, at: number) => at - text.lastIndexOf("\n", at - 1) - 1;
+const lineStart = (text: string, at: number) => text.lastIndexOf("\n", at - 1) + 1;
+const lineEnd = (text: string, at: number) => (text.indexOf("\n", at) < 0 ? text.length : text.indexOf("\n", at));
+
+/** `node` as YAML lines at column 0 (a block collection or a scalar; `flow` for a flow collection, `padded` as `{ a: 1 }`). */
+function render(node: unknown, flow = false, padded = false): string[] {
+    if (flow && isCollection(node)) node.flow = true;
+    return new Document(node).toString({ lineWidth: 0, flowCollectionPadding: padded }).replace(/\n$/, "").split("\n");
+}
+
+/** Lines after the first indented by `indent` (the first goes where the replaced node started). */
+const indented = (lines: string[], indent: number) => lines.map((l, i) => (i === 0 || l === "" ? l : " ".repeat(indent) + l)).join("\n");
+const nonEmpty = (n: unknown) => isCollection(n) && n.items.length > 0;
+
+/**
+ * The edits that turn `target` (a node of `text`) into `source` (a node of the fragment), keeping
+ * every part that is equal. `keyColumn`: the column of the key `target` is the value of, if any.
+ */
+function edits(text: string, target: Node, source: Node, keyColumn?: number, inFlow = false): Edit[] {
+    if (same(json(target), json(source))) return [];
+    // A flow map is edited inside only when its keys stay: values are spliced in place, nothing inserted.
+    const keys = (m: YAMLMap) => JSON.stringify(m.items.map((p) => json(p.key)));
+    if (isMap(target) && isMap(source) && nonEmpty(target) && (!target.flow || keys(target) === keys(source))) return mapEdits(text, target, source, inFlow || Boolean(target.flow));
+    if (isSeq(target) && isSeq(source) && !target.flow && !inFlow && nonEmpty(target)) return seqEdits(text, target, source);
+    const [start, end] = target.range!;
+    const flow = inFlow || (isCollection(target) && Boolean(target.flow) && nonEmpty(target));
+    // A block collection where a scalar or an empty [] stood on the key's line goes on the lines below it.
+    if (nonEmpty(source) && !flow && keyColumn !== undefined) return [below(start, end, keyColumn, source)];
+    return [{ start, end, text: indented(render(source, flow, flow && text[start + 1] === " "), columnOf(text, start)) }];
+}
+
+const below = (start: number, end: number, keyColumn: number, source: Node): Edit => ({ start, end, text: `\n${" ".repeat(keyColumn + 2)}${indented(render(source), keyColumn + 2)}` });
+
+function mapEdits(text: string, target: YAMLMap, source: YAMLMap, inFlow: boolean): Edit[] {
+    const out: Edit[] = [];
+    const keyOf = (p: Pair) => String(json(p.key));
+    const column = columnOf(text, (target.items[0].key as Node).range![0]);
+    for (const pair of source.items) {
+        const there = target.items.find((p) => keyOf(p) === keyOf(pair));
+        if (!there) out.push(insertAfter(text, target.items[target.items.length - 1], column, render(mapOf(pair))));
+        else if (there.value === null || there.value === undefined) {
+            // `key:` with nothing after it: the value goes after the colon, or below for a collection.
+            const at = lineEnd(text, (there.key as Node).range![1]);
+            out.push(nonEmpty(pair.value) ? below(at, at, column, pair.value as Node) : { start: at, end: at, text: ` ${render(pair.value).join(" ")}` });
+        } else out.push(...edits(text, there.value as Node, pair.value as Node, inFlow ? undefined : column, inFlow));
+    }
+    for (const pair of target.items.filter((p) => !source.items.some((s) => keyOf(s) === keyOf(p)))) out.push(removal(text, pair));
+    return out;
+}
+
+function seqEdits(text: string, target: YAMLSeq, source: YAMLSeq): Edit[] {
+    const out: Edit[] = [];
+    const items = target.items as Node[];
+    const column = columnOf(text, items[0].range![0]) - 2;
+    source.items.forEach((item, i) => {
+        if (i < items.length) out.push(...edits(text, items[i], item as Node));
+        else out.push(insertAfter(text, items[items.length - 1], column, render(seqOf(item as Node))));
+    });
+    for (const item of items.slice(source.items.length)) out.push(removal(text, item));
+    return out;
+}
+
+const mapOf = (pair: Pair) => Object.assign(new YAMLMap(), { items: [pair] });
+const seqOf = (item: Node) => Object.assign(new YAMLSeq(), { items: [item] });
+
+/** New lines after the line where `last` (a pair or an item) ends, at `column`. */
+function insertAfter(text: string, last: Pair | Node, column: number, lines: string[]): Edit {
+    const node = (isPair(last) ? (last.value ?? last.key) : last) as Node;
+    const at = lineEnd(text, node.range![1] - 1);
+    return { start: at, end: at, text: lines.map((l) => `\n${l === "" ? "" : " ".repeat(column)}${l}`).join("") };
+}
+
+/** The whole lines of a pair or item. */
+function removal(text: string, what: Pair | Node): Edit {
+    const first = (isPair(what) ? what.key : what) as Node;
+    const last = (isPair(what) ? (what.value ?? what.key) : what) as Node;
+    return { start: lineStart(text, first.range![0]), end: Math.min(text.length, lineEnd(text, last.range![1] - 1) + 1), text: "" };
+}
+
+/** `{secure: ...}` ciphertexts anywhere in a parsed YAML value. */
+function ciphertexts(value: unknown, out: string[] = []): string[] {
+    if (Array.isArray(value)) value.forEach((v) => ciphertexts(v, out));
+    else if (value && typeof value === "object") {
+        const entries = Object.entries(value);
+        if (entries.length === 1 && entries[0][0] === "secure") out.push(String(entries[0][1]));
+        else entries.forEach(([, v]) => ciphertexts(v, out));
+    }
+    return out;
+}
+
+/** `stackText` with the fragment's `config` keys replaced, and the diff. Throws AdoptInputError when it cannot be done safely. */
+export function mergeStackFile(stackText: string, fragmentYaml: string, file: string): MergedStackFile {
+    const doc = parseDocument(stackText);
+    const fragment = parseDocument(fragmentYaml).get("config", true) as YAMLMap;
+    const config = doc.get("config", true);
+    if (doc.errors.length || !isMap(config) || config.flow || !isMap(fragment)) {
+        throw new AdoptInputError([`${file}: ${doc.errors.length ? "not valid YAML" : "has no block config: map"}; merge adopt's fragment by hand (run without --write)`]);
+    }
+    const all = fragment.items.length ? edits(stackText, config, Object.assign(new YAMLMap(), { items: [...config.items.filter((p) => !fragment.has(p.key)), ...fragment.items] })) : [];
+    const planned = all.filter((e) => !(e.text === "" && e.start === e.end));
+    let text = stackText;
+    for (const e of [...planned].sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+
+    // Check the splice: the new file reads as the old one with the fragment's keys replaced.
+    const expected = { ...(parse(stackText) as Record<string, unknown>) };
+    expected.config = { ...(expected.config as Record<string, unknown>), ...(fragment.toJSON() as Record<string, unknown>) };
+    const got = parse(text) as Record<string, unknown>;
+    const keysOf = (c: unknown) => Object.keys(c as object).sort();
+    if (!same({ ...got, config: undefined }, { ...expected, config: undefined }) || !same(keysOf(got.config), keysOf(expected.config)) || keysOf(expected.config).some((k) => !same((got.config as Record<string, unknown>)[k], (expected.config as Record<string, unknown>)[k]))) {
+        throw new AdoptInputError([`${file}: adopt could not merge its fragment without changing anything else; merge adopt's fragment by hand (run without --write)`]);
+    }
+    const lost = ciphertexts(parse(stackText)).filter((c) => !ciphertexts(got).includes(c));
+    if (lost.length) throw new AdoptInputError([`${file}: merging would drop ${lost.length} secure: value(s); nothing written`]);
+    return { text, diff: diffOf(stackText, planned) };
+}
+
+/** Each edit as `@@ line N` with one line of context, the lines it removes (`- `) and adds (`+ `). */
+function diffOf(text: string, planned: Edit[]): string[] {
+    return [...planned]
+        .sort((a, b) => a.start - b.start)
+        .flatMap((e) => {
+            const from = lineStart(text, e.start);
+            const to = lineEnd(text, Math.max(e.start, e.end - 1));
+            let old = text.slice(from, to).split("\n");
+            let now = (text.slice(from, e.start) + e.text + text.slice(e.end, to)).split("\n");
+            let line = text.slice(0, from).split("\n").length;
+            // Lines the edit leaves as they were are context, not change.
+            while (old.length && now.length && old[0] === now[0]) [old, now, line] = [old.slice(1), now.slice(1), line + 1];
+            while (old.length && now.length && old[old.length - 1] === now[now.length - 1]) [old, now] = [old.slice(0, -1), now.slice(0, -1)];
+            const context = line > 1 ? [`  ${text.split("\n")[line - 2]}`] : [];
+            return [`@@ line ${line}`, ...context, ...old.map((l) => `- ${l}`), ...now.map((l) => `+ ${l}`)];
+        });
+}
+
+/** Write `merged` over `file`, unless the file changed since `readText` was read (another edit would be lost). */
+export function writeStackFile(file: string, readText: string, merged: string): void {
+    if (readFileSync(file, "utf8") !== readText) throw new AdoptInputError([`${file} changed while adopt ran; nothing written: run adopt again`]);
+    const temp = `${file}.adopt-${process.pid}`;
+    writeFileSync(temp, merged, { flag: "wx" });
+    renameSync(temp, file);
+}
