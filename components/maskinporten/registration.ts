@@ -8,7 +8,7 @@ import type { Environment, MaskinportenClientConfig } from "../../core/config/pa
 import type { KeyExpiry } from "../../core/maskinporten/keyStatus";
 import { createRegistrationProvider, PublicKey } from "../../providers/maskinporten/provider";
 
-export { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/provider";
+export { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/client";
 export type { PublicKey, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
 
 /** Type token of the registration resource (what the policy rule and the plan look for). */

@@ -8,7 +8,8 @@ import { generateKeyPairSync, X509Certificate } from "node:crypto";
 import { createRequire } from "node:module";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
+import { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/client";
+import type { RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
 import { ASSIGNED_CLIENT_ID_PLACEHOLDER, REGISTRATION_TYPE } from "../../components/maskinporten/registration";
 import { evaluateStack, Evaluation } from "../../scripts/offline/evaluate";
 import { planFindings } from "../../scripts/offline/findings";
@@ -156,8 +157,9 @@ describe("self-service registration in the program", () => {
         expect(checked.inputs).toMatchObject({ clientId: created.id, assignedClientId: created.id });
         expect(await provider.diff!(created.id, read.props as RegistrationState, checked.inputs as RegistrationInputs)).toMatchObject({ changes: false, replaces: [] });
         expect((read.props as RegistrationState).registered.map((k) => k.kid)).toEqual(inputs.keys.map((k) => k.kid));
+        // delete forgets: the client and its keys stay at Maskinporten
         await provider.delete!(created.id, state);
-        expect(fake.clients.has(created.id)).toBe(false);
+        expect(fake.kids(created.id)).toEqual(inputs.keys.map((k) => k.kid));
         const all = JSON.stringify([created, read]);
         for (const t of [...fake.tokens, ...fake.assertions]) expect(all).not.toContain(t);
     });

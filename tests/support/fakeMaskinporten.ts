@@ -5,7 +5,7 @@
  * requests and prove none of them leaks into an output.
  */
 import { randomUUID, verify, X509Certificate } from "node:crypto";
-import { createServer, IncomingMessage, Server } from "node:http";
+import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const DAY = 86_400;
@@ -37,9 +37,22 @@ export interface RecordedRequest {
     body: string;
     authorization?: string;
 }
-interface Failure {
+export interface Failure {
     status: number;
-    body: Record<string, string>;
+    /** JSON answer; `text` instead sends it as it is (an HTML page, say). */
+    body?: Record<string, string>;
+    text?: string;
+    /** Only for requests with this method and a path matching this (after /api/v1/); else the next API request. */
+    method?: string;
+    path?: RegExp;
+}
+
+interface Answer {
+    status: number;
+    body?: unknown;
+    text?: string;
+    hang?: boolean;
+    stream?: number;
 }
 
 export class FakeMaskinporten {
@@ -52,6 +65,16 @@ export class FakeMaskinporten {
     tokenFailures: Failure[] = [];
     /** Answers the next API requests (not metadata/token) with these errors. */
     apiFailures: Failure[] = [];
+    /** The next POST /clients answers with this existing client instead of making one (an id that existed before). */
+    createAnswersWith?: string;
+    /** The next API request gets a 200 answer of this many bytes, streamed (stops when the client hangs up). */
+    streamBytes?: number;
+    /** Bytes the streamed answer got out before the client hung up or it ended. */
+    streamed = 0;
+    /** The next this many API requests get no answer at all. */
+    hang = 0;
+    /** What the well-known metadata says the token endpoint is; defaults to this fake's /token. */
+    tokenEndpoint?: string;
     private readonly jtis = new Set<string>();
     private server?: Server;
     base = "";
@@ -81,9 +104,11 @@ export class FakeMaskinporten {
     async start(): Promise<void> {
         this.server = createServer((req, res) => {
             // A bug in the fake answers 500 instead of leaving the request hanging.
-            void this.handle(req).catch((e: unknown) => ({ status: 500, body: { error: "fake_bug", error_description: String(e) } })).then(({ status, body }) => {
-                res.writeHead(status, { "content-type": "application/json" });
-                res.end(body === undefined ? "" : JSON.stringify(body));
+            void this.handle(req).catch((e: unknown) => ({ status: 500, body: { error: "fake_bug", error_description: String(e) } } as Answer)).then((answer) => {
+                if (answer.hang) return;
+                if (answer.stream !== undefined) return this.stream(res, answer.stream);
+                res.writeHead(answer.status, { "content-type": answer.text !== undefined ? "text/html" : "application/json" });
+                res.end(answer.text ?? (answer.body === undefined ? "" : JSON.stringify(answer.body)));
             });
         });
         await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
@@ -121,7 +146,23 @@ export class FakeMaskinporten {
         return (this.clients.get(clientId)?.jwks ?? []).map((k) => k.kid).sort();
     }
 
-    private async handle(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+    /** Zeros in 64 KiB chunks, waiting for the client to take each, until `bytes` or a hang-up. */
+    private stream(res: ServerResponse, bytes: number): void {
+        const chunk = Buffer.alloc(64 * 1024, 0x30);
+        res.writeHead(200, { "content-type": "application/json" });
+        const more = (): void => {
+            while (this.streamed < bytes) {
+                if (res.destroyed) return;
+                this.streamed += chunk.length;
+                if (!res.write(chunk)) return void res.once("drain", more);
+            }
+            res.end();
+        };
+        res.on("close", () => undefined);
+        more();
+    }
+
+    private async handle(req: IncomingMessage): Promise<Answer> {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         const body = Buffer.concat(chunks).toString("utf8");
@@ -130,7 +171,7 @@ export class FakeMaskinporten {
         this.requests.push({ method, path: url.pathname, body, authorization: req.headers.authorization });
 
         if (method === "GET" && url.pathname === "/.well-known/oauth-authorization-server") {
-            return { status: 200, body: { issuer: this.issuer, token_endpoint: `${this.base}/token` } };
+            return { status: 200, body: { issuer: this.issuer, token_endpoint: this.tokenEndpoint ?? `${this.base}/token` } };
         }
         if (method === "POST" && url.pathname === "/token") return this.token(body);
         if (!url.pathname.startsWith("/api/v1/")) return { status: 404, body: { error: "not_found" } };
@@ -139,12 +180,22 @@ export class FakeMaskinporten {
         if (!auth.startsWith("Bearer ") || !this.tokens.includes(auth.slice(7))) {
             return { status: 401, body: { error: "invalid_token", error_description: "Missing or unknown bearer token" } };
         }
-        const failure = this.apiFailures.shift();
-        if (failure) return failure;
-        return this.api(method, url.pathname.slice("/api/v1/".length), body);
+        const path = url.pathname.slice("/api/v1/".length);
+        if (this.hang > 0) {
+            this.hang--;
+            return { status: 0, hang: true };
+        }
+        if (this.streamBytes !== undefined) {
+            const bytes = this.streamBytes;
+            this.streamBytes = undefined;
+            return { status: 200, stream: bytes };
+        }
+        const at = this.apiFailures.findIndex((f) => (!f.method || f.method === method) && (!f.path || f.path.test(path)));
+        if (at >= 0) return this.apiFailures.splice(at, 1)[0];
+        return this.api(method, path, body);
     }
 
-    private token(form: string): { status: number; body: unknown } {
+    private token(form: string): Answer {
         const failure = this.tokenFailures.shift();
         if (failure) return failure;
         const params = new URLSearchParams(form);
@@ -182,10 +233,16 @@ export class FakeMaskinporten {
         return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 120, scope: ADMIN_SCOPE } };
     }
 
-    private api(method: string, path: string, body: string): { status: number; body?: unknown } {
+    private api(method: string, path: string, body: string): Answer {
         const parts = path.split("/").map(decodeURIComponent);
         const notFound = { status: 404, body: { error: "not_found", error_description: "No such client" } };
         if (parts[0] !== "clients") return notFound;
+        if (parts.length === 1 && method === "GET") return { status: 200, body: [...this.clients.values()].map((c) => ({ ...c, jwks: undefined })) };
+        if (parts.length === 1 && method === "POST" && this.createAnswersWith) {
+            const existing = this.clients.get(this.createAnswersWith)!;
+            this.createAnswersWith = undefined;
+            return { status: 201, body: { ...existing, jwks: undefined } };
+        }
         if (parts.length === 1 && method === "POST") {
             const c = JSON.parse(body) as FakeClient;
             const id = randomUUID();
@@ -207,7 +264,7 @@ export class FakeMaskinporten {
             }
         }
         if (parts.length === 3 && parts[2] === "jwks") {
-            if (method === "GET") return client.jwks ? { status: 200, body: { keys: client.jwks } } : { status: 404, body: { error: "not_found", error_description: "No JWKS" } };
+            if (method === "GET") return { status: 200, body: { keys: client.jwks ?? [] } };
             if (method === "DELETE") {
                 client.jwks = undefined;
                 return { status: 200 };
