@@ -26,6 +26,8 @@ export interface MaskinportenClientArgs {
     resourceGroupName: pulumi.Input<string>;
     /** Self-service API settings: with `client.register`, the keys (and client) are registered. Defaults to none. */
     selfService?: { adminClientId: string; apiUrl: string };
+    /** Hosts besides Digdir's that Maskinporten credentials may go to (policy/config.json allowedMaskinportenHosts). Defaults to none. */
+    allowedHosts?: string[];
 }
 
 /**
@@ -89,13 +91,17 @@ export class MaskinportenClient extends pulumi.ComponentResource {
                 {
                     apiUrl: args.selfService.apiUrl,
                     authority: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority,
+                    environment: args.environment,
+                    allowedHosts: args.allowedHosts ?? [],
                     adminClientId: args.selfService.adminClientId,
                     label: `maskinportenClients[section=${client.section}]`,
                     clientId: client.clientId,
                     client: { name: client.clientName ?? details.name, description: client.description ?? details.description, scopes: (client.scope ?? "").split(/\s+/).filter(Boolean) },
                     keys: this.publicJwks.apply((set) => set.keys),
                 },
-                { parent: this },
+                // Removing the registration (register: false, no selfService, the client gone, a replace,
+                // destroy) forgets it: the keys every app signs with stay registered at Maskinporten.
+                { parent: this, retainOnDelete: true },
             );
         }
         // The configured id, or the one Maskinporten assigned to the client the registration created.

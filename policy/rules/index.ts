@@ -2,6 +2,7 @@ import type { Rule } from "../../core/policy/rule";
 import { rule as accessPolicySecretsOnly } from "./access-policy-secrets-only";
 import { rule as grantExpiry } from "./grant-expiry";
 import { rule as grantHasReason } from "./grant-has-reason";
+import { rule as maskinportenHostAllowed } from "./maskinporten-host-allowed";
 import { rule as maskinportenKeyExpiry } from "./maskinporten-key-expiry";
 import { rule as principalAllowlisted } from "./principal-allowlisted";
 import { rule as prodResourcesProtected } from "./prod-resources-protected";
@@ -18,6 +19,7 @@ export const ALL_RULES: readonly Rule[] = [
     accessPolicySecretsOnly,
     grantExpiry,
     grantHasReason,
+    maskinportenHostAllowed,
     maskinportenKeyExpiry,
     principalAllowlisted,
     prodResourcesProtected,

@@ -47,7 +47,16 @@ export const MOCK_CLIENT_CONFIG = {
 };
 
 type Outputs = Record<string, unknown>;
-type RegisterRequest = { getType(): string; getName(): string; getProtect(): boolean; getParent(): string; getIgnorechangesList(): string[] };
+type RegisterRequest = {
+    getType(): string;
+    getName(): string;
+    getProtect(): boolean;
+    getParent(): string;
+    getIgnorechangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getAdditionalsecretoutputsList(): string[];
+};
+type Options = Pick<RecordedResource, "protect" | "parent" | "ignoreChanges" | "retainOnDelete" | "additionalSecretOutputs">;
 
 const generateRsa = promisify(generateKeyPair);
 
@@ -104,7 +113,7 @@ function mockVault(inputs: Outputs, subscriptionId: string, vault: MockOptions["
  */
 export function installMocks(opts: MockOptions): RecordedResource[] {
     const resources: RecordedResource[] = [];
-    const pending = new Map<string, { protect: boolean; parent?: string; ignoreChanges?: string[] }>();
+    const pending = new Map<string, Options>();
     const clientConfig = opts.clientConfig ?? MOCK_CLIENT_CONFIG;
     const placeholders = opts.keys === "placeholder" ? new PlaceholderKeyPool() : undefined;
 
@@ -117,7 +126,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
                 const inputs = unwrapSecrets(args.inputs) as Outputs;
                 const state = { ...args.inputs, ...(await computedOutputs(args.type, args.name, inputs, placeholders)) };
                 // The URN is filled in when the monitor answers (see registerResource below).
-                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, parent: meta.parent, urn: "", protect: meta.protect, ...(meta.ignoreChanges?.length ? { ignoreChanges: meta.ignoreChanges } : {}), inputs, state: unwrapSecrets(state) as Outputs });
+                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, urn: "", ...meta, inputs, state: unwrapSecrets(state) as Outputs });
                 return { id: args.custom ? `${args.name}-id` : "", state };
             },
             call(args: pulumi.runtime.MockCallArgs): Outputs {
@@ -139,7 +148,12 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
     monitor.registerResource = (req, cb) => {
         const type = req.getType();
         const name = req.getName();
-        pending.set(`${type}::${name}`, { protect: req.getProtect(), parent: req.getParent() || undefined, ignoreChanges: req.getIgnorechangesList() });
+        const options: Options = { protect: req.getProtect(), parent: req.getParent() || undefined };
+        // Only when set, so a record of resources without them stays as it was.
+        if (req.getIgnorechangesList().length) options.ignoreChanges = req.getIgnorechangesList();
+        if (req.getRetainondelete()) options.retainOnDelete = true;
+        if (req.getAdditionalsecretoutputsList().length) options.additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+        pending.set(`${type}::${name}`, options);
         register(req, (err, resp) => {
             const recorded = resources.find((r) => r.type === type && r.name === name && r.urn === "");
             if (recorded && resp) recorded.urn = resp.getUrn();

@@ -73,6 +73,10 @@ export interface PlanRegistration {
     /** True when `pulumi up` creates the client (its id is then a placeholder offline). */
     createsClient: boolean;
     clientId: string;
+    /** Where the admin token goes: the self-service API base URL. */
+    apiUrl: string;
+    /** Where the admin client's signed grant goes: the Maskinporten authority (its token endpoint). */
+    authority: string;
     /** The kids the stack publishes at Maskinporten (active, staged, retired). */
     keys: string[];
     /** Offline the plan cannot know expiry: this says where to see it. */

@@ -105,6 +105,7 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
             const r = c.registration;
             const kids = r.keys.map((k) => placeholder(k, c.placeholderKids)).join(", ");
             out.push(...wrap(`pulumi up ${r.createsClient ? "creates the client and registers" : "registers"} ${kids} at Maskinporten; ${r.liveExpiry}`, "      self-service: ", 20));
+            out.push(...wrap(`API ${r.apiUrl} (gets the admin token), authority ${r.authority} (gets the signed grant)`, "      sends to: ", 16));
         }
     }
     if (report.clients.some((c) => !c.registration)) out.push(...wrap("The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).", "  "));
