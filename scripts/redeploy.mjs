@@ -14,12 +14,15 @@
  * Plain Node, no dependencies: it runs with whatever `npm ci` installed, or nothing at all.
  */
 import {
-    deploymentsUrl, lines, MAX_BODY_BYTES, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt,
+    deploymentsUrl, lines, MAX_BODY_BYTES, printable, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt,
     startedSince, UsageError,
 } from "./redeploy/core.mjs";
 import { optionsFrom, USAGE } from "./redeploy/options.mjs";
 
 export { RedeployError, UsageError };
+
+/** Longest line printed: an error names URLs, so this is generous. */
+const MAX_LINE_CHARS = 1000;
 
 /** @typedef {import("./redeploy/core.mjs").RedeployOptions} RedeployOptions */
 
@@ -220,7 +223,7 @@ async function lookForStarted(url, o, tag, since, postProblem) {
         last = "";
     }
     if (last) {
-        throw new RedeployError(`POST ${url}: outcome unknown (${postProblem}) and Altinn Studio could not be asked whether the deployment of ${tag} to ${o.envName} started (${last}); not sent again: look in Altinn Studio before running again`);
+        throw new RedeployError(`POST ${url}: ${lines.outcomeUnknown(o, tag, postProblem, last)}`);
     }
     return undefined;
 }
@@ -271,7 +274,9 @@ export async function main(argv, env, io) {
     // Belt and braces: no line leaves with the key in it, whatever an error or a server echoed
     // (a key too short to be real is left alone rather than blanking ordinary words).
     /** @param {string} line */
-    const clean = (line) => (key && key.length >= 8 ? line.split(key).join("***") : line);
+    // Every line is one line, whatever text from Studio it carries (MAX_LINE_CHARS is generous:
+    // messages name URLs; parts from Studio are cut shorter where they are built).
+    const clean = (line) => printable(key && key.length >= 8 ? line.split(key).join("***") : line, MAX_LINE_CHARS);
     try {
         const parsed = optionsFrom(argv, env);
         if (parsed.help) {

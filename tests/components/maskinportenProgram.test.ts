@@ -73,6 +73,9 @@ describe("self-service registration in the program", () => {
         // parented under the client's component
         const component = ev.resources.find((r) => r.name === "maskinporten-MaskinportenSettings")!;
         expect(created.parent).toBe(component.urn);
+        // register: false, removing selfService or the client forgets: the keys stay at Maskinporten
+        expect(registrations().map((r) => r.retainOnDelete)).toEqual([true, true]);
+        expect(created.inputs).toMatchObject({ environment: "tt02", allowedHosts: [] });
     });
 
     it("publishes every generation's public key and nothing secret", () => {
