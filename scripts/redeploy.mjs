@@ -14,15 +14,11 @@
  * Plain Node, no dependencies: it runs with whatever `npm ci` installed, or nothing at all.
  */
 import {
-    deploymentsUrl, lines, MAX_BODY_BYTES, printable, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt,
-    startedSince, UsageError,
+    deploymentsUrl, lines, MAX_BODY_BYTES, MAX_LINE_CHARS, printable, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt, startedSince, UsageError,
 } from "./redeploy/core.mjs";
 import { optionsFrom, USAGE } from "./redeploy/options.mjs";
 
 export { RedeployError, UsageError };
-
-/** Longest line printed: an error names URLs, so this is generous. */
-const MAX_LINE_CHARS = 1000;
 
 /** @typedef {import("./redeploy/core.mjs").RedeployOptions} RedeployOptions */
 
@@ -273,9 +269,8 @@ export async function main(argv, env, io) {
     const key = env.ALTINN_STUDIO_API_KEY;
     // Belt and braces: no line leaves with the key in it, whatever an error or a server echoed
     // (a key too short to be real is left alone rather than blanking ordinary words).
+    // Every line stays one line, whatever text from Studio it carries.
     /** @param {string} line */
-    // Every line is one line, whatever text from Studio it carries (MAX_LINE_CHARS is generous:
-    // messages name URLs; parts from Studio are cut shorter where they are built).
     const clean = (line) => printable(key && key.length >= 8 ? line.split(key).join("***") : line, MAX_LINE_CHARS);
     try {
         const parsed = optionsFrom(argv, env);

@@ -159,6 +159,8 @@ export function runStartedAt(dateHeader, localStart) {
 
 /** Longest tag name printed; a longer one is cut. */
 const MAX_TAG_CHARS = 100;
+/** Longest line printed: an error names URLs, so this is generous. */
+export const MAX_LINE_CHARS = 1000;
 
 /**
  * Text from Studio made safe for one line of a terminal or a CI log: escape sequences and control

@@ -7,7 +7,9 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { printable } from "../../providers/maskinporten/http";
 import { createRegistrationProvider, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
+import { printable as redeployPrintable } from "../../scripts/redeploy/core.mjs";
 import { FakeMaskinporten } from "../support/fakeMaskinporten";
 import { failureOf, LABEL, newFake, publicKey, registrationInputs, setAdminCredentials } from "../support/registrationFixture";
 import { serializedProvider } from "../support/serializedProvider";
@@ -192,5 +194,11 @@ describe("7. server text reaches a message only cleaned", () => {
         expect(message.startsWith(`${LABEL}: GET clients failed: HTTP 400 invalid request: MP-121 ::error file=x::pwned red x`)).toBe(true);
         expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
         expect(message.length).toBeLessThan(500);
+    });
+
+    it("the provider and the redeploy script (two self-contained copies) clean text the same way", () => {
+        for (const text of ["plain", "a\nb\r\nc", "\u001b[1;31mred\u001b[0m", "\u001b]8;;https://x\u0007link\u001b]8;;\u0007", "\u202etxt.exe", "x".repeat(400), "\u0085\u2028end"]) {
+            expect(printable(text, 50)).toBe(redeployPrintable(text, 50));
+        }
     });
 });
