@@ -160,6 +160,8 @@ export const maskinportenClients = clients.map((c, i) => ({
     publicJwks: c.publicJwks,
     rotation: c.rotation,
     appSettings: c.appSettings,
+    // Whether Maskinporten gave a token with the active key before the vault got it, and what up does.
+    keyProof: { plan: c.keyProofPlan, proven: c.keyProof.proven, note: c.keyProof.note },
     // Self-service registration: each registered kid with expiry and days left (as of the last refresh), and others' keys.
     registration: c.registration
         ? pulumi.all([c.registration.clientId, c.registration.createdClient, c.registration.registered, c.registration.foreign, c.registration.missing]).apply(

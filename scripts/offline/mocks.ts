@@ -55,8 +55,9 @@ type RegisterRequest = {
     getIgnorechangesList(): string[];
     getRetainondelete(): boolean | undefined;
     getAdditionalsecretoutputsList(): string[];
+    getDependenciesList(): string[];
 };
-type Options = Pick<RecordedResource, "protect" | "parent" | "ignoreChanges" | "retainOnDelete" | "additionalSecretOutputs">;
+type Options = Pick<RecordedResource, "protect" | "parent" | "ignoreChanges" | "retainOnDelete" | "additionalSecretOutputs" | "dependsOn">;
 
 const generateRsa = promisify(generateKeyPair);
 
@@ -94,6 +95,9 @@ async function computedOutputs(type: string, name: string, inputs: Outputs, plac
             // Only Maskinporten can assign a client id, and only `pulumi preview --refresh` reads what it
             // holds: a placeholder and empty lists rather than outputs that never resolve offline.
             return { clientId: inputs.clientId ?? "(assigned by Maskinporten at pulumi up)", createdClient: inputs.clientId === undefined, registered: [], foreign: [], missing: [], checkedAt: 0 };
+        case "pulumi-nodejs:dynamic/maskinporten:KeyProof":
+            // Only Maskinporten can prove a key; the program's plan says what pulumi up will do.
+            return { proven: false, note: "not asked offline: pulumi up asks Maskinporten" };
         default:
             return {};
     }
@@ -153,6 +157,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
         if (req.getIgnorechangesList().length) options.ignoreChanges = req.getIgnorechangesList();
         if (req.getRetainondelete()) options.retainOnDelete = true;
         if (req.getAdditionalsecretoutputsList().length) options.additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+        if (req.getDependenciesList().length) options.dependsOn = req.getDependenciesList();
         pending.set(`${type}::${name}`, options);
         register(req, (err, resp) => {
             const recorded = resources.find((r) => r.type === type && r.name === name && r.urn === "");

@@ -29,6 +29,8 @@ export interface RecordedResource {
     retainOnDelete?: boolean;
     /** The `additionalSecretOutputs` resource option, when set. */
     additionalSecretOutputs?: string[];
+    /** URNs of the resources this one waits for (dependsOn and those its inputs came from), when any. */
+    dependsOn?: string[];
     /** Inputs as the engine received them; secret values are `Secret` instances. */
     inputs: Record<string, unknown>;
     /** Outputs the mocks returned. */

@@ -87,8 +87,9 @@ export function secretsOf(resources: RecordedResource[], placeholderKeys = false
 }
 
 /** One entry of the program's `maskinportenClients` stack output. */
-export type ClientOutput = Omit<PlanClient, "state" | "nextStep" | "registration"> & {
+export type ClientOutput = Omit<PlanClient, "state" | "nextStep" | "registration" | "keyProof"> & {
     rotation: { state: string; nextStep: string };
+    keyProof: { plan: string };
     appSettings: Record<string, unknown>;
     registration?: { clientId: string; createdByStack: boolean };
 };

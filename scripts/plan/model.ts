@@ -67,6 +67,8 @@ export interface PlanClient {
     placeholderKids: string[];
     /** Present when the stack registers the client by self-service: what `pulumi up` publishes. */
     registration?: PlanRegistration;
+    /** What `pulumi up` proves before the vault gets the active key (a token from Maskinporten with it), or why it cannot. */
+    keyProof: string;
 }
 
 export interface PlanRegistration {

@@ -101,6 +101,7 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
         if (c.stagedKid) out.push(`      staged kid ${placeholder(c.stagedKid, c.placeholderKids)}`);
         for (const k of c.publicJwks.keys.filter((k) => k.kid !== c.activeKid && k.kid !== c.stagedKid)) out.push(`      retired kid ${placeholder(k.kid, c.placeholderKids)}`);
         out.push(...wrap(c.nextStep, "      next: ", 12));
+        out.push(...wrap(c.keyProof, "      key proof: ", 17));
         if (c.registration) {
             const r = c.registration;
             const kids = r.keys.map((k) => placeholder(k, c.placeholderKids)).join(", ");

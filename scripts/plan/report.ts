@@ -43,6 +43,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             nextStep: c.rotation.nextStep,
             publicJwks: c.publicJwks,
             placeholderKids: ev.placeholderKeys ? c.publicJwks.keys.map((k) => k.kid) : [],
+            keyProof: c.keyProof.plan,
             ...(c.registration
                 ? {
                       registration: {

@@ -4,7 +4,7 @@
  * `exp`), both on 127.0.0.1. It records every request, token and assertion, so tests can count
  * requests and prove none of them leaks into an output.
  */
-import { randomUUID, verify, X509Certificate } from "node:crypto";
+import { createPublicKey, randomUUID, verify, X509Certificate } from "node:crypto";
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -75,6 +75,10 @@ export class FakeMaskinporten {
     hang = 0;
     /** What the well-known metadata says the token endpoint is; defaults to this fake's /token. */
     tokenEndpoint?: string;
+    /** A client's own grants (kid in the header): which key, client and scope were asked for. */
+    readonly clientGrants: { kid: string; iss: string; scope: string }[] = [];
+    /** The next this many grants with a registered key are refused as if the key were unknown (propagation). */
+    keyNotYetKnown = 0;
     private readonly jtis = new Set<string>();
     private server?: Server;
     base = "";
@@ -205,9 +209,10 @@ export class FakeMaskinporten {
         this.assertions.push(assertion);
         const [h, p, s] = assertion.split(".");
         if (!h || !p || !s) return fail("MP-100", "Malformed JWT");
-        const header = JSON.parse(Buffer.from(h, "base64url").toString()) as { alg?: string; x5c?: string[] };
+        const header = JSON.parse(Buffer.from(h, "base64url").toString()) as { alg?: string; x5c?: string[]; kid?: string };
         const claims = JSON.parse(Buffer.from(p, "base64url").toString()) as Record<string, unknown>;
         if (header.alg !== "RS256") return fail("MP-101", "alg must be RS256");
+        if (typeof header.kid === "string" && !header.x5c) return this.clientToken(header.kid, claims, `${h}.${p}`, s);
         if (!Array.isArray(header.x5c) || header.x5c.length === 0) return fail("MP-102", "x5c is required");
         const chain = header.x5c.map((c) => new X509Certificate(Buffer.from(c, "base64")));
         // Each certificate is signed by the next one, the last one by the trusted root.
@@ -231,6 +236,30 @@ export class FakeMaskinporten {
         const token = `fake-token-${randomUUID()}`;
         this.tokens.push(token);
         return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 120, scope: ADMIN_SCOPE } };
+    }
+
+    /** A client's own grant, signed with a key registered on it (`kid`), as an app's token request is. */
+    private clientToken(kid: string, claims: Record<string, unknown>, input: string, signature: string): Answer {
+        this.clientGrants.push({ kid, iss: String(claims.iss), scope: String(claims.scope) });
+        const fail = (error: string, description: string) => ({ status: 400, body: { error, error_description: description } });
+        const client = this.clients.get(String(claims.iss));
+        if (!client) return fail("invalid_client", "MP-111: Unknown client");
+        const key = client.jwks?.find((k) => k.kid === kid);
+        // A key just registered is not taken in at once (Digdir: up to a few minutes).
+        if (!key || this.keyNotYetKnown > 0) {
+            if (key) this.keyNotYetKnown--;
+            return fail("invalid_client", `MP-120: Unknown key ${kid} for client`);
+        }
+        const publicKey = createPublicKey({ key: { kty: key.kty, n: key.n, e: key.e }, format: "jwk" });
+        if (!verify("sha256", Buffer.from(input), publicKey, Buffer.from(signature, "base64url"))) return fail("invalid_client", "MP-124: Invalid signature");
+        const now = Math.floor(Date.now() / 1000);
+        if (claims.aud !== this.issuer) return fail("invalid_grant", `MP-110: aud must be ${this.issuer}`);
+        if (Number(claims.exp) - Number(claims.iat) > 120 || Math.abs(Number(claims.iat) - now) > 10) return fail("invalid_grant", "MP-113: iat/exp");
+        const asked = String(claims.scope ?? "").split(" ").filter(Boolean);
+        if (asked.length === 0 || asked.some((sc) => !client.scopes.includes(sc))) return fail("invalid_scope", `MP-130: scope not allowed for client: ${String(claims.scope)}`);
+        const token = `fake-token-${randomUUID()}`;
+        this.tokens.push(token);
+        return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 120, scope: claims.scope } };
     }
 
     private api(method: string, path: string, body: string): Answer {
