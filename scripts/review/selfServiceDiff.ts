@@ -6,10 +6,11 @@
  */
 import type { MaskinportenClientConfig, StackConfig } from "../../core/config/parse";
 import { ENVIRONMENT_FACTS } from "../../core/altinn/environments";
+import type { AllowedHost } from "../../core/maskinporten/hosts";
 
 /** A row of the review's "other changes" table (stackDiff's OtherChange). */
 interface Row {
-    kind: "changed" | "removed";
+    kind: "changed" | "removed" | "added" | "reason changed";
     subject: string;
     before: string;
     after: string;
@@ -42,5 +43,18 @@ export function diffSelfService(base: StackConfig, head: StackConfig, matched: [
     for (const c of removed.filter((c) => c.register)) {
         out.push({ kind: "removed", subject: `Maskinporten client ${c.section} at Maskinporten`, before: registrationText(c), after: FORGOTTEN });
     }
+    return out;
+}
+
+/** Hosts besides Digdir's that policy/config.json lets Maskinporten credentials go to: each added, removed or re-reasoned one. */
+export function diffAllowedHosts(base: AllowedHost[], head: AllowedHost[]): Row[] {
+    const subject = (host: string) => `policy/config.json allowedMaskinportenHosts ${host} (gets Maskinporten credentials)`;
+    const out: Row[] = [];
+    for (const h of head) {
+        const b = base.find((x) => x.host === h.host);
+        if (!b) out.push({ kind: "added", subject: subject(h.host), before: "", after: `reason: ${h.reason}` });
+        else if (b.reason !== h.reason) out.push({ kind: "reason changed", subject: subject(h.host), before: `reason: ${b.reason}`, after: `reason: ${h.reason}` });
+    }
+    for (const b of base.filter((x) => !head.some((h) => h.host === x.host))) out.push({ kind: "removed", subject: subject(b.host), before: `reason: ${b.reason}`, after: "" });
     return out;
 }

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { parseStackConfig } from "../../core/config/parse";
+import { diffAllowedHosts } from "../../scripts/review/selfServiceDiff";
 import { diffOther } from "../../scripts/review/stackDiff";
 import { rawConfig, runReview } from "../support/helpers";
 
@@ -54,6 +55,16 @@ describe("review rows for Maskinporten self-service", () => {
     it("another environment changes the authority the grants go to", () => {
         const prod = { ...config({}), environment: "prod" };
         expect(diffOther(parsed(config({})), parsed(prod))).toContainEqual({ kind: "changed", subject: "Maskinporten authority (gets the signed grants)", before: "https://test.maskinporten.no/", after: "https://maskinporten.no/" });
+    });
+
+    it("a host added to, changed in or removed from policy/config.json allowedMaskinportenHosts is a row", () => {
+        const proxy = { host: "proxy.digdir.example", reason: "Digdir's proxy, ticket 123" };
+        const other = { host: "other.example", reason: "Another reason given" };
+        expect(diffAllowedHosts([other], [{ ...other, reason: "A better reason given" }, proxy])).toEqual([
+            { kind: "reason changed", subject: "policy/config.json allowedMaskinportenHosts other.example (gets Maskinporten credentials)", before: "reason: Another reason given", after: "reason: A better reason given" },
+            { kind: "added", subject: "policy/config.json allowedMaskinportenHosts proxy.digdir.example (gets Maskinporten credentials)", before: "", after: "reason: Digdir's proxy, ticket 123" },
+        ]);
+        expect(diffAllowedHosts([proxy], [])).toEqual([{ kind: "removed", subject: "policy/config.json allowedMaskinportenHosts proxy.digdir.example (gets Maskinporten credentials)", before: "reason: Digdir's proxy, ticket 123", after: "" }]);
     });
 
     it("npm run review of a one-line apiUrl change: the row and the mandatory finding, exit 1", async () => {
