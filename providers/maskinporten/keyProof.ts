@@ -88,7 +88,8 @@ export async function proveKey(inputs: KeyProofInputs, options: KeyProofOptions)
     for (let attempt = 0; ; attempt++) {
         const grant = signJwt({ kid }, grantClaims(meta.issuer, clientId, Math.floor(Date.now() / 1000), crypto.randomUUID(), scope), key);
         try {
-            const answer = await accessToken(meta.tokenEndpoint, grant, `${label}: Maskinporten token request with key ${kid}`, allowed, options);
+            // This loop is the retry: one request per attempt keeps the whole wait bounded by the delays and timeouts.
+            const answer = await accessToken(meta.tokenEndpoint, grant, `${label}: Maskinporten token request with key ${kid}`, allowed, { ...options, retryDelaysMs: [] });
             if (answer.token) return `Maskinporten gave client ${clientId} a token for ${scope} with key ${kid} (attempt ${attempt + 1})`;
             last = answer.refusal ?? "no token";
         } catch (e) {
