@@ -1,7 +1,8 @@
 /**
  * Registration of one Maskinporten client's public keys through Digdir's self-service API: a
  * `pulumi.dynamic.Resource` (the remote key set has state of its own that `refresh` reads), with
- * the provider in ./maskinportenProvider. Pure helpers for names and for what people see.
+ * the provider in providers/maskinporten/provider.ts. Retained on delete by the component: removing
+ * it forgets, the keys stay at Maskinporten. Pure helpers for names and for what people see.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MaskinportenClientConfig } from "../../core/config/parse";
