@@ -105,7 +105,8 @@ export function keySetProblem(label: string, clientId: string | undefined, decla
     const twice = declared.find((k, i) => declared.indexOf(k) !== i);
     if (twice) return `${who} declares kid ${twice} twice`;
     if (all.length <= MAX_KEYS) return undefined;
-    const others = foreign.length ? ` and registered by others [${foreign.join(", ")}]` : "";
+    // Others' kids come from Maskinporten's answer: cleaned before they reach a message.
+    const others = foreign.length ? ` and registered by others [${foreign.map((k) => printable(k, 100)).join(", ")}]` : "";
     return `${who} would hold ${all.length} keys, declared [${declared.join(", ")}]${others}; Maskinporten allows at most ${MAX_KEYS}: retire a generation or remove a key first`;
 }
 

@@ -196,6 +196,13 @@ describe("7. server text reaches a message only cleaned", () => {
         expect(message.length).toBeLessThan(500);
     });
 
+    it("a kid someone else registered reaches a message cleaned", async () => {
+        fake.addClient("crowded-1", [1, 2, 3, 4].map((i) => publicKey(`other-${i}\n::error::x\u001b[31m`)));
+        const message = await failure(provider.create(inputs(["kid-a", "kid-b"], { clientId: "crowded-1" })));
+        expect(message).toContain("registered by others [other-1 ::error::x, other-2 ::error::x, other-3 ::error::x, other-4 ::error::x]");
+        expect(message).not.toMatch(/[\u0000-\u001f]/);
+    });
+
     it("the provider and the redeploy script (two self-contained copies) clean text the same way", () => {
         for (const text of ["plain", "a\nb\r\nc", "\u001b[1;31mred\u001b[0m", "\u001b]8;;https://x\u0007link\u001b]8;;\u0007", "\u202etxt.exe", "x".repeat(400), "\u0085\u2028end"]) {
             expect(printable(text, 50)).toBe(redeployPrintable(text, 50));
