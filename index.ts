@@ -2,6 +2,8 @@
  * altinn-app-secrets: read the stack config, declare the org's Key Vault access, the
  * Maskinporten client credentials and other app secrets, export what operators and reviewers need.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { AppRedeploy, secretsByApp } from "./components/studio/appRedeploy";
@@ -10,6 +12,7 @@ import { ENVIRONMENT_FACTS } from "./core/altinn/environments";
 import { ConfigError, parseStackConfig, StackConfig } from "./core/config/parse";
 import { KeyVaultAccess } from "./components/keyvault/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinporten/maskinportenClient";
+import { allowedHostsOfPackConfig } from "./core/maskinporten/hosts";
 import { keyStatus } from "./core/maskinporten/keyStatus";
 import { ReviewContext } from "./components/policy/reviewContext";
 import { ACCESS_NAME, appSecretName, clientName } from "./core/resourceNames";
@@ -29,9 +32,26 @@ function readStackConfig(): StackConfig {
     }
 }
 
+/** Hosts besides Digdir's that policy/config.json (reviewed with the code) lets Maskinporten credentials go to. */
+function readAllowedMaskinportenHosts(): string[] {
+    const file = path.join(__dirname, "policy", "config.json");
+    let text: string | undefined;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch {
+        text = undefined;
+    }
+    try {
+        return allowedHostsOfPackConfig(text).map((a) => a.host);
+    } catch (e) {
+        throw new pulumi.RunError((e as Error).message);
+    }
+}
+
 const config = readStackConfig();
 // A grant whose `expires` day has passed is no longer declared: this up removes the access.
 const grantsByExpiry = partitionByExpiry(config.accessGrants, Date.now());
+const maskinportenHosts = readAllowedMaskinportenHosts();
 const { keyVault } = config;
 const prod = config.environment === "prod";
 const client = keyVault.tenantId && keyVault.subscriptionId ? undefined : authorization.getClientConfigOutput();
@@ -76,7 +96,7 @@ const clients = config.maskinportenClients.map(
     (c) =>
         new MaskinportenClient(
             clientName(c.section),
-            { ...vaultArgs, client: c, org: config.org, environment: config.environment, selfService: config.maskinporten.selfService },
+            { ...vaultArgs, client: c, org: config.org, environment: config.environment, selfService: config.maskinporten.selfService, allowedHosts: maskinportenHosts },
             protect,
         ),
 );
@@ -140,6 +160,8 @@ export const maskinportenClients = clients.map((c, i) => ({
     publicJwks: c.publicJwks,
     rotation: c.rotation,
     appSettings: c.appSettings,
+    // Whether Maskinporten gave a token with the active key before the vault got it, and what up does.
+    keyProof: { plan: c.keyProofPlan, proven: c.keyProof.proven, note: c.keyProof.note },
     // Self-service registration: each registered kid with expiry and days left (as of the last refresh), and others' keys.
     registration: c.registration
         ? pulumi.all([c.registration.clientId, c.registration.createdClient, c.registration.registered, c.registration.foreign, c.registration.missing]).apply(

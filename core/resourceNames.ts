@@ -16,6 +16,10 @@ export const TYPES = {
     accessPolicy: "azure-native:keyvault:AccessPolicy",
     roleAssignment: "azure-native:authorization:RoleAssignment",
     secret: "azure-native:keyvault:Secret",
+    /** The dynamic resource holding a client's key set at Maskinporten. */
+    maskinportenRegistration: "pulumi-nodejs:dynamic/maskinporten:Registration",
+    /** The dynamic resource that gets a token with a key before it becomes the active key in the vault. */
+    maskinportenKeyProof: "pulumi-nodejs:dynamic/maskinporten:KeyProof",
 } as const;
 
 /** The `KeyVaultAccess` component in index.ts. */

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CONTROL_CHARACTER, DEFAULT_MAX_WRITE_GRANT_DAYS, GUID_PATTERN, MIN_REASON_LENGTH } from "../core/config/limits";
+import { HOSTNAME, parseAllowedHosts } from "../core/maskinporten/hosts";
 import { SECRET_NAME_PATTERN } from "../core/vault/naming";
 import type { ReviewContext, Suppression } from "../core/policy/rule";
 import { REVIEW_FINDING_IDS, RULE_IDS } from "../core/policy/ruleIds";
@@ -9,12 +10,11 @@ import { REVIEW_FINDING_IDS, RULE_IDS } from "../core/policy/ruleIds";
 export const PACK_CONFIG_FILE = path.join(__dirname, "config.json");
 /** Where Altinn Studio lives; the only Studio host allowed unless policy/config.json lists others. */
 export const DEFAULT_STUDIO_HOSTS = ["altinn.studio"];
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
-const KNOWN_KEYS = ["$comment", "principalAllowlist", "writeAllowlist", "maxWriteGrantDays", "longLivedPrincipals", "allowedStudioHosts", "suppressions"];
+const KNOWN_KEYS = ["$comment", "principalAllowlist", "writeAllowlist", "maxWriteGrantDays", "longLivedPrincipals", "allowedStudioHosts", "allowedMaskinportenHosts", "suppressions"];
 /** The longest maxWriteGrantDays accepts: ten years is "forever" written as a number. */
 const MAX_WRITE_GRANT_DAYS_LIMIT = 3650;
 
-export type PackConfig = Required<Pick<ReviewContext, "writeAllowlist" | "studioHosts" | "packSuppressions" | "maxWriteGrantDays" | "longLivedPrincipals">> &
+export type PackConfig = Required<Pick<ReviewContext, "writeAllowlist" | "studioHosts" | "maskinportenHosts" | "packSuppressions" | "maxWriteGrantDays" | "longLivedPrincipals">> &
     Pick<ReviewContext, "principalAllowlist">;
 
 export const DEFAULT_PACK_CONFIG: PackConfig = {
@@ -23,6 +23,7 @@ export const DEFAULT_PACK_CONFIG: PackConfig = {
     maxWriteGrantDays: DEFAULT_MAX_WRITE_GRANT_DAYS,
     longLivedPrincipals: [],
     studioHosts: DEFAULT_STUDIO_HOSTS,
+    maskinportenHosts: [],
     packSuppressions: [],
 };
 
@@ -46,6 +47,7 @@ export function parsePackConfig(json: unknown, file = "policy/config.json"): Pac
         maxWriteGrantDays: maxWriteGrantDays(o.maxWriteGrantDays, file),
         longLivedPrincipals: longLivedPrincipals(o.longLivedPrincipals, file),
         studioHosts: studioHosts(o.allowedStudioHosts, file),
+        maskinportenHosts: parseAllowedHosts(o.allowedMaskinportenHosts, `${file}: allowedMaskinportenHosts`),
         packSuppressions: suppressions(o.suppressions, file),
     };
 }

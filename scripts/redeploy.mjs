@@ -14,8 +14,7 @@
  * Plain Node, no dependencies: it runs with whatever `npm ci` installed, or nothing at all.
  */
 import {
-    deploymentsUrl, lines, MAX_BODY_BYTES, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt,
-    startedSince, UsageError,
+    deploymentsUrl, lines, MAX_BODY_BYTES, MAX_LINE_CHARS, printable, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt, startedSince, UsageError,
 } from "./redeploy/core.mjs";
 import { optionsFrom, usage } from "./redeploy/options.mjs";
 
@@ -220,7 +219,7 @@ async function lookForStarted(url, o, tag, since, postProblem) {
         last = "";
     }
     if (last) {
-        throw new RedeployError(`POST ${url}: outcome unknown (${postProblem}) and Altinn Studio could not be asked whether the deployment of ${tag} to ${o.envName} started (${last}); not sent again: look in Altinn Studio before running again`);
+        throw new RedeployError(`POST ${url}: ${lines.outcomeUnknown(o, tag, postProblem, last)}`);
     }
     return undefined;
 }
@@ -270,8 +269,9 @@ export async function main(argv, env, io) {
     const key = env.ALTINN_STUDIO_API_KEY;
     // Belt and braces: no line leaves with the key in it, whatever an error or a server echoed
     // (a key too short to be real is left alone rather than blanking ordinary words).
+    // Every line stays one line, whatever text from Studio it carries.
     /** @param {string} line */
-    const clean = (line) => (key && key.length >= 8 ? line.split(key).join("***") : line);
+    const clean = (line) => printable(key && key.length >= 8 ? line.split(key).join("***") : line, MAX_LINE_CHARS);
     try {
         const parsed = optionsFrom(argv, env);
         if (parsed.help) {

@@ -22,6 +22,8 @@ export interface VaultSecretArgs {
      * apps read stays until the stack activates a key of its own. Defaults to false.
      */
     keepExisting?: boolean;
+    /** Resources that must succeed before the secret is written (a key's proof). Defaults to none. */
+    dependsOn?: pulumi.Resource[];
 }
 
 /** A Key Vault secret whose value is a Pulumi secret in state, outputs and exports. */
@@ -35,7 +37,12 @@ export function vaultSecret(name: string, args: VaultSecretArgs): keyvault.Secre
             properties: args.value === undefined ? { contentType: args.contentType } : { value: pulumi.secret(args.value), contentType: args.contentType },
             tags: { "managed-by": MANAGED_BY, ...args.tags },
         },
-        { parent: args.parent, additionalSecretOutputs: ["properties"], ...(args.keepExisting ? { ignoreChanges: ["properties", "tags"] } : {}) },
+        {
+            parent: args.parent,
+            additionalSecretOutputs: ["properties"],
+            ...(args.keepExisting ? { ignoreChanges: ["properties", "tags"] } : {}),
+            ...(args.dependsOn?.length ? { dependsOn: args.dependsOn } : {}),
+        },
     );
 }
 

@@ -4,8 +4,9 @@ import type { Environment, MaskinportenClientConfig } from "../../core/config/pa
 import { CLIENT_SECRET_KEYS, MASKINPORTEN_KEY_SIZE } from "../../core/config/parse";
 import { ENVIRONMENT_FACTS } from "../../core/altinn/environments";
 import { encodeJwk, jwks, PrivateRsaJwk, privateJwkFromPem, publicJwk, PublicRsaJwk } from "../../core/maskinporten/jwk";
-import { ADOPTED_GENERATION, appSettingsSection, clientProblem, RotationStatus, rotationStatus } from "../../core/maskinporten/settings";
+import { ADOPTED_GENERATION, appSettingsSection, clientProblem, keyProofPlan, RotationStatus, rotationStatus } from "../../core/maskinporten/settings";
 import { defaultClientDetails, MaskinportenRegistration } from "./registration";
+import { MaskinportenKeyProof } from "./keyProof";
 import { secretName } from "../../core/vault/naming";
 import { clientSecretResourceName, TYPES } from "../../core/resourceNames";
 import { secretVersion, vaultSecret } from "../keyvault/vaultSecret";
@@ -26,6 +27,8 @@ export interface MaskinportenClientArgs {
     resourceGroupName: pulumi.Input<string>;
     /** Self-service API settings: with `client.register`, the keys (and client) are registered. Defaults to none. */
     selfService?: { adminClientId: string; apiUrl: string };
+    /** Hosts besides Digdir's that Maskinporten credentials may go to (policy/config.json allowedMaskinportenHosts). Defaults to none. */
+    allowedHosts?: string[];
 }
 
 /**
@@ -54,6 +57,10 @@ export class MaskinportenClient extends pulumi.ComponentResource {
     public readonly appSettings: Record<string, string | boolean>;
     /** The key set at Maskinporten, when the client is registered by self-service. */
     public readonly registration?: MaskinportenRegistration;
+    /** A token got with the active key before the vault gets it (or why it is not proven). */
+    public readonly keyProof: MaskinportenKeyProof;
+    /** What `pulumi up` proves, from the config alone: for the plan. */
+    public readonly keyProofPlan: string;
 
     constructor(name: string, args: MaskinportenClientArgs, opts?: pulumi.ComponentResourceOptions) {
         const { client } = args;
@@ -89,13 +96,17 @@ export class MaskinportenClient extends pulumi.ComponentResource {
                 {
                     apiUrl: args.selfService.apiUrl,
                     authority: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority,
+                    environment: args.environment,
+                    allowedHosts: args.allowedHosts ?? [],
                     adminClientId: args.selfService.adminClientId,
                     label: `maskinportenClients[section=${client.section}]`,
                     clientId: client.clientId,
                     client: { name: client.clientName ?? details.name, description: client.description ?? details.description, scopes: (client.scope ?? "").split(/\s+/).filter(Boolean) },
                     keys: this.publicJwks.apply((set) => set.keys),
                 },
-                { parent: this },
+                // Removing the registration (register: false, no selfService, the client gone, a replace,
+                // destroy) forgets it: the keys every app signs with stay registered at Maskinporten.
+                { parent: this, retainOnDelete: true },
             );
         }
         // The configured id, or the one Maskinporten assigned to the client the registration created.
@@ -103,6 +114,24 @@ export class MaskinportenClient extends pulumi.ComponentResource {
 
         // What each secret key holds; a format stores a subset (CLIENT_SECRET_KEYS).
         const encodedJwk = active?.apply(encodeJwk);
+        // Maskinporten gives a token with the active key, or the up fails before any vault secret changes.
+        this.keyProofPlan = keyProofPlan(client);
+        this.keyProof = new MaskinportenKeyProof(
+            `${name}-key-proof`,
+            {
+                label: `maskinportenClients[section=${client.section}]`,
+                authority: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority,
+                environment: args.environment,
+                allowedHosts: args.allowedHosts ?? [],
+                clientId,
+                scope: client.scope,
+                kid: this.activeKid,
+                privateJwk: encodedJwk,
+                registeredBy: client.register ? "stack" : "hand",
+            },
+            // Never protected: it holds nothing to lose, and must not block removing or renaming a client.
+            { parent: this, protect: false, dependsOn: this.registration ? [this.registration] : [] },
+        );
         const jwkTags = { kid: this.activeKid.apply((k) => k ?? ""), "key-generation": String(client.keyGeneration) };
         const contents: Record<string, { value: pulumi.Input<string> | undefined; contentType: string; tags?: Record<string, pulumi.Input<string>> }> = {
             ClientId: { value: clientId, contentType: "text/plain" },
@@ -123,10 +152,11 @@ export class MaskinportenClient extends pulumi.ComponentResource {
                 tags: { org: args.org, environment: args.environment, section: client.section, ...contents[key].tags },
                 parent: this,
                 keepExisting: adopted,
+                dependsOn: [this.keyProof],
             });
             this.secretNames.push(nameInVault);
             this.secretVersions[nameInVault] = secretVersion(secret);
         }
-        this.registerOutputs({ secretNames: this.secretNames, activeKid: this.activeKid, publicJwks: this.publicJwks });
+        this.registerOutputs({ secretNames: this.secretNames, activeKid: this.activeKid, publicJwks: this.publicJwks, keyProof: this.keyProofPlan });
     }
 }

@@ -1,18 +1,20 @@
 /**
  * Registration of one Maskinporten client's public keys through Digdir's self-service API: a
  * `pulumi.dynamic.Resource` (the remote key set has state of its own that `refresh` reads), with
- * the provider in ./maskinportenProvider. Pure helpers for names and for what people see.
+ * the provider in providers/maskinporten/provider.ts. Retained on delete by the component: removing
+ * it forgets, the keys stay at Maskinporten. Pure helpers for names and for what people see.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MaskinportenClientConfig } from "../../core/config/parse";
 import type { KeyExpiry } from "../../core/maskinporten/keyStatus";
 import { createRegistrationProvider, PublicKey } from "../../providers/maskinporten/provider";
+import { TYPES } from "../../core/resourceNames";
 
-export { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/provider";
+export { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/client";
 export type { PublicKey, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
 
 /** Type token of the registration resource (what the policy rule and the plan look for). */
-export const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";
+export const REGISTRATION_TYPE = TYPES.maskinportenRegistration;
 
 /** Shown by the offline plan where only `pulumi up` can know the value. */
 export const ASSIGNED_CLIENT_ID_PLACEHOLDER = "(assigned by Maskinporten at pulumi up)";
@@ -31,6 +33,10 @@ export interface MaskinportenRegistrationArgs {
     apiUrl: pulumi.Input<string>;
     /** Maskinporten authority, e.g. https://test.maskinporten.no/. */
     authority: pulumi.Input<string>;
+    /** Altinn environment: the provider sends the admin token only to Digdir's hosts for it. */
+    environment: string;
+    /** Hosts besides Digdir's that policy/config.json allows (allowedMaskinportenHosts). */
+    allowedHosts: string[];
     /** The org's self-service admin client id. */
     adminClientId: pulumi.Input<string>;
     /** Config path of the client, for messages. */
@@ -66,6 +72,8 @@ export class MaskinportenRegistration extends pulumi.dynamic.Resource {
         const props: Record<string, unknown> = {
             apiUrl: args.apiUrl,
             authority: args.authority,
+            environment: args.environment,
+            allowedHosts: args.allowedHosts,
             adminClientId: args.adminClientId,
             label: args.label,
             clientId: args.clientId,

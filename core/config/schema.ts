@@ -190,7 +190,7 @@ export const MaskinportenClientSchema = strict(
         apps: appList("Apps that read this section: redeployed when its secrets change."),
         register: doc(
             z.boolean().optional(),
-            "Register the client and its public keys with Maskinporten's self-service API (needs `maskinporten.selfService`).",
+            "Register the client and its public keys with Maskinporten's self-service API (needs `maskinporten.selfService`). Turning it off forgets: the keys stay registered at Maskinporten.",
             { default: "`true` when `maskinporten.selfService` is set, else `false`" },
         ),
         clientName: doc(z.string().optional(), "Registered clients: the client's name at Maskinporten.", { default: "derived from org and section" }),
@@ -238,7 +238,7 @@ export const RedeploySchema = strict({
 
 export const SelfServiceSchema = strict({
     adminClientId: doc(text(), "Client ID of the org's admin client (scopes `idporten:dcr.read idporten:dcr.write`); its key and certificate come from MASKINPORTEN_ADMIN_KEY and MASKINPORTEN_ADMIN_CERT."),
-    apiUrl: doc(webUrl(SELF_SERVICE_API_URLS.tt02, true).optional(), "Base URL of Digdir's self-service API (plain http only for loopback hosts).", {
+    apiUrl: doc(webUrl(SELF_SERVICE_API_URLS.tt02, true).optional(), "Base URL of Digdir's self-service API (gets the admin token): Digdir's host for the environment unless policy/config.json allowedMaskinportenHosts lists another (plain http only for loopback hosts).", {
         type: "https URL",
         default: `\`${SELF_SERVICE_API_URLS.tt02}\` (tt02), \`${SELF_SERVICE_API_URLS.prod}\` (prod)`,
     }),

@@ -114,3 +114,17 @@ export function appSettingsSection(client: MaskinportenClientConfig, environment
         ExhangeToAltinnToken: client.exchangeToAltinnToken,
     };
 }
+
+/**
+ * What `pulumi up` proves before the vault gets a client's active key (a token from Maskinporten
+ * with it), from the config alone. A client registered by hand is the one gap: its first key is
+ * made at its first up, so nobody can have registered it yet.
+ */
+export function keyProofPlan(client: MaskinportenClientConfig): string {
+    const at = `maskinportenClients[section=${client.section}]`;
+    if (client.keyGeneration === ADOPTED_GENERATION) return "the active key is the adopted one: nothing to prove; the activation of a key of the stack's own is proven";
+    if (!client.scope) return `not proven: no scope in the stack to ask a token for (set ${at}.scope)`;
+    const proof = `pulumi up gets a token for ${client.scope} with the active key (retrying for about 2 minutes while Maskinporten takes a new key in) before the vault gets it`;
+    if (client.register) return proof;
+    return `registered by hand: a new client's first key is made at its first pulumi up and cannot be proven there (register it, then the next activation is proven); otherwise ${proof}`;
+}

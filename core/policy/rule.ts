@@ -44,6 +44,8 @@ export interface ReviewContext {
     longLivedPrincipals?: { principalId: string; reason: string }[];
     /** Hosts `redeploy.studioUrl` may point at (policy/config.json). Defaults to altinn.studio. */
     studioHosts?: string[];
+    /** Hosts besides Digdir's that Maskinporten credentials may go to, with a reason (policy/config.json). */
+    maskinportenHosts?: { host: string; reason: string }[];
     /** Suppressions from policy/config.json: the only ones that can silence a mandatory finding. */
     packSuppressions?: Suppression[];
     /** The stack name, when known (the offline plan), for commands in hints. */

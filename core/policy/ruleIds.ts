@@ -12,6 +12,8 @@ export const RULE_LEVELS = {
     // Mandatory once a registered key has expired; its findings within 30 days of expiry are advisory.
     "maskinporten-key-expiry": { tt02: "mandatory", prod: "mandatory" },
     "maskinporten-own-section": { tt02: "advisory", prod: "advisory" },
+    // The admin token or a signed grant would go to a host that is not Digdir's; only policy/config.json allowedMaskinportenHosts allows one.
+    "maskinporten-host-allowed": { tt02: "mandatory", prod: "mandatory" },
     "principal-allowlisted": { tt02: "advisory", prod: "advisory" },
     "prod-resources-protected": { tt02: "mandatory", prod: "mandatory" },
     "rbac-secret-roles-at-vault-scope": { tt02: "mandatory", prod: "mandatory" },

@@ -3,6 +3,7 @@ import { rule as accessPolicySecretsOnly } from "./access-policy-secrets-only";
 import { rule as grantExpiry } from "./grant-expiry";
 import { rule as grantHasReason } from "./grant-has-reason";
 import { rule as maskinportenClientIdFormat } from "./maskinporten-client-id-format";
+import { rule as maskinportenHostAllowed } from "./maskinporten-host-allowed";
 import { rule as maskinportenKeyExpiry } from "./maskinporten-key-expiry";
 import { rule as maskinportenOwnSection } from "./maskinporten-own-section";
 import { rule as principalAllowlisted } from "./principal-allowlisted";
@@ -21,6 +22,7 @@ export const ALL_RULES: readonly Rule[] = [
     grantExpiry,
     grantHasReason,
     maskinportenClientIdFormat,
+    maskinportenHostAllowed,
     maskinportenKeyExpiry,
     maskinportenOwnSection,
     principalAllowlisted,

@@ -1,7 +1,8 @@
 import { daysLeft, expiryDate, KeyExpiry, knownExp, RENEW_WITHIN_DAYS } from "../../core/maskinporten/keyStatus";
 import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
-const REGISTRATION_TYPE = "pulumi-nodejs:dynamic/maskinporten:Registration";
+const REGISTRATION_TYPE = TYPES.maskinportenRegistration;
 
 function expiries(value: unknown): KeyExpiry[] {
     return Array.isArray(value) ? value.filter((k): k is KeyExpiry => !!k && typeof k === "object" && typeof (k as KeyExpiry).kid === "string") : [];

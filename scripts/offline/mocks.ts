@@ -47,7 +47,17 @@ export const MOCK_CLIENT_CONFIG = {
 };
 
 type Outputs = Record<string, unknown>;
-type RegisterRequest = { getType(): string; getName(): string; getProtect(): boolean; getParent(): string; getIgnorechangesList(): string[] };
+type RegisterRequest = {
+    getType(): string;
+    getName(): string;
+    getProtect(): boolean;
+    getParent(): string;
+    getIgnorechangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getAdditionalsecretoutputsList(): string[];
+    getDependenciesList(): string[];
+};
+type Options = Pick<RecordedResource, "protect" | "parent" | "ignoreChanges" | "retainOnDelete" | "additionalSecretOutputs" | "dependsOn">;
 
 const generateRsa = promisify(generateKeyPair);
 
@@ -85,6 +95,9 @@ async function computedOutputs(type: string, name: string, inputs: Outputs, plac
             // Only Maskinporten can assign a client id, and only `pulumi preview --refresh` reads what it
             // holds: a placeholder and empty lists rather than outputs that never resolve offline.
             return { clientId: inputs.clientId ?? "(assigned by Maskinporten at pulumi up)", createdClient: inputs.clientId === undefined, registered: [], foreign: [], missing: [], checkedAt: 0 };
+        case "pulumi-nodejs:dynamic/maskinporten:KeyProof":
+            // Only Maskinporten can prove a key; the program's plan says what pulumi up will do.
+            return { proven: false, note: "not asked offline: pulumi up asks Maskinporten" };
         default:
             return {};
     }
@@ -104,7 +117,7 @@ function mockVault(inputs: Outputs, subscriptionId: string, vault: MockOptions["
  */
 export function installMocks(opts: MockOptions): RecordedResource[] {
     const resources: RecordedResource[] = [];
-    const pending = new Map<string, { protect: boolean; parent?: string; ignoreChanges?: string[] }>();
+    const pending = new Map<string, Options>();
     const clientConfig = opts.clientConfig ?? MOCK_CLIENT_CONFIG;
     const placeholders = opts.keys === "placeholder" ? new PlaceholderKeyPool() : undefined;
 
@@ -117,7 +130,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
                 const inputs = unwrapSecrets(args.inputs) as Outputs;
                 const state = { ...args.inputs, ...(await computedOutputs(args.type, args.name, inputs, placeholders)) };
                 // The URN is filled in when the monitor answers (see registerResource below).
-                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, parent: meta.parent, urn: "", protect: meta.protect, ...(meta.ignoreChanges?.length ? { ignoreChanges: meta.ignoreChanges } : {}), inputs, state: unwrapSecrets(state) as Outputs });
+                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, urn: "", ...meta, inputs, state: unwrapSecrets(state) as Outputs });
                 return { id: args.custom ? `${args.name}-id` : "", state };
             },
             call(args: pulumi.runtime.MockCallArgs): Outputs {
@@ -139,7 +152,13 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
     monitor.registerResource = (req, cb) => {
         const type = req.getType();
         const name = req.getName();
-        pending.set(`${type}::${name}`, { protect: req.getProtect(), parent: req.getParent() || undefined, ignoreChanges: req.getIgnorechangesList() });
+        const options: Options = { protect: req.getProtect(), parent: req.getParent() || undefined };
+        // Only when set, so a record of resources without them stays as it was.
+        if (req.getIgnorechangesList().length) options.ignoreChanges = req.getIgnorechangesList();
+        if (req.getRetainondelete()) options.retainOnDelete = true;
+        if (req.getAdditionalsecretoutputsList().length) options.additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+        if (req.getDependenciesList().length) options.dependsOn = req.getDependenciesList();
+        pending.set(`${type}::${name}`, options);
         register(req, (err, resp) => {
             const recorded = resources.find((r) => r.type === type && r.name === name && r.urn === "");
             if (recorded && resp) recorded.urn = resp.getUrn();

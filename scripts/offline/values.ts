@@ -25,6 +25,12 @@ export interface RecordedResource {
     protect: boolean;
     /** The `ignoreChanges` resource option, when set. */
     ignoreChanges?: string[];
+    /** The `retainOnDelete` resource option, when true: a delete leaves the resource where it is. */
+    retainOnDelete?: boolean;
+    /** The `additionalSecretOutputs` resource option, when set. */
+    additionalSecretOutputs?: string[];
+    /** URNs of the resources this one waits for (dependsOn and those its inputs came from), when any. */
+    dependsOn?: string[];
     /** Inputs as the engine received them; secret values are `Secret` instances. */
     inputs: Record<string, unknown>;
     /** Outputs the mocks returned. */

@@ -4,6 +4,7 @@
  */
 import { RecordedResource, secretProperties } from "../offline/values";
 import { roleName } from "../../core/vault/roles";
+import { clientName, TYPES } from "../../core/resourceNames";
 import type { PlanAppSettings, PlanAudit, PlanClient, PlanGrant, PlanRedeploy, PlanSecret } from "./model";
 
 export function auditOf(resources: RecordedResource[]): PlanAudit {
@@ -86,8 +87,9 @@ export function secretsOf(resources: RecordedResource[], placeholderKeys = false
 }
 
 /** One entry of the program's `maskinportenClients` stack output. */
-export type ClientOutput = Omit<PlanClient, "state" | "nextStep" | "registration"> & {
+export type ClientOutput = Omit<PlanClient, "state" | "nextStep" | "registration" | "keyProof"> & {
     rotation: { state: string; nextStep: string };
+    keyProof: { plan: string };
     appSettings: Record<string, unknown>;
     registration?: { clientId: string; createdByStack: boolean };
 };
@@ -141,4 +143,9 @@ export function appSettingsOf(clients: ClientOutput[], secrets: PlanSecret[]): P
         for (const c of clients.filter((c) => c.apps.includes(app) && Object.keys(c.appSettings).length > 0)) nest(appsettings, c.section, c.appSettings);
         return { app, appsettings, vaultSecrets: secrets.filter((s) => s.apps.includes(app)).map((s) => s.name) };
     });
+}
+
+/** The inputs of a client's registration resource, as the program declared them. */
+export function registrationOf(resources: RecordedResource[], section: string): Record<string, unknown> {
+    return resources.find((r) => r.type === TYPES.maskinportenRegistration && r.name === `${clientName(section)}-registration`)?.inputs ?? {};
 }

@@ -67,12 +67,18 @@ export interface PlanClient {
     placeholderKids: string[];
     /** Present when the stack registers the client by self-service: what `pulumi up` publishes. */
     registration?: PlanRegistration;
+    /** What `pulumi up` proves before the vault gets the active key (a token from Maskinporten with it), or why it cannot. */
+    keyProof: string;
 }
 
 export interface PlanRegistration {
     /** True when `pulumi up` creates the client (its id is then a placeholder offline). */
     createsClient: boolean;
     clientId: string;
+    /** Where the admin token goes: the self-service API base URL. */
+    apiUrl: string;
+    /** Where the admin client's signed grant goes: the Maskinporten authority (its token endpoint). */
+    authority: string;
     /** The kids the stack publishes at Maskinporten (active, staged, retired). */
     keys: string[];
     /** Offline the plan cannot know expiry: this says where to see it. */

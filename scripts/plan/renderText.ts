@@ -101,10 +101,12 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
         if (c.stagedKid) out.push(`      staged kid ${placeholder(c.stagedKid, c.placeholderKids)}`);
         for (const k of c.publicJwks.keys.filter((k) => k.kid !== c.activeKid && k.kid !== c.stagedKid)) out.push(`      retired kid ${placeholder(k.kid, c.placeholderKids)}`);
         out.push(...wrap(c.nextStep, "      next: ", 12));
+        out.push(...wrap(c.keyProof, "      key proof: ", 17));
         if (c.registration) {
             const r = c.registration;
             const kids = r.keys.map((k) => placeholder(k, c.placeholderKids)).join(", ");
             out.push(...wrap(`pulumi up ${r.createsClient ? "creates the client and registers" : "registers"} ${kids} at Maskinporten; ${r.liveExpiry}`, "      self-service: ", 20));
+            out.push(...wrap(`API ${r.apiUrl} (gets the admin token), authority ${r.authority} (gets the signed grant)`, "      sends to: ", 16));
         }
     }
     if (report.clients.some((c) => !c.registration)) out.push(...wrap("The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).", "  "));

@@ -5,7 +5,7 @@
  */
 import type { Evaluation } from "../offline/evaluate";
 import type { PlanExpiredGrant, PlanFinding, PlanReport } from "./model";
-import { appSettingsOf, auditOf, clientsOf, grantsOf, redeploysOf, secretsOf } from "./fromResources";
+import { appSettingsOf, auditOf, clientsOf, grantsOf, redeploysOf, registrationOf, secretsOf } from "./fromResources";
 
 export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport {
     const secrets = secretsOf(ev.resources, ev.placeholderKeys);
@@ -43,11 +43,14 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             nextStep: c.rotation.nextStep,
             publicJwks: c.publicJwks,
             placeholderKids: ev.placeholderKeys ? c.publicJwks.keys.map((k) => k.kid) : [],
+            keyProof: c.keyProof.plan,
             ...(c.registration
                 ? {
                       registration: {
                           createsClient: c.registration.createdByStack,
                           clientId: c.registration.clientId,
+                          apiUrl: String(registrationOf(ev.resources, c.section).apiUrl),
+                          authority: String(registrationOf(ev.resources, c.section).authority),
                           keys: c.publicJwks.keys.map((k) => k.kid),
                           liveExpiry: "run pulumi preview --refresh (policy maskinporten-key-expiry) to see each registered key's expiry",
                       },

@@ -157,14 +157,41 @@ export function runStartedAt(dateHeader, localStart) {
     return Number.isFinite(serverTime) ? serverTime : localStart;
 }
 
+/** Longest tag name printed; a longer one is cut. */
+const MAX_TAG_CHARS = 100;
+/** Longest line printed: an error names URLs, so this is generous. */
+export const MAX_LINE_CHARS = 1000;
+
+/**
+ * Text from Studio made safe for one line of a terminal or a CI log: escape sequences and control
+ * characters (a newline would start a `::error` workflow command) become spaces, runs of space one,
+ * and it is cut to `max` characters.
+ * @param {unknown} value @param {number} max
+ */
+export function printable(value, max) {
+    const text = String(value)
+        .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, "")
+        .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, "")
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
+    return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/** @param {string} tag */
+const tagText = (tag) => printable(tag, MAX_TAG_CHARS);
+
 /** Lines printed on success, one per outcome. */
 export const lines = {
     /** @param {RedeployOptions} o @param {string} tag */
-    redeployed: (o, tag) => `redeployed ${o.org}/${o.app} ${tag} to ${o.envName}`,
+    redeployed: (o, tag) => `redeployed ${o.org}/${o.app} ${tagText(tag)} to ${o.envName}`,
     /** @param {RedeployOptions} o */
     neverDeployed: (o) => `${o.dryRun ? "dry run: " : ""}${o.org}/${o.app}: not deployed to ${o.envName} yet, nothing to redeploy`,
     /** `--dry-run`: what a run would send (it sends only the GET that read the tag). @param {RedeployOptions} o @param {string} tag @param {string} url */
     wouldRedeploy: (o, tag, url) => `dry run: would redeploy ${o.org}/${o.app} ${tag} to ${o.envName} (POST ${url} with ${JSON.stringify({ tagName: tag, envName: o.envName })}); nothing sent`,
     /** @param {RedeployOptions} o @param {string} tag @param {number} created */
-    alreadyStarted: (o, tag, created) => `${o.org}/${o.app}: deployment of ${tag} to ${o.envName} already started at ${new Date(created).toISOString()}, not sent again`,
+    alreadyStarted: (o, tag, created) => `${o.org}/${o.app}: deployment of ${tagText(tag)} to ${o.envName} already started at ${new Date(created).toISOString()}, not sent again`,
+    /** @param {RedeployOptions} o @param {string} tag @param {string} postProblem @param {string} last */
+    outcomeUnknown: (o, tag, postProblem, last) =>
+        `outcome unknown (${postProblem}) and Altinn Studio could not be asked whether the deployment of ${tagText(tag)} to ${o.envName} started (${last}); not sent again: look in Altinn Studio before running again`,
 };

@@ -9,8 +9,9 @@ import { evaluateStack } from "../offline/evaluate";
 import { packConfigOf, planFindings } from "../offline/findings";
 import { grantRows, renderReview, ReviewInput } from "./grantReview";
 import { diffOther, keyChangeFindings } from "./stackDiff";
-import { blocks, Suppression } from "../../policy/evaluate";
-import { parsePackText } from "../../policy/packConfig";
+import { diffAllowedHosts } from "./selfServiceDiff";
+import { blocks } from "../../policy/evaluate";
+import { PackConfig, parsePackText } from "../../policy/packConfig";
 import { StackFileError, stackConfigOf } from "../offline/stack";
 import { PROJECT } from "../../core/config/schema";
 
@@ -69,15 +70,15 @@ function baseConfig(configDir: string, stack: string, ref: string): { config?: S
     }
 }
 
-/** policy/config.json at `ref`, when the stack files and the policy live in the same repository. */
-function basePackSuppressions(root: string, configDir: string, ref: string): Suppression[] | undefined {
+/** policy/config.json at `ref` (its suppressions and Maskinporten hosts), when the stack files and the policy live in the same repository. */
+function basePack(root: string, configDir: string, ref: string): Pick<PackConfig, "packSuppressions" | "maskinportenHosts"> | undefined {
     try {
         const top = (cwd: string) => execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd, stdio: "pipe" }).toString().trim();
         if (top(root) !== top(configDir)) return undefined;
         const text = execFileSync("git", ["show", `${ref}:./policy/config.json`], { cwd: root, stdio: "pipe" }).toString();
-        return parsePackText(text, `policy/config.json at ${ref}`).packSuppressions;
+        return parsePackText(text, `policy/config.json at ${ref}`);
     } catch {
-        return [];
+        return { packSuppressions: [], maskinportenHosts: [] };
     }
 }
 
@@ -103,7 +104,9 @@ export async function reviewMain(args: CliValues): Promise<CliResult> {
     if (base && at) {
         const was = at.config ?? emptyLike(head);
         findings.push(...keyChangeFindings(was, head, base, pack.packSuppressions));
-        baseInput = { ref: base, rows: grantRows(was), other: diffOther(was, head, basePackSuppressions(root, configDir, base), pack.packSuppressions), note: at.note };
+        const wasPack = basePack(root, configDir, base);
+        const other = [...diffOther(was, head, wasPack?.packSuppressions, pack.packSuppressions), ...(wasPack ? diffAllowedHosts(wasPack.maskinportenHosts, pack.maskinportenHosts) : [])];
+        baseInput = { ref: base, rows: grantRows(was), other, note: at.note };
     }
     const input: ReviewInput = { stack, org: head.org, environment: head.environment, rows: grantRows(head), findings, studioUrl: head.redeploy.studioUrl, base: baseInput };
     const markdown = renderReview(input);

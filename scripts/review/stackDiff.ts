@@ -9,6 +9,7 @@ import type { MaskinportenClientConfig, StackConfig, SuppressionConfig } from ".
 import { jwkSecretName, rotationStatus } from "../../core/maskinporten/settings";
 import type { Finding, Suppression } from "../../policy/evaluate";
 import { suppressionFor } from "../../policy/evaluate";
+import { diffSelfService } from "./selfServiceDiff";
 
 export type OtherChangeKind = "added" | "removed" | "renamed" | "key generation" | "changed" | "value changed" | "reason changed";
 
@@ -70,6 +71,7 @@ export function diffOther(base: StackConfig, head: StackConfig, basePack?: Suppr
         const rest = (c: MaskinportenClientConfig) => `client ${c.clientId}, ${c.format}, scope ${c.scope ?? "(none)"}, apps: ${c.apps.join(", ") || "none"}`;
         if (rest(b) !== rest(h)) out.push({ kind: "changed", subject, before: rest(b), after: rest(h) });
     }
+    out.push(...diffSelfService(base, head, clients.matched, clients.removed));
 
     // A secret's offline value is derived from its ciphertext: the same ciphertext under a new name is a rename.
     const name = (s: StackConfig["appSecrets"][number]) => `${s.section}--${s.key}`;

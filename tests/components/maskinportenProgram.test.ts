@@ -5,14 +5,15 @@
  * host loads it (`require` the text as a module, call `.handler()`), run against the fake.
  */
 import { generateKeyPairSync, X509Certificate } from "node:crypto";
-import { createRequire } from "node:module";
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
+import { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/client";
+import type { RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
 import { ASSIGNED_CLIENT_ID_PLACEHOLDER, REGISTRATION_TYPE } from "../../components/maskinporten/registration";
 import { evaluateStack, Evaluation } from "../../scripts/offline/evaluate";
 import { planFindings } from "../../scripts/offline/findings";
-import { plain, secretProperties } from "../../scripts/offline/values";
+import { plain, Secret, secretProperties } from "../../scripts/offline/values";
+import { TYPES } from "../../core/resourceNames";
+import { providerFromText, Struct } from "../support/serializedProvider";
 import { buildReport } from "../../scripts/plan/report";
 import { renderText } from "../../scripts/plan/renderText";
 import { FakeMaskinporten } from "../support/fakeMaskinporten";
@@ -30,7 +31,7 @@ const dir = writeStacks({
         maskinportenClients: [
             { section: "MaskinportenSettings", format: "legacy", scope: "altinn:serviceowner/instances.read", apps: ["app-a"] },
             { section: "Integrations--AppB", clientId: EXISTING, format: "builtin", keyGeneration: 1, nextKeyGeneration: 2, apps: ["app-b"] },
-            { section: "ByHand", clientId: BY_HAND, register: false, format: "builtin", apps: ["app-b"] },
+            { section: "ByHand", clientId: BY_HAND, register: false, format: "builtin", scope: "altinn:serviceowner/instances.read", apps: ["app-b"] },
         ],
     },
 });
@@ -72,6 +73,9 @@ describe("self-service registration in the program", () => {
         // parented under the client's component
         const component = ev.resources.find((r) => r.name === "maskinporten-MaskinportenSettings")!;
         expect(created.parent).toBe(component.urn);
+        // register: false, removing selfService or the client forgets: the keys stay at Maskinporten
+        expect(registrations().map((r) => r.retainOnDelete)).toEqual([true, true]);
+        expect(created.inputs).toMatchObject({ environment: "tt02", allowedHosts: [] });
     });
 
     it("publishes every generation's public key and nothing secret", () => {
@@ -131,8 +135,7 @@ describe("self-service registration in the program", () => {
         expect(typeof text).toBe("string");
         expect((text as string).length).toBeLessThan(60_000); // self-contained: no SDK or project modules captured
         expect(text as string).not.toMatch(/@pulumi\/pulumi|require\("\.\.?\//);
-        const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("require-from-string") as (code: string) => { handler(): dynamic.ResourceProvider };
-        const provider = requireFromString(text as string).handler();
+        const provider = providerFromText(text as string);
 
         const { __provider: _p, ...declared } = registrationOf("MaskinportenSettings").inputs;
         void _p;
@@ -141,24 +144,69 @@ describe("self-service registration in the program", () => {
         expect((await provider.check!({} as RegistrationInputs, inputs)).failures ?? []).toEqual([]);
         const created = await provider.create(inputs);
         // The host sends every result through protobuf's Struct, which refuses undefined members.
-        const struct = createRequire(require.resolve("@pulumi/pulumi"))("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: unknown): unknown } };
-        expect(() => struct.Struct.fromJavaScript(created.outs)).not.toThrow();
+        expect(() => Struct.fromJavaScript(created.outs)).not.toThrow();
         const state = created.outs as RegistrationState;
         expect(fake.kids(created.id)).toEqual(inputs.keys.map((k) => k.kid));
         expect(state.createdClient).toBe(true);
         expect((await provider.diff!(created.id, state, inputs)).changes).toBe(false);
         const read = await provider.read!(created.id, state);
-        expect(() => struct.Struct.fromJavaScript(read.props)).not.toThrow();
-        expect(() => struct.Struct.fromJavaScript(read.inputs)).not.toThrow();
+        expect(() => Struct.fromJavaScript(read.props)).not.toThrow();
+        expect(() => Struct.fromJavaScript(read.inputs)).not.toThrow();
         // created by the stack: the refreshed inputs carry the assigned id, and check hands it on
         expect(read.inputs).toMatchObject({ clientId: created.id, assignedClientId: created.id });
         const checked = await provider.check!(read.inputs as RegistrationInputs, inputs);
         expect(checked.inputs).toMatchObject({ clientId: created.id, assignedClientId: created.id });
         expect(await provider.diff!(created.id, read.props as RegistrationState, checked.inputs as RegistrationInputs)).toMatchObject({ changes: false, replaces: [] });
         expect((read.props as RegistrationState).registered.map((k) => k.kid)).toEqual(inputs.keys.map((k) => k.kid));
+        // delete forgets: the client and its keys stay at Maskinporten
         await provider.delete!(created.id, state);
-        expect(fake.clients.has(created.id)).toBe(false);
+        expect(fake.kids(created.id)).toEqual(inputs.keys.map((k) => k.kid));
         const all = JSON.stringify([created, read]);
         for (const t of [...fake.tokens, ...fake.assertions]) expect(all).not.toContain(t);
+    });
+
+    it("declares a key proof per client that the vault secrets wait for; its private key is a secret input, never an output", () => {
+        const proofs = ev.resources.filter((r) => r.type === TYPES.maskinportenKeyProof);
+        expect(proofs.map((r) => [r.name, r.inputs.registeredBy]).sort()).toEqual([
+            ["maskinporten-ByHand-key-proof", "hand"],
+            ["maskinporten-Integrations--AppB-key-proof", "stack"],
+            ["maskinporten-MaskinportenSettings-key-proof", "stack"],
+        ]);
+        for (const proof of proofs) {
+            expect(proof.inputs.privateJwk).toBeInstanceOf(Secret);
+            expect(proof.additionalSecretOutputs).toContain("privateJwk");
+            const secrets = ev.resources.filter((r) => r.type === "azure-native:keyvault:Secret" && r.parent === proof.parent);
+            expect(secrets.length).toBeGreaterThan(0);
+            for (const secret of secrets) expect(secret.dependsOn).toContain(proof.urn);
+        }
+        // A created client's proof waits for the registration that creates it.
+        const created = proofs.find((r) => r.name === "maskinporten-MaskinportenSettings-key-proof")!;
+        expect(created.dependsOn).toContain(registrationOf("MaskinportenSettings").urn);
+    });
+
+    it("the plan and the stack output say what pulumi up proves, and that a hand-registered client's first key cannot be", () => {
+        const report = buildReport(ev, planFindings(ev));
+        const proof = (section: string) => report.clients.find((c) => c.section === section)!.keyProof;
+        expect(proof("MaskinportenSettings")).toContain("pulumi up gets a token for altinn:serviceowner/instances.read with the active key");
+        expect(proof("ByHand")).toContain("registered by hand: a new client's first key is made at its first pulumi up and cannot be proven there");
+        expect(proof("Integrations--AppB")).toContain("not proven: no scope in the stack");
+        expect(renderText(report)).toContain("key proof: registered by hand");
+        const output = (ev.outputs.maskinportenClients as { section: string; keyProof: { plan: string } }[]).find((c) => c.section === "ByHand")!;
+        expect(output.keyProof.plan).toBe(proof("ByHand"));
+    });
+
+    it("proves the program's own active key from its serialized __provider text against the fake; the key is in no result", async () => {
+        const proof = ev.resources.find((r) => r.name === "maskinporten-MaskinportenSettings-key-proof")!;
+        const provider = providerFromText(proof.inputs.__provider as string);
+        const privateJwk = plain(proof.inputs.privateJwk) as string;
+        const keys = registrationOf("MaskinportenSettings").inputs.keys as { kty: string; use: string; kid: string; alg: string; n: string; e: string }[];
+        fake.addClient("proof-client-1", keys);
+        const { __provider: _p, ...declared } = plain(proof.inputs) as Record<string, unknown>;
+        void _p;
+        const created = await provider.create({ ...declared, authority: fake.issuer, clientId: "proof-client-1" });
+        expect(created.outs).toMatchObject({ proven: true, kid: keys[0].kid });
+        expect(() => Struct.fromJavaScript(created.outs)).not.toThrow();
+        expect(JSON.stringify(created)).not.toContain(privateJwk);
+        expect(JSON.stringify(created)).not.toContain((JSON.parse(Buffer.from(privateJwk, "base64").toString()) as { d: string }).d);
     });
 });

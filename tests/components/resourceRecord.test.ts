@@ -1,6 +1,6 @@
 /**
  * What the program declares, recorded for both example stacks and a large generated one: type,
- * name, parent, protect, ignoreChanges and inputs (secrets as "[secret]", the dynamic provider's
+ * name, parent, protect, ignoreChanges, retainOnDelete, additionalSecretOutputs and inputs (secrets as "[secret]", the dynamic provider's
  * serialized text left out). A refactor must leave this record unchanged; nothing deployed notices.
  * Regenerate only for a deliberate change: UPDATE_RESOURCE_RECORD=1 npx vitest run tests/components/resourceRecord.test.ts
  */
@@ -52,6 +52,8 @@ interface Recorded {
     parent?: string;
     protect: boolean;
     ignoreChanges?: string[];
+    retainOnDelete?: boolean;
+    additionalSecretOutputs?: string[];
     inputs: Record<string, unknown>;
 }
 
@@ -80,7 +82,7 @@ async function record(dir: string, stack: string): Promise<Recorded[]> {
     const evaluation = await evaluateStack(ROOT, stack, dir);
     const recorded = evaluation.resources.map((r) => {
         const { __provider: _provider, ...inputs } = r.inputs;
-        return JSON.parse(JSON.stringify({ type: r.type, name: r.name, parent: r.parent, protect: r.protect, ignoreChanges: r.ignoreChanges, inputs })) as Recorded;
+        return JSON.parse(JSON.stringify({ type: r.type, name: r.name, parent: r.parent, protect: r.protect, ignoreChanges: r.ignoreChanges, retainOnDelete: r.retainOnDelete, additionalSecretOutputs: r.additionalSecretOutputs, inputs })) as Recorded;
     });
     recorded.sort((a, b) => (a.type === b.type ? (a.name < b.name ? -1 : 1) : a.type < b.type ? -1 : 1));
     return withStableKeys(recorded);

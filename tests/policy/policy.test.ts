@@ -231,6 +231,7 @@ describe("pack config", () => {
             maxWriteGrantDays: 90,
             longLivedPrincipals: [],
             studioHosts: ["altinn.studio"],
+            maskinportenHosts: [],
             packSuppressions: [],
         });
         expect(() => parsePackConfig({ writeAllowlist: ["bob"] })).toThrow("policy/config.json: writeAllowlist must be a list of Entra object IDs (GUIDs)");

@@ -1,63 +1,30 @@
 /**
  * The Maskinporten registration provider against a fake Maskinporten and self-service API on
- * 127.0.0.1: the provider's methods called directly, as Pulumi's dynamic-provider host calls them.
+ * 127.0.0.1, loaded from its serialized text and called as Pulumi's dynamic-provider host calls it.
  */
-import { generateKeyPairSync, KeyObject, X509Certificate } from "node:crypto";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-    ADMIN_CERT_VARIABLE,
-    ADMIN_KEY_VARIABLE,
-    createRegistrationProvider,
-    grantClaims,
-    inputsProblem,
-    PublicKey,
-    RegistrationInputs,
-    RegistrationState,
-    urlProblem,
-} from "../../providers/maskinporten/provider";
+import { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE, grantClaims } from "../../providers/maskinporten/client";
+import { urlProblem } from "../../providers/maskinporten/http";
+import { createRegistrationProvider, inputsProblem, PublicKey, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
 import { keyStatus, keysNeedingRenewal } from "../../core/maskinporten/keyStatus";
 import * as providerModule from "../../providers/maskinporten/provider";
 import * as keyStatusModule from "../../core/maskinporten/keyStatus";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { FakeMaskinporten } from "../support/fakeMaskinporten";
-import { certificate } from "../support/x509";
+import { serializedProvider } from "../support/serializedProvider";
+import { ADMIN_CLIENT_ID, ADMIN_KEY_PEM, caPem, failureOf, newFake, publicKey, registrationInputs, setAdminCredentials } from "../support/registrationFixture";
 
 const DAY = 86_400;
-const ADMIN_CLIENT_ID = "0f0e0d0c-admin-client";
 const now = () => Math.floor(Date.now() / 1000);
 
-// Two throwaway RSA keys for the whole file: a CA and the admin client's business certificate.
-// 1024 bits keeps the suite fast; the fake checks signatures and claims, not key sizes.
-const caKeys = generateKeyPairSync("rsa", { modulusLength: 1024 });
-const adminKeys = generateKeyPairSync("rsa", { modulusLength: 1024 });
-const caPem = certificate({ subject: "Fake Buypass Class 3 Test4 CA", issuer: "Fake Buypass Class 3 Test4 CA", subjectKey: caKeys.publicKey, issuerKey: caKeys.privateKey, serial: 1 });
-const leafPem = certificate({ subject: "TESTORG 991825827", issuer: "Fake Buypass Class 3 Test4 CA", subjectKey: adminKeys.publicKey, issuerKey: caKeys.privateKey, serial: 2 });
-const ADMIN_KEY_PEM = adminKeys.privateKey.export({ type: "pkcs8", format: "pem" }) as string;
-const ADMIN_CERT_PEM = leafPem + caPem;
-
-/** A public JWK with the given kid (the modulus is real; Maskinporten's kid is what matters here). */
-function publicKey(kid: string, key: KeyObject = caKeys.publicKey): PublicKey {
-    const jwk = key.export({ format: "jwk" }) as { n: string; e: string };
-    return { kty: "RSA", use: "sig", kid, alg: "RS256", n: jwk.n, e: jwk.e };
-}
-
 let fake: FakeMaskinporten;
-const provider = createRegistrationProvider({ retryDelaysMs: [10, 20, 40] });
+let provider: dynamic.ResourceProvider;
 /** Everything the provider produced: outputs and error messages, searched for secrets. */
 const produced: string[] = [];
 
-function inputs(kids: string[], extra: Partial<RegistrationInputs> = {}): RegistrationInputs {
-    return {
-        apiUrl: fake.apiUrl,
-        authority: fake.issuer,
-        adminClientId: ADMIN_CLIENT_ID,
-        label: "maskinportenClients[section=MaskinportenSettings]",
-        client: { name: "ttd app-a MaskinportenSettings (altinn-app-secrets tt02)", description: "test", scopes: ["altinn:serviceowner/instances.read"] },
-        keys: kids.map((k) => publicKey(k)),
-        ...extra,
-    };
-}
+const inputs = (kids: string[], extra: Partial<RegistrationInputs> = {}) => registrationInputs(fake, kids, extra);
 
 async function create(i: RegistrationInputs): Promise<RegistrationState> {
     const r = await provider.create(i);
@@ -74,29 +41,19 @@ async function read(state: RegistrationState): Promise<RegistrationState> {
     produced.push(JSON.stringify(r));
     return r.props as RegistrationState;
 }
-async function failure(p: Promise<unknown>): Promise<string> {
-    try {
-        await p;
-    } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        produced.push(message, e instanceof Error ? String(e.stack) : "");
-        return message;
-    }
-    throw new Error("expected a failure");
-}
+const failure = (p: Promise<unknown>) => failureOf(p, produced);
 
-beforeAll(() => {
-    process.env[ADMIN_KEY_VARIABLE] = ADMIN_KEY_PEM;
-    process.env[ADMIN_CERT_VARIABLE] = ADMIN_CERT_PEM;
+beforeAll(async () => {
+    provider = (await serializedProvider(createRegistrationProvider({ retryDelaysMs: [10, 20, 40] }))).provider;
+    setAdminCredentials();
 });
 beforeEach(async () => {
-    fake = new FakeMaskinporten(new X509Certificate(caPem), ADMIN_CLIENT_ID);
+    fake = newFake();
     await fake.start();
 });
 afterEach(async () => {
     await fake.stop();
-    process.env[ADMIN_KEY_VARIABLE] = ADMIN_KEY_PEM;
-    process.env[ADMIN_CERT_VARIABLE] = ADMIN_CERT_PEM;
+    setAdminCredentials();
 });
 
 describe("registration provider against a fake Maskinporten", () => {
@@ -167,10 +124,11 @@ describe("registration provider against a fake Maskinporten", () => {
         const after = await update(await read(state), inputs(["kid-b"], { clientId: "shared-1" }));
         expect(fake.kids("shared-1")).toEqual(["kid-b", "kid-by-hand"]);
         expect(after.foreign.map((k) => k.kid)).toEqual(["kid-by-hand"]);
-        // delete removes only this stack's keys from a client it did not create
+        // delete forgets: register: false, removing selfService or the client leaves every key in place
+        const requests = fake.requests.length;
         await provider.delete!("shared-1", after);
-        expect(fake.kids("shared-1")).toEqual(["kid-by-hand"]);
-        expect(fake.clients.has("shared-1")).toBe(true);
+        expect(fake.kids("shared-1")).toEqual(["kid-b", "kid-by-hand"]);
+        expect(fake.requests.length).toBe(requests);
     });
 
     it("refuses six keys before any request, naming the client and the kids", async () => {
@@ -251,10 +209,13 @@ describe("registration provider against a fake Maskinporten", () => {
         expect((await provider.diff!("given-1", givenRefreshed.props as RegistrationState, withoutId)).replaces).toEqual(["clientId"]);
     });
 
-    it("deletes the client it created", async () => {
+    it("forgets a client it created, asking nobody: the client and its keys stay at Maskinporten", async () => {
         const state = await create(inputs(["kid-a"]));
+        const requests = fake.requests.length;
         await provider.delete!(state.clientId, state);
-        expect(fake.clients.has(state.clientId)).toBe(false);
+        expect(fake.clients.has(state.clientId)).toBe(true);
+        expect(fake.kids(state.clientId)).toEqual(["kid-a"]);
+        expect(fake.requests.length).toBe(requests);
     });
 
     it("reports Maskinporten's token error code in one line", async () => {
@@ -282,7 +243,7 @@ describe("registration provider against a fake Maskinporten", () => {
     ])("reports HTTP %i from the API in one line with its code", async (status, error, description) => {
         fake.apiFailures.push({ status, body: { error, error_description: description } });
         const message = await failure(provider.create(inputs(["kid-a"])));
-        expect(message).toContain(`POST clients failed: HTTP ${status} ${error}: ${description}`);
+        expect(message).toContain(`GET clients failed: HTTP ${status} ${error}: ${description}`);
         expect(message).toContain("idporten:dcr.read idporten:dcr.write");
         expect(message.split("\n")).toHaveLength(1);
     });
@@ -294,8 +255,18 @@ describe("registration provider against a fake Maskinporten", () => {
         const failures = Array.from({ length: 10 }, () => ({ status: 502, body: { error: "bad_gateway", error_description: "upstream" } }));
         fake.apiFailures.push(...failures);
         const message = await failure(provider.create(inputs(["kid-b"])));
-        expect(message).toContain("POST clients failed after 4 attempts: HTTP 502 bad_gateway: upstream");
+        expect(message).toContain("GET clients failed after 4 attempts: HTTP 502 bad_gateway: upstream");
         expect(fake.apiFailures).toHaveLength(6); // 4 attempts, then it stopped
+    });
+
+    it("never sends POST /clients again once it may have been acted on (a 502), but does after a 503", async () => {
+        fake.apiFailures.push({ status: 502, body: { error: "bad_gateway" }, method: "POST", path: /^clients$/ });
+        const message = await failure(provider.create(inputs(["kid-a"])));
+        expect(message).toBe("maskinportenClients[section=MaskinportenSettings]: POST clients failed: HTTP 502 bad_gateway (not sent again: it may have been done)");
+        expect(fake.apiRequests().filter((r) => r.method === "POST" && r.path === "/api/v1/clients")).toHaveLength(1);
+        fake.apiFailures.push({ status: 503, body: { error: "unavailable" }, method: "POST", path: /^clients$/ });
+        await create(inputs(["kid-a"]));
+        expect(fake.apiRequests().filter((r) => r.method === "POST" && r.path === "/api/v1/clients")).toHaveLength(3);
     });
 
     it("names both variables in one line when the admin credentials are missing, before any request", async () => {

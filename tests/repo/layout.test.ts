@@ -16,7 +16,8 @@ const MAY_IMPORT: Record<Tier, Tier[]> = {
     scripts: ["scripts", "components", "policy", "core"],
     policy: ["policy", "core"],
     components: ["components", "providers", "core"],
-    providers: [],
+    // Self-contained: the API client and the providers over it import only each other.
+    providers: ["providers"],
     core: ["core"],
 };
 
@@ -57,10 +58,7 @@ const FILES = ["index.ts", ...["scripts", "policy", "components", "providers", "
 /** A file longer than this holds more than one concern: split it by concern. */
 const MAX_LINES = 300;
 /** Files allowed to be longer, each with why. Remove an entry when its file is split. */
-const LONG_FILES: Record<string, string> = {
-    // Issue 19 rewrites it into an API client and the dynamic provider over it; split there.
-    "providers/maskinporten/provider.ts": "rewritten by issue 19",
-};
+const LONG_FILES: Record<string, string> = {};
 const GRAPH = new Map(FILES.map((f) => [f, importsOf(f).map((s) => ({ spec: s, target: resolve(f, s) }))]));
 
 describe("the layout", () => {

@@ -351,6 +351,17 @@ describe("redeploy: which tag runs", () => {
         expect((await run()).stdout).toBe("redeployed ttd/app-a 1.9.0 to tt02\n");
     });
 
+    it("prints a tag name from Studio as one clean line: no newline, workflow command or terminal escape", async () => {
+        const hostile = `1.4.2\n::error file=README.md::pwned\r\n\u001b[2J\u001b]0;title\u0007\u009b${"x".repeat(500)}`;
+        handler = only([], [{ release: "ttd-app-a", version: hostile, envName: "tt02" }]);
+        const r = await run();
+        expect(r.code).toBe(0);
+        expect(r.stdout).toBe(`redeployed ttd/app-a 1.4.2 ::error file=README.md::pwned ${"x".repeat(64)}... to tt02\n`);
+        expect(r.stdout.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+        // Studio gets its own tag back, as it gave it.
+        expect(JSON.parse(seen[1].body)).toEqual({ tagName: hostile, envName: "tt02" });
+    });
+
     it("an app never deployed to the environment: one line, exit 0, nothing sent", async () => {
         handler = only(
             [

@@ -4,8 +4,8 @@
  * `exp`), both on 127.0.0.1. It records every request, token and assertion, so tests can count
  * requests and prove none of them leaks into an output.
  */
-import { randomUUID, verify, X509Certificate } from "node:crypto";
-import { createServer, IncomingMessage, Server } from "node:http";
+import { createPublicKey, randomUUID, verify, X509Certificate } from "node:crypto";
+import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const DAY = 86_400;
@@ -37,9 +37,22 @@ export interface RecordedRequest {
     body: string;
     authorization?: string;
 }
-interface Failure {
+export interface Failure {
     status: number;
-    body: Record<string, string>;
+    /** JSON answer; `text` instead sends it as it is (an HTML page, say). */
+    body?: Record<string, string>;
+    text?: string;
+    /** Only for requests with this method and a path matching this (after /api/v1/); else the next API request. */
+    method?: string;
+    path?: RegExp;
+}
+
+interface Answer {
+    status: number;
+    body?: unknown;
+    text?: string;
+    hang?: boolean;
+    stream?: number;
 }
 
 export class FakeMaskinporten {
@@ -52,6 +65,20 @@ export class FakeMaskinporten {
     tokenFailures: Failure[] = [];
     /** Answers the next API requests (not metadata/token) with these errors. */
     apiFailures: Failure[] = [];
+    /** The next POST /clients answers with this existing client instead of making one (an id that existed before). */
+    createAnswersWith?: string;
+    /** The next API request gets a 200 answer of this many bytes, streamed (stops when the client hangs up). */
+    streamBytes?: number;
+    /** Bytes the streamed answer got out before the client hung up or it ended. */
+    streamed = 0;
+    /** The next this many API requests get no answer at all. */
+    hang = 0;
+    /** What the well-known metadata says the token endpoint is; defaults to this fake's /token. */
+    tokenEndpoint?: string;
+    /** A client's own grants (kid in the header): which key, client and scope were asked for. */
+    readonly clientGrants: { kid: string; iss: string; scope: string }[] = [];
+    /** The next this many grants with a registered key are refused as if the key were unknown (propagation). */
+    keyNotYetKnown = 0;
     private readonly jtis = new Set<string>();
     private server?: Server;
     base = "";
@@ -81,9 +108,11 @@ export class FakeMaskinporten {
     async start(): Promise<void> {
         this.server = createServer((req, res) => {
             // A bug in the fake answers 500 instead of leaving the request hanging.
-            void this.handle(req).catch((e: unknown) => ({ status: 500, body: { error: "fake_bug", error_description: String(e) } })).then(({ status, body }) => {
-                res.writeHead(status, { "content-type": "application/json" });
-                res.end(body === undefined ? "" : JSON.stringify(body));
+            void this.handle(req).catch((e: unknown) => ({ status: 500, body: { error: "fake_bug", error_description: String(e) } } as Answer)).then((answer) => {
+                if (answer.hang) return;
+                if (answer.stream !== undefined) return this.stream(res, answer.stream);
+                res.writeHead(answer.status, { "content-type": answer.text !== undefined ? "text/html" : "application/json" });
+                res.end(answer.text ?? (answer.body === undefined ? "" : JSON.stringify(answer.body)));
             });
         });
         await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
@@ -121,7 +150,23 @@ export class FakeMaskinporten {
         return (this.clients.get(clientId)?.jwks ?? []).map((k) => k.kid).sort();
     }
 
-    private async handle(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+    /** Zeros in 64 KiB chunks, waiting for the client to take each, until `bytes` or a hang-up. */
+    private stream(res: ServerResponse, bytes: number): void {
+        const chunk = Buffer.alloc(64 * 1024, 0x30);
+        res.writeHead(200, { "content-type": "application/json" });
+        const more = (): void => {
+            while (this.streamed < bytes) {
+                if (res.destroyed) return;
+                this.streamed += chunk.length;
+                if (!res.write(chunk)) return void res.once("drain", more);
+            }
+            res.end();
+        };
+        res.on("close", () => undefined);
+        more();
+    }
+
+    private async handle(req: IncomingMessage): Promise<Answer> {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         const body = Buffer.concat(chunks).toString("utf8");
@@ -130,7 +175,7 @@ export class FakeMaskinporten {
         this.requests.push({ method, path: url.pathname, body, authorization: req.headers.authorization });
 
         if (method === "GET" && url.pathname === "/.well-known/oauth-authorization-server") {
-            return { status: 200, body: { issuer: this.issuer, token_endpoint: `${this.base}/token` } };
+            return { status: 200, body: { issuer: this.issuer, token_endpoint: this.tokenEndpoint ?? `${this.base}/token` } };
         }
         if (method === "POST" && url.pathname === "/token") return this.token(body);
         if (!url.pathname.startsWith("/api/v1/")) return { status: 404, body: { error: "not_found" } };
@@ -139,12 +184,22 @@ export class FakeMaskinporten {
         if (!auth.startsWith("Bearer ") || !this.tokens.includes(auth.slice(7))) {
             return { status: 401, body: { error: "invalid_token", error_description: "Missing or unknown bearer token" } };
         }
-        const failure = this.apiFailures.shift();
-        if (failure) return failure;
-        return this.api(method, url.pathname.slice("/api/v1/".length), body);
+        const path = url.pathname.slice("/api/v1/".length);
+        if (this.hang > 0) {
+            this.hang--;
+            return { status: 0, hang: true };
+        }
+        if (this.streamBytes !== undefined) {
+            const bytes = this.streamBytes;
+            this.streamBytes = undefined;
+            return { status: 200, stream: bytes };
+        }
+        const at = this.apiFailures.findIndex((f) => (!f.method || f.method === method) && (!f.path || f.path.test(path)));
+        if (at >= 0) return this.apiFailures.splice(at, 1)[0];
+        return this.api(method, path, body);
     }
 
-    private token(form: string): { status: number; body: unknown } {
+    private token(form: string): Answer {
         const failure = this.tokenFailures.shift();
         if (failure) return failure;
         const params = new URLSearchParams(form);
@@ -154,9 +209,10 @@ export class FakeMaskinporten {
         this.assertions.push(assertion);
         const [h, p, s] = assertion.split(".");
         if (!h || !p || !s) return fail("MP-100", "Malformed JWT");
-        const header = JSON.parse(Buffer.from(h, "base64url").toString()) as { alg?: string; x5c?: string[] };
+        const header = JSON.parse(Buffer.from(h, "base64url").toString()) as { alg?: string; x5c?: string[]; kid?: string };
         const claims = JSON.parse(Buffer.from(p, "base64url").toString()) as Record<string, unknown>;
         if (header.alg !== "RS256") return fail("MP-101", "alg must be RS256");
+        if (typeof header.kid === "string" && !header.x5c) return this.clientToken(header.kid, claims, `${h}.${p}`, s);
         if (!Array.isArray(header.x5c) || header.x5c.length === 0) return fail("MP-102", "x5c is required");
         const chain = header.x5c.map((c) => new X509Certificate(Buffer.from(c, "base64")));
         // Each certificate is signed by the next one, the last one by the trusted root.
@@ -182,10 +238,40 @@ export class FakeMaskinporten {
         return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 120, scope: ADMIN_SCOPE } };
     }
 
-    private api(method: string, path: string, body: string): { status: number; body?: unknown } {
+    /** A client's own grant, signed with a key registered on it (`kid`), as an app's token request is. */
+    private clientToken(kid: string, claims: Record<string, unknown>, input: string, signature: string): Answer {
+        this.clientGrants.push({ kid, iss: String(claims.iss), scope: String(claims.scope) });
+        const fail = (error: string, description: string) => ({ status: 400, body: { error, error_description: description } });
+        const client = this.clients.get(String(claims.iss));
+        if (!client) return fail("invalid_client", "MP-111: Unknown client");
+        const key = client.jwks?.find((k) => k.kid === kid);
+        // A key just registered is not taken in at once (Digdir: up to a few minutes).
+        if (!key || this.keyNotYetKnown > 0) {
+            if (key) this.keyNotYetKnown--;
+            return fail("invalid_client", `MP-120: Unknown key ${kid} for client`);
+        }
+        const publicKey = createPublicKey({ key: { kty: key.kty, n: key.n, e: key.e }, format: "jwk" });
+        if (!verify("sha256", Buffer.from(input), publicKey, Buffer.from(signature, "base64url"))) return fail("invalid_client", "MP-124: Invalid signature");
+        const now = Math.floor(Date.now() / 1000);
+        if (claims.aud !== this.issuer) return fail("invalid_grant", `MP-110: aud must be ${this.issuer}`);
+        if (Number(claims.exp) - Number(claims.iat) > 120 || Math.abs(Number(claims.iat) - now) > 10) return fail("invalid_grant", "MP-113: iat/exp");
+        const asked = String(claims.scope ?? "").split(" ").filter(Boolean);
+        if (asked.length === 0 || asked.some((sc) => !client.scopes.includes(sc))) return fail("invalid_scope", `MP-130: scope not allowed for client: ${String(claims.scope)}`);
+        const token = `fake-token-${randomUUID()}`;
+        this.tokens.push(token);
+        return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 120, scope: claims.scope } };
+    }
+
+    private api(method: string, path: string, body: string): Answer {
         const parts = path.split("/").map(decodeURIComponent);
         const notFound = { status: 404, body: { error: "not_found", error_description: "No such client" } };
         if (parts[0] !== "clients") return notFound;
+        if (parts.length === 1 && method === "GET") return { status: 200, body: [...this.clients.values()].map((c) => ({ ...c, jwks: undefined })) };
+        if (parts.length === 1 && method === "POST" && this.createAnswersWith) {
+            const existing = this.clients.get(this.createAnswersWith)!;
+            this.createAnswersWith = undefined;
+            return { status: 201, body: { ...existing, jwks: undefined } };
+        }
         if (parts.length === 1 && method === "POST") {
             const c = JSON.parse(body) as FakeClient;
             const id = randomUUID();
@@ -207,7 +293,7 @@ export class FakeMaskinporten {
             }
         }
         if (parts.length === 3 && parts[2] === "jwks") {
-            if (method === "GET") return client.jwks ? { status: 200, body: { keys: client.jwks } } : { status: 404, body: { error: "not_found", error_description: "No JWKS" } };
+            if (method === "GET") return { status: 200, body: { keys: client.jwks ?? [] } };
             if (method === "DELETE") {
                 client.jwks = undefined;
                 return { status: 200 };
