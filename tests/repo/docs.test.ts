@@ -4,15 +4,24 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DOCS_CLI, docsMain } from "../../scripts/docs/main";
+import { DOCS_CLI, docsMain, REFERENCE_FILE } from "../../scripts/docs/main";
 import { executeCli } from "../../scripts/cli/cli";
-import { configKeyDocs, JSON_SCHEMA_FILE, renderJsonSchema, withConfigReference } from "../../scripts/docs/configDocs";
+import { configKeyDocs, JSON_SCHEMA_FILE, renderJsonSchema } from "../../scripts/docs/configDocs";
+import { renderReference } from "../../scripts/docs/reference";
 import { ROOT } from "../support/helpers";
 
 describe("documentation matches the code", () => {
-    it("README's config reference is the one generated from core/config/schema.ts (run npm run docs)", () => {
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-        expect(readme).toBe(withConfigReference(readme));
+    it("docs/reference.md is the one generated from the code (run npm run docs)", () => {
+        expect(readFileSync(path.join(ROOT, REFERENCE_FILE), "utf8")).toBe(renderReference());
+    });
+
+    it("the reference prints each command's --help and the config keys, rules and environment variables", () => {
+        const reference = renderReference();
+        for (const heading of ["## Configuration keys", "## Policy rules", "## Commands", "## Environment variables"]) expect(reference).toContain(`\n${heading}\n`);
+        for (const command of ["plan", "review", "adopt", "status", "docs", "bench"]) expect(reference).toContain(`### npm run ${command}\n\n\`\`\`text\nusage: npm run ${command} -- `);
+        expect(reference).toContain("### npm run redeploy\n\n```text\nusage: node scripts/redeploy.mjs");
+        expect(reference).toContain("| `org` | string | required | Service owner code in lower case, e.g. `ttd`. |");
+        expect(reference).toMatch(/^\| `write-access-reviewed` \| advisory \| mandatory \| /m);
     });
 
     it("Pulumi.yaml declares the typed keys with the schema's descriptions", () => {
@@ -69,7 +78,8 @@ describe("the stack file's JSON Schema", () => {
 describe("npm run docs", () => {
     function sandbox(): string {
         const dir = mkdtempSync(path.join(tmpdir(), "docs-"));
-        copyFileSync(path.join(ROOT, "README.md"), path.join(dir, "README.md"));
+        mkdirSync(path.join(dir, "docs"));
+        copyFileSync(path.join(ROOT, REFERENCE_FILE), path.join(dir, REFERENCE_FILE));
         mkdirSync(path.join(dir, "schema"));
         copyFileSync(path.join(ROOT, JSON_SCHEMA_FILE), path.join(dir, JSON_SCHEMA_FILE));
         return dir;
@@ -79,14 +89,14 @@ describe("npm run docs", () => {
     it("--check exits 0 when current and 1 when the table or the schema is stale, changing nothing", async () => {
         const dir = sandbox();
         expect((await run(["--check"], dir)).code).toBe(0);
-        const readme = path.join(dir, "README.md");
-        const stale = readFileSync(readme, "utf8").replace("| `org` |", "| `organisation` |");
-        writeFileSync(readme, stale);
+        const reference = path.join(dir, REFERENCE_FILE);
+        const stale = readFileSync(reference, "utf8").replace("| `org` |", "| `organisation` |");
+        writeFileSync(reference, stale);
         writeFileSync(path.join(dir, JSON_SCHEMA_FILE), "{}\n");
         const checked = await run(["--check"], dir);
         expect(checked.code).toBe(1);
-        expect(checked.stderr).toContain(`stale: README.md, ${JSON_SCHEMA_FILE}`);
-        expect(readFileSync(readme, "utf8")).toBe(stale);
+        expect(checked.stderr).toContain(`stale: ${REFERENCE_FILE}, ${JSON_SCHEMA_FILE}`);
+        expect(readFileSync(reference, "utf8")).toBe(stale);
     });
 
     it("rewrites stale files and says so, then says nothing changed", async () => {

@@ -1,0 +1,95 @@
+/**
+ * The docs say everything the code has: every rule, npm script, config key and environment
+ * variable is documented, and every relative link in README.md and docs/ resolves.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { configKeyDocs } from "../../scripts/docs/configDocs";
+import { ENVIRONMENT_VARIABLES } from "../../scripts/docs/environmentDocs";
+import { REFERENCE_FILE } from "../../scripts/docs/docsCli";
+import { REVIEW_FINDING_IDS, RULE_IDS } from "../../core/policy/ruleIds";
+import { STALE_SUPPRESSION } from "../../policy/evaluate";
+import { anchorsOf, linksOf } from "../support/markdown";
+import { ROOT } from "../support/helpers";
+
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+const DOC_FILES = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const reference = read(REFERENCE_FILE);
+const allDocs = DOC_FILES.map(read).join("\n");
+
+/** Source files under `dir`, skipping dependencies and test fixtures. */
+function sources(dir: string): string[] {
+    return readdirSync(path.join(ROOT, dir)).flatMap((name) => {
+        const rel = path.posix.join(dir, name);
+        // scripts/docs names every variable: it documents them.
+        if (["node_modules", "fixtures", "bin", "obj"].includes(name) || rel === "scripts/docs") return [];
+        if (statSync(path.join(ROOT, rel)).isDirectory()) return sources(rel);
+        return /\.(ts|mjs|js)$/.test(name) && !name.endsWith(".d.ts") ? [rel] : [];
+    });
+}
+
+/** Environment variables a file reads: `env.X`, `env["X"]`, and (outside tests) names passed as strings to a reader of `env`. */
+function variablesReadIn(file: string): string[] {
+    const text = read(file);
+    const found = [...text.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]+)|\[\s*["'`]([A-Z][A-Z0-9_]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2]);
+    if (file.startsWith("tests/")) return [...text.matchAll(/process\.env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]);
+    if (/\benv\b/.test(text)) found.push(...[...text.matchAll(/["']([A-Z][A-Z0-9]*_[A-Z0-9_]+)["']/g)].map((m) => m[1]).filter((n) => !/^(ERR_|UND_ERR_|EAI_)/.test(n)));
+    return found;
+}
+
+describe("the docs cover the code", () => {
+    it("every policy rule and finding id is in the reference's rule tables", () => {
+        for (const id of [...RULE_IDS, ...REVIEW_FINDING_IDS, STALE_SUPPRESSION]) expect(reference, id).toMatch(new RegExp(`^\\| \`${id}\` \\|`, "m"));
+    });
+
+    it("every npm script in package.json is documented", () => {
+        const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
+        for (const name of scripts) expect(allDocs, name).toMatch(new RegExp(`npm (run ${name}|${name})\\b`));
+    });
+
+    it("every config key has a description in the reference", () => {
+        const keys = configKeyDocs();
+        expect(keys.length).toBeGreaterThan(40);
+        for (const k of keys) {
+            expect(k.description.length, k.path).toBeGreaterThan(5);
+            expect(reference, k.path).toContain(`| \`${k.path}\` |`);
+        }
+    });
+
+    it("every environment variable the code reads is documented, with the files that read it", () => {
+        const read = new Map<string, string[]>();
+        for (const file of ["index.ts", ...["core", "components", "providers", "policy", "scripts", "tests"].flatMap(sources)]) {
+            for (const name of variablesReadIn(file)) read.set(name, [...(read.get(name) ?? []), file]);
+        }
+        read.delete("PATH"); // the system's, for finding dotnet
+        const documented = new Map(ENVIRONMENT_VARIABLES.map((v) => [v.name, v]));
+        for (const [name, files] of read) {
+            expect(documented.has(name), `${name} (read in ${files.join(", ")}) is not in scripts/docs/environmentDocs.ts`).toBe(true);
+            // Tests that set a variable for the code they test need not be listed.
+            for (const f of files) if (!f.startsWith("tests/") || !files.some((g) => !g.startsWith("tests/"))) expect(documented.get(name)!.readBy, `${name} is read in ${f}`).toContain(f);
+        }
+        for (const v of ENVIRONMENT_VARIABLES) {
+            expect(read.get(v.name), `${v.name} is documented but nothing reads it`).toBeDefined();
+            for (const f of v.readBy) expect(read.get(v.name), `${v.name} is not read in ${f}`).toContain(f);
+            expect(reference, v.name).toContain(`| \`${v.name}\` |`);
+        }
+    });
+});
+
+describe("links in README.md and docs/", () => {
+    it.each(DOC_FILES)("every relative link in %s resolves, anchors included", (file) => {
+        const broken: string[] = [];
+        for (const href of linksOf(read(file))) {
+            if (/^[a-z][a-z0-9+.-]*:/i.test(href)) continue; // https:, mailto:
+            const [target, anchor] = href.split("#");
+            const resolved = target === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURIComponent(target)));
+            if (!existsSync(path.join(ROOT, resolved))) {
+                broken.push(`${href}: no file ${resolved}`);
+                continue;
+            }
+            if (anchor !== undefined && resolved.endsWith(".md") && !anchorsOf(read(resolved)).has(anchor)) broken.push(`${href}: no heading #${anchor} in ${resolved}`);
+        }
+        expect(broken).toEqual([]);
+    });
+});
