@@ -42,11 +42,11 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariableDoc[] = [
     { name: "REDEPLOY_BACKOFF_MS", readBy: ["scripts/redeploy/options.mjs"], description: "Redeploy: wait before the first retry, doubled each time. Defaults to 1000." },
     {
         name: "MASKINPORTEN_ADMIN_KEY",
-        readBy: ["providers/maskinporten/provider.ts"],
+        readBy: ["providers/maskinporten/client.ts"],
         description:
             "Maskinporten self-service: the admin client's private key (PEM), in the environment of `pulumi up`. Without it (and `MASKINPORTEN_ADMIN_CERT`) an `up` that registers keys stops; a refresh keeps the last known key set.",
     },
-    { name: "MASKINPORTEN_ADMIN_CERT", readBy: ["providers/maskinporten/provider.ts"], description: "Maskinporten self-service: the admin client's business certificate chain (PEM, leaf first)." },
+    { name: "MASKINPORTEN_ADMIN_CERT", readBy: ["providers/maskinporten/client.ts"], description: "Maskinporten self-service: the admin client's business certificate chain (PEM, leaf first)." },
     {
         name: "ALTINN_ARM_URL",
         readBy: ["components/keyvault/vaultAudit.ts"],
