@@ -106,7 +106,7 @@ export const AccessGrantSchema = strict(
         principalType: doc(z.enum(PRINCIPAL_TYPES).optional(), "Principal type. Required with rbac: the Azure SDK otherwise sends `User`, which Azure refuses for groups and service principals."),
         access: doc(
             z.enum(Object.keys(ACCESS_PRESETS) as [keyof typeof ACCESS_PRESETS]).optional(),
-            "Preset: read = secrets get, list (Key Vault Secrets User); write = + set, delete (Key Vault Secrets Officer). One of access, permissions, role.",
+            "Preset. read: secrets get, list (access policy) or Key Vault Secrets User (rbac). write: + set, delete (access policy) or Key Vault Secrets Officer (rbac), which also allows recover, backup, restore and purge; only the vault's purge protection stops a purge. One of access, permissions, role.",
         ),
         permissions: doc(
             PermissionsSchema.optional(),
@@ -174,7 +174,7 @@ export const MaskinportenClientSchema = strict(
         exchangeToAltinnToken: doc(z.boolean().default(true), "legacy only: the section's `ExhangeToAltinnToken` (sic) setting."),
         keyGeneration: doc(
             wholeNumber(0).default(1),
-            "The active key pair; its private JWK is in the vault. Change it to activate a staged key. `0`: keep the key already in the vault (adopted, see Onboarding) until generation 1 is staged, registered and activated.",
+            "The active key pair; its private JWK is in the vault. Change it to activate a staged key. `0`: keep the key already in the vault (adopted, see docs/adopt.md) until generation 1 is staged, registered and activated.",
             { type: "integer >= 0" },
         ),
         nextKeyGeneration: doc(wholeNumber(1).optional(), "A staged key pair: generated and published for registration, not yet in the vault.", { type: "integer >= 1" }),

@@ -66,7 +66,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariableDoc[] = [
         readBy: ["tests/components/resourceRecord.test.ts"],
         description: "Tests: `1` rewrites the record of every declared resource (a deliberate change of what is deployed).",
     },
-    { name: "UPDATE_STATUS_FIXTURES", readBy: ["tests/scripts/status.test.ts"], description: "Tests: `1` rewrites the status example in the docs from its fixture." },
+    { name: "UPDATE_STATUS_FIXTURES", readBy: ["tests/scripts/status.test.ts"], description: "Tests: `1` rewrites the status example in docs/maskinporten-keys.md from its fixture." },
     { name: "REQUIRE_DOTNET", readBy: ["tests/compat/compat.test.ts"], description: "Tests: `1` fails the .NET compatibility tests instead of skipping them when `dotnet` is missing (`.ci/run` sets it)." },
 ];
 

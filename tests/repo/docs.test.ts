@@ -38,9 +38,10 @@ describe("documentation matches the code", () => {
 
     it("README starts with the two commands that work on a fresh machine", () => {
         const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const head = readme.slice(0, readme.indexOf("## How to use it for real"));
-        expect(head).toContain("npm ci && npm run plan -- --stack tt02");
-        expect(head).toContain("npm ci && npm test");
+        // The first commands in the README, before any section: exactly these two.
+        const head = readme.slice(0, readme.indexOf("\n## "));
+        expect(head).toContain("```sh\nnpm ci && npm run plan -- --stack tt02\nnpm ci && npm test\n```");
+        expect(readme.indexOf("```")).toBe(readme.indexOf("```sh\nnpm ci && npm run plan -- --stack tt02\n"));
         const ci = readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
         expect(ci).toMatch(/^npm ci && npm test$/m);
     });

@@ -110,18 +110,18 @@ describe("npm run status on saved outputs", () => {
     });
 });
 
-describe("README", () => {
-    const README = path.join(ROOT, "README.md");
+describe("docs/maskinporten-keys.md", () => {
+    const GUIDE = path.join(ROOT, "docs", "maskinporten-keys.md");
     const [BEGIN, END] = ["<!-- status-example:begin -->", "<!-- status-example:end -->"];
 
-    it("shows the Markdown status of the rotating fixture (headings moved under the README's own)", async () => {
+    it("shows the Markdown status of the rotating fixture (headings moved under the guide's own)", async () => {
         const md = (await on("rotating", "--markdown")).stdout.trimEnd().replace(/^### /gm, "##### ").replace(/^## /gm, "#### ");
-        const readme = readFileSync(README, "utf8");
+        const readme = readFileSync(GUIDE, "utf8");
         const start = readme.indexOf(BEGIN);
         const end = readme.indexOf(END);
         expect(start).toBeGreaterThan(0);
         const current = `${readme.slice(0, start + BEGIN.length)}\n${md}\n${readme.slice(end)}`;
-        if (process.env.UPDATE_STATUS_FIXTURES === "1") return writeFileSync(README, current);
+        if (process.env.UPDATE_STATUS_FIXTURES === "1") return writeFileSync(GUIDE, current);
         expect(readme, "run UPDATE_STATUS_FIXTURES=1 npx vitest run tests/scripts/status.test.ts").toBe(current);
     });
 });
