@@ -182,6 +182,17 @@ describe("deploy.yml", () => {
         expect(deploy.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
     });
 
+    it("deploys only from main: both deploy jobs first fail loudly on any other ref, by hand too", () => {
+        for (const name of ["up-tt02", "up-prod"]) {
+            const [first] = deploy.jobs[name].steps;
+            // the first step, before any checkout, npm or Pulumi: nothing of the branch runs with the environment's secrets
+            expect(first.if, name).toBe("${{ github.ref != 'refs/heads/main' }}");
+            expect(first.run, name).toMatch(/::error::.*\n\s*exit 1\s*$/);
+            expect(first.run, name).not.toContain("${{"); // the ref is read from $GITHUB_REF, never interpolated into the script
+            expect(first.uses, name).toBeUndefined();
+        }
+    });
+
     it("runs up on tt02, then prod behind its environment", () => {
         expect(deploy.jobs["up-tt02"]).toMatchObject({ needs: "test", environment: "tt02" });
         expect(deploy.jobs["up-prod"]).toMatchObject({ needs: "up-tt02", environment: "prod" });
@@ -204,21 +215,6 @@ describe("deploy.yml", () => {
             });
             expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
         }
-    });
-});
-
-describe("CODEOWNERS", () => {
-    it("puts policy/config.json (mandatory suppressions, Studio hosts) and the workflows under review", () => {
-        const rules = readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
-            .split("\n")
-            .filter((l) => l.trim() && !l.startsWith("#"))
-            .map((l) => l.trim().split(/\s+/));
-        const owners = (p: string) => rules.find(([pattern]) => pattern === p)?.slice(1) ?? [];
-        expect(owners("/policy/config.json").length).toBeGreaterThan(0);
-        expect(owners("/.github/").length).toBeGreaterThan(0);
-        // the last matching pattern wins in CODEOWNERS: nothing after the entry may take it away
-        const last = [...rules].reverse().find(([pattern]) => ["/policy/config.json", "/policy/", "*", "/policy/*"].includes(pattern));
-        expect(last![1]).toMatch(/^@/);
     });
 });
 
