@@ -65,7 +65,7 @@ describe("a grant whose expires date has passed", () => {
 
     it("gets an advisory finding asking for the entry to be deleted", () => {
         expect(of("grant-expiry", ENDED)).toEqual([expect.objectContaining({ level: "advisory", detail: "Expired::2027-01-28" })]);
-        expect(of("grant-expiry", ENDED)[0].message).toContain("removed at the next pulumi up; delete its accessGrants entry");
+        expect(of("grant-expiry", ENDED)[0].message).toContain(`removed at the next pulumi up. (principal ${ENDED}) To fix: delete its accessGrants entry`);
     });
 
     it("leaves access in the vault that the audit shows with the grant's date, advisory: never counted as managed", () => {
