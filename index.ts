@@ -9,7 +9,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { AppRedeploy, secretsByApp } from "./components/studio/appRedeploy";
 import { AppSecret } from "./components/keyvault/appSecret";
 import { ENVIRONMENT_FACTS } from "./core/altinn/environments";
-import { ConfigError, parseStackConfig, StackConfig } from "./core/config/parse";
+import { ConfigError, parseStackConfig, PROJECT, StackConfig } from "./core/config/parse";
 import { KeyVaultAccess } from "./components/keyvault/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinporten/maskinportenClient";
 import { allowedHostsOfPackConfig } from "./core/maskinporten/hosts";
@@ -20,7 +20,7 @@ import { auditVault, VaultAudit } from "./components/keyvault/vaultAudit";
 import { partitionByExpiry } from "./core/vault/grantExpiry";
 
 function readStackConfig(): StackConfig {
-    const raw = pulumi.runtime.allConfig();
+    const raw = allConfig;
     // Which keys hold `secure:` values; internal to the SDK, absent only in very old versions.
     const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
     try {
@@ -48,6 +48,7 @@ function readAllowedMaskinportenHosts(): string[] {
     }
 }
 
+const allConfig = pulumi.runtime.allConfig();
 const config = readStackConfig();
 // A grant whose `expires` day has passed is no longer declared: this up removes the access.
 const grantsByExpiry = partitionByExpiry(config.accessGrants, Date.now());
@@ -89,8 +90,10 @@ const audit = new VaultAudit("audit", {
     }),
 });
 
-// The policy pack sees component inputs, not stack config: hand it the environment and suppressions.
-new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions });
+// The policy pack sees component inputs, not stack config: hand it the environment, the suppressions
+// and the names of the config keys outside the project's namespace (provider settings it must allow).
+const configKeys = Object.keys(allConfig).filter((k) => !k.startsWith(`${PROJECT}:`));
+new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions, configKeys });
 
 const clients = config.maskinportenClients.map(
     (c) =>

@@ -20,6 +20,7 @@ export const TYPES = {
     maskinportenRegistration: "pulumi-nodejs:dynamic/maskinporten:Registration",
     /** The dynamic resource that gets a token with a key before it becomes the active key in the vault. */
     maskinportenKeyProof: "pulumi-nodejs:dynamic/maskinporten:KeyProof",
+    randomPassword: "random:index/randomPassword:RandomPassword",
 } as const;
 
 /** The `KeyVaultAccess` component in index.ts. */
@@ -45,6 +46,11 @@ export function clientSecretResourceName(client: string, key: string): string {
     return `${client}-${key}`;
 }
 
+/** The self-service registration (a dynamic resource) inside a `MaskinportenClient`. */
+export function registrationName(client: string): string {
+    return `${client}-registration`;
+}
+
 /** The `AppSecret` component of `<section>--<key>`. */
 export function appSecretName(section: string, key: string): string {
     return `secret-${section}--${key}`;
@@ -53,4 +59,9 @@ export function appSecretName(section: string, key: string): string {
 /** The Key Vault secret inside an `AppSecret`. */
 export function appSecretResourceName(appSecret: string): string {
     return `${appSecret}-secret`;
+}
+
+/** The generated value (a `RandomPassword`) inside an `AppSecret` with `generate`. */
+export function generatedValueName(appSecret: string): string {
+    return `${appSecret}-generated`;
 }

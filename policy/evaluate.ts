@@ -5,10 +5,10 @@
  * A stack file's suppressions silence advisory findings only; a mandatory finding can be
  * silenced only by a suppression in policy/config.json (reviewed with the code, CODEOWNERS).
  */
-import type { Level, PolicyResource, ReviewContext, Rule, Suppression } from "../core/policy/rule";
+import type { Level, PackSuppression, PolicyResource, ReviewContext, Rule, Suppression } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
 
-export type { Suppression } from "../core/policy/rule";
+export type { PackSuppression, Suppression } from "../core/policy/rule";
 
 /** Where a suppression was written. */
 export type SuppressionSource = "stack" | "policy/config.json";
@@ -19,10 +19,14 @@ export interface Finding {
     level: Level;
     /** URN or `type::name` of the resource. */
     resource: string;
+    /** What a person reads: what is wrong and how to fix it. */
     message: string;
+    /** The cdk-nag style id (`Access::write`): for tests and tools, never in what a person reads. */
     detail: string;
     principalId?: string;
     secretName?: string;
+    /** The stack-file setting concerned, for settings findings (`secretsprovider`, `azure-native:oidcRequestUrl`). */
+    setting?: string;
     /** Present when a suppression matched: the finding is still reported, with its reason. */
     suppressed?: { reason: string; source?: SuppressionSource };
 }
@@ -30,16 +34,17 @@ export interface Finding {
 /** Finding id of a stack-file suppression that silences nothing. */
 export const STALE_SUPPRESSION = "stale-suppression";
 
-export function suppressionMatches(s: Suppression, rule: string, principalId?: string, secretName?: string): boolean {
+export function suppressionMatches(s: PackSuppression, rule: string, principalId?: string, secretName?: string, setting?: string): boolean {
     if (s.rule !== rule) return false;
+    if (s.setting !== undefined) return setting !== undefined && s.setting === setting;
     if (s.principalId !== undefined) return principalId !== undefined && s.principalId.toLowerCase() === principalId.toLowerCase();
     if (s.secretName !== undefined) return secretName !== undefined && s.secretName.toLowerCase() === secretName.toLowerCase();
     return false;
 }
 
 /** The suppression that silences `f`, if any: policy/config.json first, the stack file only for advisory findings. */
-export function suppressionFor(f: Pick<Finding, "policy" | "level" | "principalId" | "secretName">, stack: Suppression[], pack: Suppression[] = []): Finding["suppressed"] {
-    const hit = (s: Suppression) => suppressionMatches(s, f.policy, f.principalId, f.secretName);
+export function suppressionFor(f: Pick<Finding, "policy" | "level" | "principalId" | "secretName" | "setting">, stack: Suppression[], pack: PackSuppression[] = []): Finding["suppressed"] {
+    const hit = (s: PackSuppression) => suppressionMatches(s, f.policy, f.principalId, f.secretName, f.setting);
     const fromPack = pack.find(hit);
     if (fromPack) return { reason: fromPack.reason, source: "policy/config.json" };
     const fromStack = f.level === "advisory" ? stack.find(hit) : undefined;
@@ -53,16 +58,16 @@ export function evaluateRules(resources: PolicyResource[], context: ReviewContex
             const v = rule.check(resource, context);
             if (v.status !== "non-compliant") continue;
             for (const f of v.findings) {
-                const who = f.principalId ? ` (principal ${f.principalId})` : f.secretName ? ` (secret ${f.secretName})` : "";
                 const finding: Finding = {
                     policy: rule.id,
                     level: f.level ?? rule.level,
                     resource: resource.id,
-                    message: `${rule.info} ${f.detail}${who}${f.hint ? `: ${f.hint}` : ""}`,
+                    message: findingMessage(rule.info, f.text, f.fix ?? rule.fix, f),
                     detail: f.detail,
                 };
                 if (f.principalId) finding.principalId = f.principalId;
                 if (f.secretName) finding.secretName = f.secretName;
+                if (f.setting) finding.setting = f.setting;
                 const suppressed = suppressionFor(finding, suppressions, context.packSuppressions);
                 if (suppressed) finding.suppressed = suppressed;
                 findings.push(finding);
@@ -70,6 +75,19 @@ export function evaluateRules(resources: PolicyResource[], context: ReviewContex
         }
     }
     return findings;
+}
+
+/** Who or what a finding is about, as its message says it: ` (principal ...)`, ` (secret ...)` or ` (setting ...)`. */
+export function subjectSuffix(f: Pick<Finding, "principalId" | "secretName" | "setting">): string {
+    return f.principalId ? ` (principal ${f.principalId})` : f.secretName ? ` (secret ${f.secretName})` : f.setting ? ` (setting ${f.setting})` : "";
+}
+
+/** `<what is wrong> (principal ...) To fix: <how>.`: the one shape of every finding's message. */
+export function findingMessage(info: string, text: string | undefined, fix: string, about: Pick<Finding, "principalId" | "secretName" | "setting">): string {
+    const what = `${info}${text ? ` ${text}` : ""}`;
+    // The subject once: a sentence that already names the setting needs no "(setting ...)".
+    const named = about.setting !== undefined && !about.principalId && !about.secretName && what.includes(about.setting);
+    return `${what}${named ? "" : subjectSuffix(about)} To fix: ${fix.replace(/\.$/, "")}.`;
 }
 
 function target(s: Suppression): string {

@@ -12,9 +12,9 @@ import { blocks, evaluateRules, Finding, Suppression, suppressionFindings } from
 import { readPackConfig } from "./packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
+import { REVIEW_CONTEXT_TYPE } from "./rules/config-key-allowed";
 import { canBeMandatory, RULE_IDS, RuleId } from "../core/policy/ruleIds";
 
-const REVIEW_CONTEXT_TYPE = "altinn:policy:ReviewContext";
 /** Rules that need what only the offline plan sees (ciphertexts): their suppressions are never stale here. */
 const OFFLINE_ONLY_RULES = ["secret-value-not-placeholder"];
 

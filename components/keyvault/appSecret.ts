@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { Environment } from "../../core/config/parse";
 import { secretName } from "../../core/vault/naming";
-import { appSecretResourceName, TYPES } from "../../core/resourceNames";
+import { appSecretResourceName, generatedValueName, TYPES } from "../../core/resourceNames";
 import { secretVersion, vaultSecret } from "./vaultSecret";
 
 export interface AppSecretArgs {
@@ -49,7 +49,7 @@ export class AppSecret extends pulumi.ComponentResource {
         // keepers: a new generation replaces the password, and so writes a new secret version.
         const value = args.generate
             ? new RandomPassword(
-                  `${name}-generated`,
+                  generatedValueName(name),
                   { length: args.generate.length, special: false, keepers: { generation: String(args.generate.generation) } },
                   { parent: this },
               ).result

@@ -8,7 +8,7 @@ import { ADOPTED_GENERATION, appSettingsSection, clientProblem, keyProofPlan, Ro
 import { defaultClientDetails, MaskinportenRegistration } from "./registration";
 import { MaskinportenKeyProof } from "./keyProof";
 import { secretName } from "../../core/vault/naming";
-import { clientSecretResourceName, TYPES } from "../../core/resourceNames";
+import { clientSecretResourceName, registrationName, TYPES } from "../../core/resourceNames";
 import { secretVersion, vaultSecret } from "../keyvault/vaultSecret";
 
 export { ADOPTED_GENERATION, appSettingsSection, clientProblem, rotationStatus } from "../../core/maskinporten/settings";
@@ -92,7 +92,7 @@ export class MaskinportenClient extends pulumi.ComponentResource {
         if (client.register && args.selfService) {
             const details = defaultClientDetails(args.org, args.environment, client);
             this.registration = new MaskinportenRegistration(
-                `${name}-registration`,
+                registrationName(name),
                 {
                     apiUrl: args.selfService.apiUrl,
                     authority: ENVIRONMENT_FACTS[args.environment].maskinportenAuthority,

@@ -3,8 +3,36 @@
  * Pure data, no imports: the policy pack and the config-only CLIs load it without the Pulumi SDK.
  */
 
-/** Reasons (grants, suppressions) must say at least this much. */
+/** Reasons (grants, suppressions) must say at least this much, in visible characters. */
 export const MIN_REASON_LENGTH = 10;
+/**
+ * Bounds that keep every stack reviewable: the review of the largest allowed stack takes seconds,
+ * its full text fits a job summary, and no single value fills a pull request comment.
+ */
+export const LIMITS = {
+    /** Entries of accessGrants (grant a group, not each of its members). */
+    accessGrants: 100,
+    /** Entries of maskinportenClients. */
+    maskinportenClients: 20,
+    /** Entries of appSecrets. */
+    appSecrets: 40,
+    /** Entries of suppressions (here and in policy/config.json). */
+    suppressions: 100,
+    /** Apps listed by one client or secret. */
+    appsPerEntry: 20,
+    /** Different apps across the stack (one redeploy each). */
+    apps: 40,
+    /** Characters of a reason or description. */
+    reason: 500,
+    /** Characters of a name, ID or scope list. */
+    text: 1000,
+    /** Characters of a URL. */
+    url: 2000,
+    /** Characters of an app secret's value (Key Vault stores at most 25 KB). */
+    secretValue: 25000,
+    /** Bytes of a stack file. */
+    stackFileBytes: 1024 * 1024,
+} as const;
 /** An Entra object, tenant or subscription ID. */
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A prod write grant must end within this many days unless policy/config.json says otherwise (maxWriteGrantDays). */

@@ -8,7 +8,7 @@ import { KeyVaultSchema, RedeploySchema, SELF_SERVICE_API_URLS, StackConfigInput
 import { defaultResourceGroupName, defaultVaultName } from "../vault/naming";
 import { roleId } from "../vault/roles";
 import type { AccessGrantConfig, KeyVaultConfig, MaskinportenClientConfig, ParseOptions, RawConfig, StackConfig } from "./model";
-import { contextErrors, controlCharacterErrors, namespaceErrors, projectKeys } from "./rawConfig";
+import { contextErrors, controlCharacterErrors, misplacedSecretErrors, namespaceErrors, projectKeys } from "./rawConfig";
 import { firstPerPath, issueLines } from "./issueLines";
 import { normalizeExpires } from "../vault/grantExpiry";
 
@@ -62,7 +62,7 @@ export function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): Stack
     let lines = issueLines(result.success ? [] : result.error.issues, top, opts);
     const context = contextErrors(top, lines, opts);
     if (context.some((l) => l.includes("imports Pulumi ESC"))) lines = lines.filter((l) => l !== "org: is required" && l !== "environment: is required");
-    const errors = firstPerPath([...namespaceErrors(raw), ...controlCharacterErrors(top), ...lines, ...context]);
+    const errors = firstPerPath([...namespaceErrors(raw), ...misplacedSecretErrors(opts), ...controlCharacterErrors(top), ...lines, ...context]);
     if (errors.length > 0 || !result.success) throw new ConfigError(errors.length > 0 ? errors : ["config: invalid"]);
     return toModel(result.data);
 }

@@ -114,3 +114,20 @@ export function contextErrors(top: Record<string, unknown>, lines: string[], opt
     }
     return out;
 }
+
+/** Where a value may be `secure:`: an app secret's value. */
+const SECRET_PATH = /^appSecrets\[\d+\]\.value$/;
+const MISPLACED_SECRET = "is a secure: value, and only appSecrets[].value may be one: anywhere else Pulumi decrypts it into outputs, state and Azure in plain text";
+
+/** `secure:` values outside appSecrets[].value, one line per key (the stack file's paths when known, else Pulumi's secret keys). */
+export function misplacedSecretErrors(opts: ParseOptions): string[] {
+    const out: string[] = [];
+    for (const key of opts.secretKeys ?? []) {
+        const ours = key.startsWith(`${PROJECT}:`);
+        // Pulumi marks a whole key secret: inside appSecrets only the stack file's paths tell which entry.
+        if (ours && (key === `${PROJECT}:appSecrets` || opts.secretPaths)) continue;
+        out.push(`${ours ? key.slice(PROJECT.length + 1) : key}: ${MISPLACED_SECRET}`);
+    }
+    for (const p of opts.secretPaths ?? []) if (!SECRET_PATH.test(p)) out.push(`${p}: ${MISPLACED_SECRET}`);
+    return out;
+}

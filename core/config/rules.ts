@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import { defaultVaultName, secretNameProblem, sectionProblem, keyProblem, SECTION_SEPARATOR, vaultNameProblem } from "../vault/naming";
-import { GUID_PATTERN, MAX_KEYS_PER_CLIENT, ORG_PATTERN } from "./limits";
+import { GUID_PATTERN, LIMITS, MAX_KEYS_PER_CLIENT, ORG_PATTERN } from "./limits";
 import { canBeMandatory, RULE_IDS, RuleId } from "../policy/ruleIds";
 
 /** The secret keys each client format stores. */
@@ -112,6 +112,20 @@ export function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
             claims.claim(a.section, a.key, ["appSecrets", i, "key"]);
         }
     });
+
+    // One redeploy per app: the number of different apps is bounded like the lists themselves.
+    const apps = new Set<string>();
+    let tooMany = false;
+    for (const key of ["maskinportenClients", "appSecrets"] as const) {
+        items(value[key]).forEach((entry, i) => {
+            if (!isObj(entry)) return;
+            for (const app of items(entry.apps)) if (typeof app === "string") apps.add(app);
+            if (apps.size > LIMITS.apps && !tooMany) {
+                tooMany = true;
+                fail([key, i, "apps"], `brings the stack to more than ${LIMITS.apps} different apps (one redeploy each); split the apps over more stacks`);
+            }
+        });
+    }
 
     items(value.suppressions).forEach((s, i) => {
         if (!isObj(s)) return;

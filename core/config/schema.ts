@@ -20,9 +20,9 @@ import {
     VAULT_NAME_PATTERN,
     vaultNameProblem,
 } from "../vault/naming";
-import { AZURE_PERMISSIONS, DEFAULT_STUDIO_URL, MASKINPORTEN_KEY_SIZE, MIN_REASON_LENGTH, ORG_PATTERN, ORG_RULE } from "./limits";
+import { AZURE_PERMISSIONS, DEFAULT_STUDIO_URL, LIMITS, MASKINPORTEN_KEY_SIZE, MIN_REASON_LENGTH, ORG_PATTERN, ORG_RULE } from "./limits";
 import { RULE_IDS } from "../policy/ruleIds";
-import { anyCase, anyCaseSource, appList, checked, doc, guid, GUID_SOURCE, reason, secretValue, section, strict, text, webUrl, wholeNumber, withJson } from "./schemaKit";
+import { anyCase, anyCaseSource, appList, bounded, checked, doc, guid, GUID_SOURCE, list, reason, secretValue, section, strict, text, visible, webUrl, wholeNumber, withJson } from "./schemaKit";
 import { EXPIRES_PATTERN, expiresProblem } from "../vault/grantExpiry";
 
 export { keyDocs } from "./schemaKit";
@@ -126,7 +126,7 @@ export const AccessGrantSchema = strict(
             { type: "GUID", default: "derived from vault, principal and role" },
         ),
         description: doc(
-            z.string().optional(),
+            visible(LIMITS.reason).optional(),
             "rbac mode only: the role assignment's description in Azure; `\"\"` for none. `npm run adopt` writes an existing assignment's description here so importing it changes nothing; delete the key to store the reason instead.",
             { default: "the reason" },
         ),
@@ -165,8 +165,7 @@ export const MaskinportenClientSchema = strict(
             "legacy (Altinn.ApiClients.Maskinporten, any app-lib version): secrets ClientId, EncodedJwk. builtin (app-lib v8's IMaskinportenClient, manual Key Vault setup only): Authority, ClientId, JwkBase64; v8 only, since in v9 the built-in client reads no settings from Key Vault, and with Studio's scope setup (v8.3+) Studio provisions the built-in client itself.",
         ),
         scope: doc(
-            z
-                .string()
+            bounded(LIMITS.text)
                 .regex(/^[^,]*$/, { error: '{value} separates scopes with commas; Maskinporten scopes are separated by spaces, e.g. "altinn:serviceowner/instances.read altinn:serviceowner/instances.write"' })
                 .optional(),
             "Scopes, space separated; required for legacy (goes into the app's non-secret settings).",
@@ -193,8 +192,8 @@ export const MaskinportenClientSchema = strict(
             "Register the client and its public keys with Maskinporten's self-service API (needs `maskinporten.selfService`). Turning it off forgets: the keys stay registered at Maskinporten.",
             { default: "`true` when `maskinporten.selfService` is set, else `false`" },
         ),
-        clientName: doc(z.string().optional(), "Registered clients: the client's name at Maskinporten.", { default: "derived from org and section" }),
-        description: doc(z.string().optional(), "Registered clients: the client's description at Maskinporten."),
+        clientName: doc(visible(LIMITS.text).optional(), "Registered clients: the client's name at Maskinporten.", { default: "derived from org and section" }),
+        description: doc(visible(LIMITS.reason).optional(), "Registered clients: the client's description at Maskinporten."),
     },
     "section, clientId and format",
 );
@@ -225,7 +224,7 @@ export const SuppressionSchema = strict(
             { type: "rule id" },
         ),
         principalId: doc(guid("an Entra object ID").optional(), "The principal whose finding is silenced (grant rules). One of principalId, secretName.", { type: "GUID" }),
-        secretName: doc(z.string().optional(), "The secret whose finding is silenced (secret rules). One of principalId, secretName."),
+        secretName: doc(bounded(LIMITS.text).optional(), "The secret whose finding is silenced (secret rules). One of principalId, secretName."),
         reason: doc(reason("say why this finding is acceptable"), "Why this finding is acceptable.", { type: `string (${MIN_REASON_LENGTH}+ chars)` }),
     },
     "rule, principalId or secretName, and reason",
@@ -256,10 +255,10 @@ export const StackConfigSchema = strict({
     ),
     environment: doc(z.enum(ENVIRONMENTS), "Altinn environment this stack manages."),
     keyVault: doc(KeyVaultSchema.optional(), "The org's existing Key Vault.", { default: "derived from org and environment" }),
-    accessGrants: doc(z.array(AccessGrantSchema).default([]), "Who may use the vault's secrets."),
-    maskinportenClients: doc(z.array(MaskinportenClientSchema).default([]), "Maskinporten clients whose credentials this stack generates and stores in the vault."),
-    appSecrets: doc(z.array(AppSecretSchema).default([]), "Other app settings stored as Key Vault secrets `<section>--<key>`."),
-    suppressions: doc(z.array(SuppressionSchema).default([]), "Advisory policy findings silenced on purpose; still reported, as suppressed, with the reason."),
+    accessGrants: doc(list(AccessGrantSchema, LIMITS.accessGrants, "grant a group instead of each of its members").default([]), "Who may use the vault's secrets."),
+    maskinportenClients: doc(list(MaskinportenClientSchema, LIMITS.maskinportenClients, "split the clients over more stacks").default([]), "Maskinporten clients whose credentials this stack generates and stores in the vault."),
+    appSecrets: doc(list(AppSecretSchema, LIMITS.appSecrets, "split the secrets over more stacks").default([]), "Other app settings stored as Key Vault secrets `<section>--<key>`."),
+    suppressions: doc(list(SuppressionSchema, LIMITS.suppressions, "fix the findings instead of silencing them").default([]), "Advisory policy findings silenced on purpose; still reported, as suppressed, with the reason."),
     redeploy: doc(RedeploySchema.optional(), "Redeploy of apps whose secrets changed.", { default: "enabled" }),
     maskinporten: doc(MaskinportenSchema.optional(), "Maskinporten settings shared by all clients."),
 }).superRefine(crossFieldRules, { when: () => true });

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { SET_VALUE } from "./rules";
 import { isLoopbackHost } from "../loopback";
 import { MAX_SECRET_NAME_LENGTH, SECTION_PATTERN, SECTION_SEPARATOR, sectionProblem } from "../vault/naming";
-import { APP_NAME_PATTERN, APP_NAME_RULE, MAX_CONFIG_INTEGER, MIN_REASON_LENGTH } from "./limits";
+import { APP_NAME_PATTERN, APP_NAME_RULE, LIMITS, MAX_CONFIG_INTEGER, MIN_REASON_LENGTH } from "./limits";
+import { visibleTextProblem } from "./visibleText";
 
 /** README-only facts about a key: how to show its type and default when the schema cannot say it well. */
 export interface KeyDoc {
@@ -68,19 +69,38 @@ export function checked(problem: (s: string) => string | undefined, schema: z.Zo
 const notBlank = (s: string) => s.trim() !== "";
 /** JSON Schema: a string with something other than white space. */
 export const NOT_BLANK = { pattern: "\\S" } as const;
+/** A string of at most `max` characters (never echoed: a long value would fill the line). */
+export const bounded = (max: number) => z.string().max(max, { error: `is longer than ${max} characters` });
 /** A required string that is not only white space. */
-export const text = () => withJson(z.string().refine(notBlank, { error: "is required and may not be empty" }), NOT_BLANK);
+export const text = (max: number = LIMITS.text) => withJson(bounded(max).refine(notBlank, { error: "is required and may not be empty" }), NOT_BLANK);
+/** Optional free text a reviewer reads: at most `max` characters; when not empty, words they can see. */
+export const visible = (max: number) =>
+    bounded(max).superRefine((s, ctx) => {
+        const problem = s === "" ? undefined : visibleTextProblem(s);
+        if (problem) ctx.addIssue({ code: "custom", message: problem, input: s });
+    });
+/** A list of at most `max` entries; `what` says what to do instead. */
+export const list = <T extends z.ZodType>(item: T, max: number, what: string) => z.array(item).max(max, { error: `lists more than ${max} entries; ${what}` });
 
 /** A GUID in any case, as a pattern without anchors or flags (JSON Schema has no `i`). */
 export const GUID_SOURCE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
 export const guid = (what: string) => text().regex(new RegExp(`^${GUID_SOURCE}$`), { error: `{value} is not ${what} (GUID)` });
 
+/** A reason a reviewer can read: 10+ visible characters, letters or digits among them. */
 export const reason = (hint: string) =>
-    withJson(text().refine((s) => s.trim().length >= MIN_REASON_LENGTH, { error: `{value} is shorter than ${MIN_REASON_LENGTH} characters; ${hint}` }), {
-        // At least MIN_REASON_LENGTH characters from the first to the last that is not white space.
-        pattern: `^\\s*\\S[\\s\\S]{${MIN_REASON_LENGTH - 2},}\\S\\s*$`,
-    });
+    withJson(
+        text(LIMITS.reason).superRefine((s, ctx) => {
+            if (!notBlank(s)) return;
+            const problem = visibleTextProblem(s, MIN_REASON_LENGTH);
+            // A short reason is echoed; one that shows nothing is not (its characters would not show either).
+            if (problem) ctx.addIssue({ code: "custom", message: `${problem.startsWith("is shorter") ? "{value} " : ""}${problem}; ${hint}`, input: s });
+        }),
+        {
+            // At least MIN_REASON_LENGTH characters from the first to the last that is not white space.
+            pattern: `^\\s*\\S[\\s\\S]{${MIN_REASON_LENGTH - 2},}\\S\\s*$`,
+        },
+    );
 
 export function wholeNumber(min: number) {
     const error = (iss: { code: string }) =>
@@ -97,7 +117,7 @@ const appName = z.string().regex(APP_NAME_PATTERN, {
 export const appList = (what: string) =>
     doc(
         withJson(
-            z.array(appName).superRefine((apps, ctx) => {
+            list(appName, LIMITS.appsPerEntry, "split the entry").superRefine((apps, ctx) => {
                 const twice = apps.find((a, i) => apps.indexOf(a) !== i);
                 if (twice !== undefined) ctx.addIssue({ code: "custom", message: `lists ${JSON.stringify(twice)} twice`, input: apps });
             }),
@@ -118,7 +138,7 @@ export function webUrl(example: string, allowLoopbackHttp: boolean, originOnly =
     const loopbackHttp = "http://(?:127\\.0\\.0\\.1|localhost|\\[::1\\])(?::[0-9]+)?";
     const json = { pattern: `^(?:https://${host}${allowLoopbackHttp ? `|${loopbackHttp}` : ""})${rest}$` };
     return withJson(
-        z.string().superRefine((s, ctx) => {
+        bounded(LIMITS.url).superRefine((s, ctx) => {
             let url: URL | undefined;
             try {
                 url = new URL(s);
@@ -139,4 +159,6 @@ export function webUrl(example: string, allowLoopbackHttp: boolean, originOnly =
     );
 }
 
-export const secretValue = z.string({ error: () => `must be a string; ${SET_VALUE}` });
+export const secretValue = z
+    .string({ error: () => `must be a string; ${SET_VALUE}` })
+    .max(LIMITS.secretValue, { error: `is longer than ${LIMITS.secretValue} characters (Key Vault stores at most 25 KB)` });

@@ -6,6 +6,7 @@
  */
 import type { Environment } from "../config/parse";
 import { CONTROL_CHARACTER, MIN_REASON_LENGTH } from "../config/limits";
+import { visibleTextProblem } from "../config/visibleText";
 
 /** Digdir's hosts per Altinn environment: the self-service API, then Maskinporten. */
 export const DIGDIR_HOSTS: Record<Environment, readonly string[]> = {
@@ -33,10 +34,10 @@ export function parseAllowedHosts(value: unknown, at: string): AllowedHost[] {
         const extra = Object.keys(o).find((k) => k !== "host" && k !== "reason");
         if (extra !== undefined) throw new Error(`${where}.${extra} is not a key (expected host and reason)`);
         if (typeof o.host !== "string" || !HOSTNAME.test(o.host)) throw new Error(`${where}.host must be a lower-case host name such as "maskinporten.example.no" (no scheme, port or path)`);
-        if (typeof o.reason !== "string" || o.reason.trim().length < MIN_REASON_LENGTH || CONTROL_CHARACTER.test(o.reason)) {
-            throw new Error(`${where}.reason must be one line of at least ${MIN_REASON_LENGTH} characters saying why credentials may go to ${o.host}`);
-        }
-        return { host: o.host, reason: o.reason.trim() };
+        // A reason a reviewer reads: one line, 10+ visible characters with letters or digits among them.
+        const hidden = typeof o.reason === "string" && !CONTROL_CHARACTER.test(o.reason) ? visibleTextProblem(o.reason, MIN_REASON_LENGTH) : "is not one line of text";
+        if (hidden) throw new Error(`${where}.reason must be one line of at least ${MIN_REASON_LENGTH} characters, visible ones, saying why credentials may go to ${o.host}: it ${hidden}`);
+        return { host: o.host, reason: (o.reason as string).trim() };
     });
 }
 

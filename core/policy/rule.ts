@@ -47,7 +47,11 @@ export interface ReviewContext {
     /** Hosts besides Digdir's that Maskinporten credentials may go to, with a reason (policy/config.json). */
     maskinportenHosts?: { host: string; reason: string }[];
     /** Suppressions from policy/config.json: the only ones that can silence a mandatory finding. */
-    packSuppressions?: Suppression[];
+    packSuppressions?: PackSuppression[];
+    /** Config keys outside the project's namespace that policy/config.json allows, each with its reason. */
+    allowedConfigKeys?: Allowance[];
+    /** Pulumi ESC environments a prod stack file may import (policy/config.json), each with its reason. */
+    allowedEscEnvironments?: Allowance[];
     /** The stack name, when known (the offline plan), for commands in hints. */
     stack?: string;
     /** The time rules judge expiry by (ms since the epoch). Defaults to now. */
@@ -62,18 +66,33 @@ export interface Suppression {
     reason: string;
 }
 
+/** A suppression in policy/config.json: it may also name a stack-file setting (`secretsprovider`, `keyVault.unmanagedAccess`). */
+export interface PackSuppression extends Suppression {
+    setting?: string;
+}
+
+/** Something policy/config.json allows by name (a config key, an ESC environment), with the reason. */
+export interface Allowance {
+    name: string;
+    reason: string;
+}
+
 /** One problem a rule found on a resource. */
 export interface RuleFinding {
-    /** cdk-nag style detail, e.g. `Permission::purge`. */
+    /** cdk-nag style id, e.g. `Permission::purge`: for tests and tools, never shown to a person. */
     detail: string;
+    /** What is wrong here, in words (one or more sentences after the rule's info). */
+    text?: string;
+    /** The stack-file setting concerned (`azure-native:oidcRequestUrl`), for settings rules (suppressions match on it). */
+    setting?: string;
     /** The principal concerned, for grant rules (suppressions match on it). */
     principalId?: string;
     /** The secret concerned, for secret rules (suppressions match on it). */
     secretName?: string;
     /** Overrides the rule's level (e.g. write access: advisory in tt02, mandatory in prod). */
     level?: Level;
-    /** What to do about it, appended to the message. */
-    hint?: string;
+    /** How to fix this finding, when it says more than the rule's `fix` (the key to change, the command to run). */
+    fix?: string;
 }
 
 export type Verdict =
@@ -90,6 +109,8 @@ export interface Rule {
     info: string;
     /** Why the rule exists. */
     explanation: string;
+    /** How to fix a finding: the stack-file key to change, or the policy/config.json entry (and why it needs a reason). */
+    fix: string;
     check(resource: PolicyResource, context: ReviewContext): Verdict;
 }
 

@@ -3,8 +3,13 @@
  * Pure data: config validation reads it without loading the rules (kept equal to policy/rules by a test).
  * A stack file may suppress a rule only where all its findings are advisory.
  */
+/** The level a finding reaches in each Altinn environment. */
+type LevelTable = Record<string, Record<"tt02" | "prod", "mandatory" | "advisory">>;
+
 export const RULE_LEVELS = {
     "access-policy-secrets-only": { tt02: "mandatory", prod: "mandatory" },
+    // A provider setting in the stack file (where credentials go) unless policy/config.json allows it.
+    "config-key-allowed": { tt02: "mandatory", prod: "mandatory" },
     // A grant that ended (delete its entry) or ends within 7 days (accessGrants[].expires).
     "grant-expiry": { tt02: "advisory", prod: "advisory" },
     "grant-has-reason": { tt02: "mandatory", prod: "mandatory" },
@@ -28,7 +33,7 @@ export const RULE_LEVELS = {
     "write-access-reviewed": { tt02: "advisory", prod: "mandatory" },
     // Prod only: a write grant ends within policy/config.json maxWriteGrantDays unless its principal is long-lived.
     "write-grant-expires": { tt02: "advisory", prod: "mandatory" },
-} as const satisfies Record<string, { tt02: "mandatory" | "advisory"; prod: "mandatory" | "advisory" }>;
+} as const satisfies LevelTable;
 
 export type RuleId = keyof typeof RULE_LEVELS;
 
@@ -40,7 +45,21 @@ export function canBeMandatory(rule: RuleId, environment: "tt02" | "prod"): bool
 }
 
 /**
- * Findings only `npm run review -- --base` can make (they compare two configs), suppressible
- * in policy/config.json like a rule's.
+ * Findings only the offline tools make, with their levels: they read the stack file itself
+ * (`npm run plan`, `npm run review`) or compare it with the base ref (`review --base`). Suppressible
+ * in policy/config.json like a rule's (a settings finding by `setting`).
  */
-export const REVIEW_FINDING_IDS = ["key-change-staged"] as const;
+export const REVIEW_FINDING_LEVELS = {
+    // An ESC environment can set any config key, unseen by the offline tools.
+    "esc-environment-allowed": { tt02: "advisory", prod: "mandatory" },
+    // Lowering a finding's level (keyVault.unmanagedAccess: fail -> warn), or moving a stack out of prod.
+    "enforcement-not-lowered": { tt02: "advisory", prod: "mandatory" },
+    // The active key pair changes without having been staged (review --base).
+    "key-change-staged": { tt02: "advisory", prod: "mandatory" },
+    // secretsprovider, encryptedkey or encryptionsalt changed: who can decrypt the stack's secrets (review --base).
+    "secrets-provider-unchanged": { tt02: "mandatory", prod: "mandatory" },
+} as const satisfies LevelTable;
+
+export type ReviewFindingId = keyof typeof REVIEW_FINDING_LEVELS;
+
+export const REVIEW_FINDING_IDS = Object.keys(REVIEW_FINDING_LEVELS) as ReviewFindingId[];

@@ -4,6 +4,7 @@
  */
 import type { AccessGrantConfig, AuthorizationMode, Permissions } from "../config/parse";
 import { MIN_REASON_LENGTH } from "../config/limits";
+import { visibleTextProblem } from "../config/visibleText";
 import { ACCESS_PRESETS, BUILTIN_ROLES } from "./roles";
 
 /** Why `grant` cannot be declared in `mode`, or undefined. Config parsing reports the same earlier. */
@@ -12,7 +13,8 @@ export function grantProblem(grant: AccessGrantConfig, mode: AuthorizationMode):
     if (forms.length !== 1) return "exactly one of [access], [permissions] and [role] must be specified";
     if (mode === "rbac" && grant.permissions) return "[permissions] needs accessPolicy authorization";
     if (mode === "accessPolicy" && grant.roleId) return "[role] needs rbac authorization";
-    if (grant.reason.trim().length < MIN_REASON_LENGTH) return `[reason] must be at least ${MIN_REASON_LENGTH} characters`;
+    const reason = visibleTextProblem(grant.reason, MIN_REASON_LENGTH);
+    if (reason) return `[reason] ${reason}`;
     return undefined;
 }
 

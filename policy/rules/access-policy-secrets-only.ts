@@ -7,18 +7,18 @@ export const rule: Rule = {
     info: "The access policy grants purge, or permissions on keys, certificates or storage.",
     explanation:
         "Apps and operators need secrets only. Purge destroys a secret and all its versions beyond recovery, and key, certificate and storage permissions reach material this project does not manage.",
+    fix: "in accessGrants, give the principal access: read or access: write, or list only secret permissions other than purge and all under permissions.secrets",
     check(r) {
         if (r.type !== "azure-native:keyvault:AccessPolicy") return NOT_APPLICABLE;
         const policy = (r.props.policy ?? {}) as { objectId?: string; permissions?: Record<string, unknown> };
         const permissions = policy.permissions ?? {};
         const findings: RuleFinding[] = [];
         const secrets = Array.isArray(permissions.secrets) ? permissions.secrets.map(String) : [];
-        if (secrets.some((p) => p.toLowerCase() === "purge" || p.toLowerCase() === "all")) {
-            findings.push({ detail: "Permission::secrets:purge", principalId: policy.objectId });
-        }
+        const purging = secrets.filter((p) => p.toLowerCase() === "purge" || p.toLowerCase() === "all");
+        if (purging.length) findings.push({ detail: "Permission::secrets:purge", text: `It grants secrets: ${purging.join(", ")}.`, principalId: policy.objectId });
         for (const kind of ["keys", "certificates", "storage"]) {
             const list = Array.isArray(permissions[kind]) ? (permissions[kind] as unknown[]).map(String) : [];
-            for (const p of list) findings.push({ detail: `Permission::${kind}:${p}`, principalId: policy.objectId });
+            for (const p of list) findings.push({ detail: `Permission::${kind}:${p}`, text: `It grants ${kind}: ${p}.`, principalId: policy.objectId });
         }
         return verdict(findings);
     },

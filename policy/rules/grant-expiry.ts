@@ -22,13 +22,15 @@ export const rule: Rule = {
     info: "An access grant has ended or is about to end (accessGrants[].expires).",
     explanation:
         "A grant with expires ends at the end of that day (UTC): from then on the program no longer declares it, so the next pulumi up removes the access. An entry left behind after that reads like access someone has.",
+    fix: "delete the accessGrants entry of a grant that has ended; set a later accessGrants[].expires to keep the access",
     check(r, context) {
         const now = context.now ?? Date.now();
         if (r.type === TYPES.keyVaultAccess) {
             const findings: RuleFinding[] = expiredGrants(r.props.expiredGrants).map((g) => ({
                 detail: `Expired::${g.expires}`,
+                text: `It expired on ${g.expires}: removed at the next pulumi up.`,
                 principalId: g.principalId,
-                hint: `expired on ${g.expires}: removed at the next pulumi up; delete its accessGrants entry from the stack file (or set a later expires to keep the access)`,
+                fix: "delete its accessGrants entry from the stack file (or set a later expires to keep the access)",
             }));
             return verdict(findings);
         }
@@ -41,8 +43,9 @@ export const rule: Rule = {
         return verdict([
             {
                 detail: `Expires::${expires}`,
+                text: `It expires ${when} (${expires}, end of day UTC); the first pulumi up after that removes the access.`,
                 principalId: String(r.props.principalId ?? ""),
-                hint: `expires ${when} (${expires}, end of day UTC); the first pulumi up after that removes the access. Set a later expires to keep it`,
+                fix: "set a later accessGrants[].expires to keep it, or leave it to end",
             },
         ]);
     },

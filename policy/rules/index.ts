@@ -1,5 +1,6 @@
 import type { Rule } from "../../core/policy/rule";
 import { rule as accessPolicySecretsOnly } from "./access-policy-secrets-only";
+import { rule as configKeyAllowed } from "./config-key-allowed";
 import { rule as grantExpiry } from "./grant-expiry";
 import { rule as grantHasReason } from "./grant-has-reason";
 import { rule as maskinportenClientIdFormat } from "./maskinporten-client-id-format";
@@ -19,6 +20,7 @@ import { rule as writeGrantExpires } from "./write-grant-expires";
 
 export const ALL_RULES: readonly Rule[] = [
     accessPolicySecretsOnly,
+    configKeyAllowed,
     grantExpiry,
     grantHasReason,
     maskinportenClientIdFormat,

@@ -10,6 +10,7 @@ export const rule: Rule = {
     info: "The Maskinporten client ID is not a UUID.",
     explanation:
         "Maskinporten answers a new client with a generated client_id, a UUID such as 238259d7-f0ab-4bd5-b253-0f0159375096; a name or a placeholder in its place makes every token request fail once the apps run. Not a formal guarantee, so advisory.",
+    fix: "copy the client's ID (a UUID) from Samarbeidsportalen or Digdir's self-service API into maskinportenClients[].clientId; if this ID is right, suppress the finding in the stack file with a reason",
     check(r) {
         if (r.type !== TYPES.maskinportenClient) return NOT_APPLICABLE;
         const { clientId, section } = r.props;
@@ -19,8 +20,8 @@ export const rule: Rule = {
         return verdict([
             {
                 detail: `ClientId::${JSON.stringify(clientId).slice(0, 80)}`,
+                text: `It is ${JSON.stringify(clientId).slice(0, 80)}.`,
                 secretName: typeof section === "string" ? `${section}${SECTION_SEPARATOR}ClientId` : undefined,
-                hint: "copy the client's ID (a UUID) from Samarbeidsportalen or Digdir's self-service API; if this ID is right, suppress the finding with a reason",
             },
         ]);
     },

@@ -23,6 +23,7 @@ export const rule: Rule = {
     info: "A Maskinporten credential would go to a host that is not Digdir's for this environment.",
     explanation:
         "The self-service admin token (scopes idporten:dcr.*) can register a key on any client of the org, and a signed grant can be replayed for up to 120 s: they go only to api.test.samarbeid.digdir.no and test.maskinporten.no (tt02), api.samarbeid.digdir.no and maskinporten.no (prod), or a host listed with a reason in policy/config.json allowedMaskinportenHosts.",
+    fix: "leave maskinporten.selfService.apiUrl unset (Digdir's API for the environment), or add the host to allowedMaskinportenHosts in policy/config.json with a reason saying why credentials may go there (a change the code owners review)",
     check(r, context) {
         const sends = SENDS[r.type];
         if (!sends) return NOT_APPLICABLE;
@@ -36,7 +37,7 @@ export const rule: Rule = {
             if (hostAllowance(url, environment, context.maskinportenHosts ?? [])) continue;
             findings.push({
                 detail: `Host::${hostOf(url)}`,
-                hint: `${what} would go to ${hostOf(url)}; allowed in ${environment ?? "this environment"}: ${digdir.join(", ")}, or a host listed in policy/config.json allowedMaskinportenHosts with a reason`,
+                text: `${what[0].toUpperCase()}${what.slice(1)} would go to ${hostOf(url)}; allowed in ${environment ?? "this environment"}: ${digdir.join(", ")}, or a host listed in policy/config.json allowedMaskinportenHosts with a reason.`,
             });
         }
         return verdict(findings);

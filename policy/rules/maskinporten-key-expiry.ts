@@ -21,6 +21,7 @@ export const rule: Rule = {
     info: "A Maskinporten key this stack registers is about to expire or has expired; pulumi up renews it.",
     explanation:
         "Maskinporten keeps a registered key for at most a year and then answers MP-121 (expired key): the apps stop getting tokens. pulumi up sends the key set again, which renews every key in it.",
+    fix: "run pulumi up on the stack (deploy.yml on main does): it sends the key set again, which renews every key in it",
     check(r, context) {
         if (r.type !== REGISTRATION_TYPE) return NOT_APPLICABLE;
         const declared = new Set(expiries(r.props.keys).map((k) => k.kid));
@@ -36,8 +37,8 @@ export const rule: Rule = {
         for (const k of withExp) {
             const days = daysLeft(k.exp!, now);
             const date = expiryDate(k.exp!);
-            if (days < 0) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expired on ${date}` });
-            else if (days < RENEW_WITHIN_DAYS) findings.push({ detail: `Key::${k.kid} of ${label}${clientId} expires on ${date} (${days} days left)`, level: "advisory" });
+            if (days < 0) findings.push({ detail: "Key::expired", text: `Key ${k.kid} of ${label}${clientId} expired on ${date}.` });
+            else if (days < RENEW_WITHIN_DAYS) findings.push({ detail: "Key::expiring", text: `Key ${k.kid} of ${label}${clientId} expires on ${date} (${days} days left).`, level: "advisory" });
         }
         return verdict(findings);
     },

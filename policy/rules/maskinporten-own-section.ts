@@ -12,6 +12,7 @@ export const rule: Rule = {
     info: `The Maskinporten client is stored under ${PLATFORM_SECTION}, the section Altinn Studio provisions for the app's own client.`,
     explanation:
         "With scopes chosen in Altinn Studio (app-lib v8.3+) the platform creates the app's client, rotates its key and mounts it as MaskinportenSettings; Key Vault MaskinportenSettings--* secrets are merged into that key by key, giving credentials of neither client (Altinn/altinn-studio#20048). In v9 an app's MaskinportenSettings from Key Vault has no effect for its own client. A client of its own needs a section of its own.",
+    fix: "give the client a section of its own in maskinportenClients[].section (stage its new key first: nextKeyGeneration), or suppress the finding in the stack file with a reason",
     check(r) {
         if (r.type !== TYPES.maskinportenClient || typeof r.props.section !== "string") return NOT_APPLICABLE;
         const section = r.props.section;
@@ -25,10 +26,10 @@ export const rule: Rule = {
             {
                 detail: `Section::${section}`,
                 secretName: `${section}${SECTION_SEPARATOR}ClientId`,
-                hint:
-                    `in app-lib v8 with Studio's scope setup, the vault's ${section}--* secrets merge key by key with the settings Studio mounts, into credentials of neither client; in v9 they have no effect for the app's own client. ` +
+                text:
+                    `In app-lib v8 with Studio's scope setup, the vault's ${section}--* secrets merge key by key with the settings Studio mounts, into credentials of neither client; in v9 they have no effect for the app's own client. ` +
                     `Give this client a section of its own, e.g. MaskinportenClients--<Name> or <Name>Maskinporten (letters, digits, single hyphens; nest with --), ${bind}, and delete the vault's ${section}--* secrets once the apps read the new ones. ` +
-                    "Renaming the section stores a new key: stage it first (nextKeyGeneration) and register it, or the review reports key-change-staged",
+                    "Renaming the section stores a new key: stage it first (nextKeyGeneration) and register it, or the review reports key-change-staged.",
             },
         ]);
     },

@@ -13,6 +13,7 @@ export const rule: Rule = {
     info: "The role assignment uses a role other than Key Vault Secrets User, Secrets Officer or Reader, or a scope other than the vault.",
     explanation:
         "Owner, Contributor, User Access Administrator and Key Vault Administrator can grant themselves or others anything; a subscription or resource-group scope reaches every vault and resource below it.",
+    fix: "in accessGrants, give the principal access: read or access: write, or role: Key Vault Reader; the program assigns every role at the vault's own scope",
     check(r) {
         if (r.type !== "azure-native:authorization:RoleAssignment") return NOT_APPLICABLE;
         const principalId = typeof r.props.principalId === "string" ? r.props.principalId : undefined;
@@ -20,8 +21,8 @@ export const rule: Rule = {
         const name = roleName(definition.slice(definition.lastIndexOf("/") + 1));
         const scope = String(r.props.scope ?? "");
         const findings: RuleFinding[] = [];
-        if (!ALLOWED_ROLES.includes(name)) findings.push({ detail: `Role::${name}`, principalId });
-        if (!VAULT_SCOPE.test(scope)) findings.push({ detail: `Scope::${scope || "(none)"}`, principalId });
+        if (!ALLOWED_ROLES.includes(name)) findings.push({ detail: `Role::${name}`, text: `It assigns the role ${name}.`, principalId });
+        if (!VAULT_SCOPE.test(scope)) findings.push({ detail: "Scope::not-vault", text: `Its scope is ${scope || "missing"}.`, principalId });
         return verdict(findings);
     },
 };

@@ -8,6 +8,7 @@ export const rule: Rule = {
     info: "The redeploy sends the Altinn Studio API key to a host not listed in policy/config.json allowedStudioHosts.",
     explanation:
         "The redeploy script sends the org's Studio API key (a prod deploy right) to redeploy.studioUrl; a one-line change in a stack file must not send it to another host.",
+    fix: "set redeploy.studioUrl to https://altinn.studio, or add the host to allowedStudioHosts in policy/config.json (a change the code owners review)",
     check(r, context) {
         if (r.type !== "command:local:Command") return NOT_APPLICABLE;
         const env = (r.props.environment ?? {}) as Record<string, unknown>;
@@ -19,6 +20,6 @@ export const rule: Rule = {
             host = "(not a URL)";
         }
         const allowed = (context.studioHosts ?? DEFAULT_STUDIO_HOSTS).map((h) => h.toLowerCase());
-        return verdict(allowed.includes(host) ? [] : [{ detail: `Host::${host}`, hint: `allowed: ${allowed.join(", ")}` }]);
+        return verdict(allowed.includes(host) ? [] : [{ detail: "Host::not-allowed", text: `It points at ${host}; allowed: ${allowed.join(", ")}.` }]);
     },
 };

@@ -5,22 +5,31 @@ import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 export const rule: Rule = {
     id: "unmanaged-access",
     level: "advisory",
-    info:
-        "A principal has access to the vault that accessGrants does not declare. Adopt it (npm run adopt, with --state on a deployed stack; write its reason in accessGrants; pulumi import --file) or remove it in Azure.",
+    info: "A principal has access to the vault that accessGrants does not declare.",
     explanation:
         "A grant someone adds in the portal is invisible to every review. The stack file should say who has access and why; orgs that want it to be the only way in set keyVault.unmanagedAccess: fail.",
+    fix:
+        "adopt it (npm run adopt, with --state on a deployed stack; write its reason in accessGrants; pulumi import --file) or remove it in Azure; access that must stay is suppressed by rule and principal with a reason (in the stack file's suppressions while keyVault.unmanagedAccess is warn, in policy/config.json when it is fail)",
     check(r) {
         if (r.type !== "altinn:keyvault:VaultAudit") return NOT_APPLICABLE;
         const entries = Array.isArray(r.props.unmanagedAccess) ? (r.props.unmanagedAccess as UnmanagedAccess[]) : [];
         const level = r.props.unmanagedAccessLevel === "fail" ? "mandatory" : "advisory";
         return verdict(
             entries.map((e) => {
-                const access = `Access::${e.source === "accessPolicy" ? "access policy" : `role assignment at ${e.source}`} (${describeAccess(e)})`;
+                const where = e.source === "accessPolicy" ? "access policy" : `role assignment at ${e.source}`;
+                const text = `It has ${e.source === "accessPolicy" ? "an" : "a"} ${where} (${describeAccess(e)})`;
+                // The id (for tools and tests) names the access; the text says it to a person.
+                const access = `Access::${where} (${describeAccess(e)})`;
                 // Advisory even with fail: the up that removes an expired grant's access must not be blocked by it.
                 if (typeof e.expiredGrant === "string") {
-                    return { detail: `${access} of a grant that expired on ${e.expiredGrant}: the next pulumi up removes it; found after that up, it was granted again outside the stack`, principalId: e.principalId, level: "advisory" as const };
+                    return {
+                        detail: `${access} of a grant that expired on ${e.expiredGrant}: the next pulumi up removes it; found after that up, it was granted again outside the stack`,
+                        text: `${text} of a grant that expired on ${e.expiredGrant}: the next pulumi up removes it; found after that up, it was granted again outside the stack.`,
+                        principalId: e.principalId,
+                        level: "advisory" as const,
+                    };
                 }
-                return { detail: access, principalId: e.principalId, level };
+                return { detail: access, text: `${text}.`, principalId: e.principalId, level };
             }),
         );
     },

@@ -15,6 +15,7 @@ export const rule: Rule = {
     info: "A prod grant that can change or delete secrets does not end soon enough.",
     explanation:
         "Write access to a prod vault is for a deploy pipeline or a short task. A person's write grant that lives forever outlasts the task it was given for; a date in the stack file ends it by itself. Long-lived identities are listed, with a reason, in policy/config.json (reviewed with the code).",
+    fix: "set accessGrants[].expires to a date within policy/config.json maxWriteGrantDays, or list the principal in policy/config.json longLivedPrincipals with a reason saying why it keeps write access",
     check(r, context) {
         if (r.type !== TYPES.accessGrant) return NOT_APPLICABLE;
         if ((r.props.environment ?? context.environment) !== "prod" || !grantsWrite(r.props)) return NOT_APPLICABLE;
@@ -23,9 +24,9 @@ export const rule: Rule = {
         const limit = context.maxWriteGrantDays ?? DEFAULT_MAX_WRITE_GRANT_DAYS;
         const how = `set accessGrants[].expires to a date at most ${limit} days ahead, or list the principal in policy/config.json longLivedPrincipals with a reason`;
         const expires = r.props.expires;
-        if (typeof expires !== "string") return verdict([{ detail: "Expires::never", principalId, level: "mandatory", hint: how }]);
+        if (typeof expires !== "string") return verdict([{ detail: "Expires::never", text: "It has no expires.", principalId, level: "mandatory", fix: how }]);
         const days = grantDaysLeft(expires, context.now ?? Date.now());
         if (days <= limit) return verdict([]);
-        return verdict([{ detail: `Expires::${expires} (${days} days ahead; the limit is ${limit})`, principalId, level: "mandatory", hint: how }]);
+        return verdict([{ detail: `Expires::${expires} (${days} days ahead; the limit is ${limit})`, text: `It ends on ${expires}, ${days} days ahead; the limit is ${limit}.`, principalId, level: "mandatory", fix: how }]);
     },
 };

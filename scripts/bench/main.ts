@@ -9,17 +9,22 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { CliSpec, runCli, UsageError } from "../cli/cli";
+import { LIMITS } from "../../core/config/limits";
+
+/** The largest stacks the config allows (core/config/limits.ts). */
+const MANY_GRANTS = LIMITS.accessGrants;
+const MANY_CLIENTS = LIMITS.maskinportenClients;
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 export const BENCH_CLI: CliSpec = {
     command: "bench",
-    summary: "Time the offline plan (plan --json, a fresh process per run) on generated stacks of 1 and 100 grants and 1 and 100 Maskinporten clients.",
+    summary: `Time the offline plan (plan --json, a fresh process per run) on generated stacks of 1 and ${MANY_GRANTS} grants and 1 and ${MANY_CLIENTS} Maskinporten clients (the most a stack may hold).`,
     options: {
         runs: { type: "string", value: "<n>", description: "runs per stack; the median is reported. Defaults to $BENCH_RUNS or 3" },
-        only: { type: "string", value: "<stacks>", description: "comma-separated subset of grants-1, grants-100, clients-1, clients-100. Defaults to all" },
+        only: { type: "string", value: "<stacks>", description: `comma-separated subset of grants-1, grants-${MANY_GRANTS}, clients-1, clients-${MANY_CLIENTS}. Defaults to all` },
     },
-    notes: ["Progress goes to stdout as each run ends; the table and the 100:1 ratios come last."],
+    notes: ["Progress goes to stdout as each run ends; the table and the many:1 ratios come last."],
     exitCodes: { 0: "measured" },
 };
 
@@ -105,9 +110,9 @@ if (require.main === module) runCli(BENCH_CLI, async (args) => {
     try {
         const all: Record<string, Record<string, unknown>> = {
             "grants-1": grantsStack(1),
-            "grants-100": grantsStack(100),
+            [`grants-${MANY_GRANTS}`]: grantsStack(MANY_GRANTS),
             "clients-1": clientsStack(1),
-            "clients-100": clientsStack(100),
+            [`clients-${MANY_CLIENTS}`]: clientsStack(MANY_CLIENTS),
         };
         const only = typeof args.only === "string" ? args.only.split(",").map((s) => s.trim()) : Object.keys(all);
         const unknown = only.filter((s) => !(s in all));
@@ -120,11 +125,11 @@ if (require.main === module) runCli(BENCH_CLI, async (args) => {
         for (const f of figures) {
             out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.medianCpuMs.toFixed(0).padStart(6)} ms CPU  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
         }
-        for (const kind of ["grants", "clients"]) {
+        for (const [kind, many] of [["grants", MANY_GRANTS], ["clients", MANY_CLIENTS]] as const) {
             const one = figures.find((f) => f.name === `${kind}-1`);
-            const hundred = figures.find((f) => f.name === `${kind}-100`);
-            if (!one || !hundred) continue;
-            out.push(`  ratio ${kind} 100:1  time ${(hundred.medianMs / one.medianMs).toFixed(2)}x  CPU ${(hundred.medianCpuMs / one.medianCpuMs).toFixed(2)}x  memory ${(hundred.maxRssMb / one.maxRssMb).toFixed(2)}x`);
+            const most = figures.find((f) => f.name === `${kind}-${many}`);
+            if (!one || !most) continue;
+            out.push(`  ratio ${kind} ${many}:1  time ${(most.medianMs / one.medianMs).toFixed(2)}x  CPU ${(most.medianCpuMs / one.medianCpuMs).toFixed(2)}x  memory ${(most.maxRssMb / one.maxRssMb).toFixed(2)}x`);
         }
         return { output: out.join("\n"), code: 0 };
     } finally {

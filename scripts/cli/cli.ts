@@ -54,12 +54,15 @@ export function synopsis(spec: CliSpec): string {
 
 export { DEFAULT_WIDTH, terminalWidth, wrap };
 
-/** Every line of `text` that is longer than `width`, wrapped with the indent it starts with. */
+/** A command to copy and run (`pulumi state unprotect '<urn>'`): wrapping it would break it. */
+const COMMAND = /^\s*(?:pulumi|npm|az|gh) /;
+
+/** Every line of `text` that is longer than `width`, wrapped with the indent it starts with; commands stay whole. */
 export function fitWidth(text: string, width = terminalWidth()): string {
     return text
         .split("\n")
         .flatMap((line) => {
-            if (line.length <= width) return [line];
+            if (line.length <= width || COMMAND.test(line)) return [line];
             // The indent, with a list marker or a diff's +/- and the spaces after it (kept, not collapsed).
             const lead = /^\s*(?:\d+\.\s+|[-+*]\s+)?/.exec(line)![0];
             return wrap(line.slice(lead.length), lead, lead.length, width);

@@ -3,7 +3,7 @@
  * environment (core/policy/ruleIds.ts RULE_LEVELS), what fires it (`info`), why it exists
  * (`explanation`), and the findings that are not rules (the review's and the suppressions').
  */
-import { REVIEW_FINDING_IDS, RULE_LEVELS, RuleId } from "../../core/policy/ruleIds";
+import { REVIEW_FINDING_IDS, REVIEW_FINDING_LEVELS, ReviewFindingId, RULE_LEVELS, RuleId } from "../../core/policy/ruleIds";
 import { STALE_SUPPRESSION } from "../../policy/evaluate";
 import { ALL_RULES } from "../../policy/rules";
 
@@ -28,15 +28,20 @@ const RULE_NOTES: Partial<Record<RuleId, string>> = {
         "Prod: a grant that can change secrets has no `expires`, or one more than `maxWriteGrantDays` (default 90) ahead, and its principal is not in `longLivedPrincipals`.",
 };
 
-/** Findings that no rule of the pack makes, with their levels and what fires them. */
+/** What fires each finding that no rule of the pack makes (the offline plan's and review's own). */
+const REVIEW_FINDING_NOTES: Record<ReviewFindingId, string> = {
+    "esc-environment-allowed":
+        "`npm run plan` and `npm run review`: the stack file imports a Pulumi ESC environment that `allowedEscEnvironments` in policy/config.json does not list; it can set any key, unseen offline.",
+    "enforcement-not-lowered":
+        "`npm run review -- --base <ref>`: `keyVault.unmanagedAccess` goes from `fail` to `warn`, or `environment` away from prod.",
+    "key-change-staged":
+        "`npm run review -- --base <ref>` only: a client's active key would change without having been staged at the base ref, e.g. its section was renamed, even only in case. Suppressible in policy/config.json like a rule's.",
+    "secrets-provider-unchanged": "`npm run review -- --base <ref>`: `secretsprovider`, `encryptedkey` or `encryptionsalt` changes (who can decrypt the stack's secrets).",
+};
+
+/** Findings that no rule of the pack makes, with their levels (from the one table) and what fires them. */
 const OTHER_FINDINGS: { id: string; tt02: string; prod: string; firesWhen: string }[] = [
-    {
-        id: REVIEW_FINDING_IDS[0],
-        tt02: "advisory",
-        prod: "mandatory",
-        firesWhen:
-            "`npm run review -- --base <ref>` only: a client's active key would change without having been staged at the base ref, e.g. its section was renamed, even only in case. Suppressible in policy/config.json like a rule's.",
-    },
+    ...REVIEW_FINDING_IDS.map((id) => ({ id, ...REVIEW_FINDING_LEVELS[id], firesWhen: REVIEW_FINDING_NOTES[id] })),
     {
         id: STALE_SUPPRESSION,
         tt02: "advisory",

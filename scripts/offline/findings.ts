@@ -5,6 +5,7 @@ import type { PolicyResource, ReviewContext } from "../../core/policy/rule";
 import { secretName } from "../../core/vault/naming";
 import type { Evaluation } from "./evaluate";
 import { StackFileError } from "./stack";
+import { escFindings } from "./stackFindings";
 import { plain, RecordedResource, secretProperties } from "./values";
 
 /** `placeholders`: Key Vault secret name -> the stack-file path whose value is a placeholder. */
@@ -33,12 +34,13 @@ export function packConfigOf(file?: string): PackConfig {
 }
 
 export function planFindings(ev: Evaluation, packConfigFile?: string): Finding[] {
-    const context: ReviewContext = { environment: ev.config.environment, stack: ev.files.stack, ...packConfigOf(packConfigFile) };
+    const context = { environment: ev.config.environment, stack: ev.files.stack, ...packConfigOf(packConfigFile) } satisfies ReviewContext;
     const placeholders = new Map<string, string>();
     for (const p of ev.files.placeholderPaths ?? []) {
         const s = ev.config.appSecrets[Number(/^appSecrets\[(\d+)\]/.exec(p)?.[1] ?? -1)];
         if (s) placeholders.set(secretName(s.section, s.key), p);
     }
     const findings = evaluateRules(policyResources(ev.resources, placeholders), context, ev.config.suppressions);
-    return [...findings, ...suppressionFindings(ev.config.suppressions, findings)];
+    const fromFile = escFindings(ev.files.escEnvironments, ev.config.environment, ev.files.stack, context);
+    return [...findings, ...fromFile, ...suppressionFindings(ev.config.suppressions, findings)];
 }

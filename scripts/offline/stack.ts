@@ -3,13 +3,14 @@
  * `Pulumi.yaml` for the project, `Pulumi.<stack>.yaml` for the values.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, ParseOptions } from "../../core/config/parse";
 import { closest } from "../../core/config/closest";
 import { pathText } from "../../core/config/rules";
 import { STACK_FILE_KEYS } from "../../core/config/schema";
+import { LIMITS } from "../../core/config/limits";
 
 /** A stack file problem: missing, unreadable or not YAML. */
 export class StackFileError extends Error {}
@@ -29,6 +30,8 @@ export interface StackFiles {
     secretPaths?: string[];
     /** Pulumi ESC environments the stack file imports (`environment:`). */
     escEnvironments?: string[];
+    /** The stack file as parsed, every top-level key (`secure:` values still ciphertext): what the review compares. */
+    document?: Record<string, unknown>;
 }
 
 /** What the config parser needs to know about how the stack file stored its values. */
@@ -56,6 +59,8 @@ export function offlinePlaceholder(ciphertext: unknown): string {
 }
 
 function readYaml(file: string): unknown {
+    const size = statSync(file).size;
+    if (size > LIMITS.stackFileBytes) throw new StackFileError(`${path.basename(file)}: ${size} bytes; a stack file may hold at most ${LIMITS.stackFileBytes} (split the stack)`);
     try {
         return parse(readFileSync(file, "utf8"));
     } catch (e) {
@@ -114,7 +119,7 @@ export function readStackFiles(root: string, stack: string, configDir = root): S
     const doc = readYaml(stackFile);
     const problems = stackFileProblems(doc, path.basename(stackFile));
     if (problems.length > 0) throw new ConfigError(problems);
-    return { project, stack, ...stackConfigOf(doc, project) };
+    return { project, stack, ...stackConfigOf(doc, project), document: (doc ?? {}) as Record<string, unknown> };
 }
 
 /** The config map of a parsed stack file, as Pulumi would pass it to the program. */

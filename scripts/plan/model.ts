@@ -31,7 +31,7 @@ export interface PlanExpiredGrant {
     reason: string;
 }
 
-export type PlanFinding = Pick<Finding, "policy" | "level" | "resource" | "message" | "suppressed" | "principalId" | "secretName">;
+export type PlanFinding = Pick<Finding, "policy" | "level" | "resource" | "message" | "suppressed" | "principalId" | "secretName" | "setting">;
 
 export interface PlanSecret {
     vault: string;

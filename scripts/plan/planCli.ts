@@ -10,6 +10,7 @@ export const PLAN_CLI: CliSpec = {
         stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
         json: { type: "boolean", description: "print one JSON object and nothing else on stdout, to pipe: `npm run --silent plan -- --stack tt02 --json | jq .`" },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
+        base: { type: "string", value: "<git-ref>", description: "compare with the stack file at this git ref: name the protected resources the change deletes or replaces, with the pulumi state unprotect commands" },
     },
     exitCodes: { 0: "no mandatory finding", 1: "a mandatory policy finding" },
 };
@@ -27,12 +28,21 @@ export async function planMain(args: CliValues): Promise<CliResult> {
     const root = path.resolve(__dirname, "..", "..");
     const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
     // Loaded only after the arguments are good, so `--help` and bad arguments do no work.
-    const [{ evaluateStack }, { planFindings }, { buildReport }, { renderText }] = await Promise.all([import("../offline/evaluate"), import("../offline/findings"), import("./report"), import("./renderText")]);
+    const [{ evaluateStack }, { planFindings }, { buildReport }, { renderText }, protectedSection] = await Promise.all([
+        import("../offline/evaluate"),
+        import("../offline/findings"),
+        import("./report"),
+        import("./renderText"),
+        import("./protectedSection"),
+    ]);
+    if (typeof args.base === "string") (await import("../offline/baseStack")).checkRef(configDir, args.base);
     const evaluation = await evaluateStack(root, String(args.stack), configDir);
     const report = buildReport(evaluation, planFindings(evaluation));
+    const protectedChanges = typeof args.base === "string" ? protectedSection.planProtectedChanges(evaluation, configDir, args.base) : undefined;
     writeStats();
+    const text = () => renderText(report, { color: useColor(process.stdout) }) + (protectedChanges ? protectedSection.renderProtectedChanges(protectedChanges) : "");
     return {
-        output: args.json ? JSON.stringify(report, null, 2) : fitWidth(renderText(report, { color: useColor(process.stdout) })),
+        output: args.json ? JSON.stringify(protectedChanges ? { ...report, protectedChanges } : report, null, 2) : fitWidth(text()),
         code: report.findings.some((f) => f.level === "mandatory" && !f.suppressed) ? 1 : 0,
     };
 }

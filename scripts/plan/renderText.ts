@@ -5,6 +5,7 @@ import { wrap } from "../cli/cli";
 import { DEFAULT_STUDIO_URL } from "../../core/config/parse";
 import type { PlanFinding, PlanReport } from "./model";
 import { expiryText } from "../../core/vault/grantExpiry";
+import { subjectSuffix } from "../../policy/evaluate";
 
 export interface TextOptions {
     /** Colour mandatory findings (a terminal without NO_COLOR). Defaults to false. */
@@ -21,13 +22,13 @@ function nameOf(resource: string): string {
 
 /** What a finding is about, once: the principal, the secret or the resource's name. */
 function subjectOf(f: PlanFinding): string {
-    return f.principalId ? `grant for ${f.principalId}` : f.secretName ? `secret ${f.secretName}` : nameOf(f.resource);
+    return f.principalId ? `grant for ${f.principalId}` : f.secretName ? `secret ${f.secretName}` : f.setting ? `setting ${f.setting}` : nameOf(f.resource);
 }
 
 /** The finding's message without the "(principal ...)" or "(secret ...)" the subject already says. */
 function messageOf(f: PlanFinding): string {
-    const who = f.principalId ? ` (principal ${f.principalId})` : f.secretName ? ` (secret ${f.secretName})` : "";
-    return who && f.message.endsWith(who) ? f.message.slice(0, -who.length) : f.message;
+    const who = subjectSuffix(f);
+    return who ? f.message.replace(who, "") : f.message;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -29,6 +29,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             message: f.message,
             ...(f.principalId ? { principalId: f.principalId } : {}),
             ...(f.secretName ? { secretName: f.secretName } : {}),
+            ...(f.setting ? { setting: f.setting } : {}),
             ...(f.suppressed ? { suppressed: f.suppressed } : {}),
         })),
         clients: clients.map((c) => ({

@@ -5,11 +5,7 @@
 import type { AccessGrantConfig, StackConfig } from "../../core/config/parse";
 import { grantPermissions, grantRoleId } from "../../core/vault/grants";
 import { roleName } from "../../core/vault/roles";
-import { expiryText } from "../../core/vault/grantExpiry";
-import type { Finding } from "../../policy/evaluate";
 import { formatPermissions } from "../plan/renderText";
-import { DEFAULT_STUDIO_URL } from "../../core/config/parse";
-import type { OtherChange } from "./stackDiff";
 
 export interface GrantRow {
     vault: string;
@@ -122,93 +118,4 @@ export function diffGrants(base: GrantRow[], head: GrantRow[]): GrantChange[] {
  */
 export function cell(text: string): string {
     return text.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(/[&<>|`\\*_[\]~]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-export interface ReviewInput {
-    stack: string;
-    org: string;
-    environment: string;
-    rows: GrantRow[];
-    findings: Finding[];
-    /** `redeploy.studioUrl`; printed when it is not the default. */
-    studioUrl?: string;
-    /** The time expiry is judged by (ms since the epoch). Defaults to now. */
-    now?: number;
-    base?: { ref: string; rows: GrantRow[]; other?: OtherChange[]; note?: string };
-}
-
-function findingText(f: Finding): string {
-    if (f.suppressed) return `${cell(f.policy)} (suppressed${f.suppressed.source ? ` in ${cell(f.suppressed.source)}` : ""}: ${cell(f.suppressed.reason)})`;
-    return `**${f.level}** ${cell(f.policy)}: ${cell(f.detail)}`;
-}
-
-/** When a grant ends, and in prod why it is not protected. */
-function expiryLines(r: GrantRow, input: ReviewInput): string[] {
-    const text = expiryText(r.expires, input.now ?? Date.now());
-    if (text === undefined) return [];
-    return input.environment === "prod" ? [text, "not protected: the up after that date removes it"] : [text];
-}
-
-export function renderReview(input: ReviewInput): string {
-    const out: string[] = [];
-    out.push(`## Access grants: ${cell(input.org)} ${cell(input.environment)} (stack \`${input.stack.replace(/`/g, "")}\`)`);
-    if (input.studioUrl !== undefined && input.studioUrl !== DEFAULT_STUDIO_URL) {
-        out.push("", `**Altinn Studio: ${cell(input.studioUrl)}** (not the default ${DEFAULT_STUDIO_URL}; redeploys send the Studio API key there)`);
-    }
-    out.push("");
-    out.push("| vault | principal | access | reason | findings |");
-    out.push("| --- | --- | --- | --- | --- |");
-    const shown = new Set<Finding>();
-    for (const r of input.rows) {
-        const mine = input.findings.filter((f) => f.principalId?.toLowerCase() === r.principalId.toLowerCase());
-        mine.forEach((f) => shown.add(f));
-        const text = mine.length ? mine.map(findingText).join("<br>") : "none";
-        out.push(`| ${cell(r.vault)} | \`${r.principalId}\` | ${[r.access, ...expiryLines(r, input)].map(cell).join("<br>")} | ${cell(r.reason)} | ${text} |`);
-    }
-    if (input.rows.length === 0) out.push("| | | no grants | | |");
-    const other = input.findings.filter((f) => !shown.has(f));
-    if (other.length) {
-        out.push("", "### Other findings", "", "| level | rule | resource | finding |", "| --- | --- | --- | --- |");
-        for (const f of other) {
-            const level = f.suppressed ? `suppressed${f.suppressed.source ? ` in ${cell(f.suppressed.source)}` : ""}: ${cell(f.suppressed.reason)}` : `**${f.level}**`;
-            out.push(`| ${level} | ${cell(f.policy)} | ${cell(f.resource)} | ${cell(f.message)} |`);
-        }
-    }
-    const blocking = input.findings.filter((f) => f.level === "mandatory" && !f.suppressed);
-    out.push("");
-    out.push(blocking.length ? `**${blocking.length} mandatory finding(s): this change cannot be deployed as it is.**` : "No mandatory finding.");
-    if (input.base) {
-        out.push("");
-        out.push(`### Changes compared with \`${input.base.ref.replace(/`/g, "")}\``);
-        if (input.base.note) out.push("", cell(input.base.note));
-        const changes = diffGrants(input.base.rows, input.rows);
-        out.push("");
-        if (changes.length === 0) {
-            out.push("No grant is added, removed or changed.");
-        } else {
-            out.push("| change | vault | principal | before | after | gained | lost |");
-            out.push("| --- | --- | --- | --- | --- | --- | --- |");
-            for (const c of changes) {
-                const kind = c.kind === "widened" || c.kind === "added" || c.kind.endsWith("expiry extended") ? `**${c.kind}**` : c.kind;
-                const reasonChanged = c.before && c.after && c.before.reason !== c.after.reason;
-                const expiryChanged = c.before?.expires !== c.after?.expires;
-                const expiry = (r?: GrantRow) => (r && expiryChanged ? (r.expires ? `expires ${r.expires}` : "no expiry") : "");
-                const before = [c.before?.access ?? "", expiry(c.before), reasonChanged ? `reason: ${c.before!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
-                const after = [c.after?.access ?? "", expiry(c.after), reasonChanged ? `reason: ${c.after!.reason}` : ""].filter(Boolean).map(cell).join("<br>");
-                out.push(`| ${kind} | ${cell(c.vault)} | \`${c.principalId}\` | ${before} | ${after} | ${cell(c.gained.join(", "))} | ${cell(c.lost.join(", "))} |`);
-            }
-        }
-        const rest = input.base.other ?? [];
-        out.push("");
-        if (rest.length === 0) {
-            out.push("No Maskinporten client, app secret, suppression or redeploy setting is added, removed or changed.");
-        } else {
-            out.push("| change | what | before | after |", "| --- | --- | --- | --- |");
-            for (const c of rest) {
-                const kind = c.kind === "added" || c.kind === "renamed" ? `**${c.kind}**` : cell(c.kind);
-                out.push(`| ${kind} | ${cell(c.subject)} | ${cell(c.before)} | ${cell(c.after)} |`);
-            }
-        }
-    }
-    return out.join("\n");
 }

@@ -7,4 +7,7 @@
 import { runCli } from "../cli/cli";
 import { REVIEW_CLI, reviewMain } from "./reviewCli";
 
+// As in the plan: Pulumi records a stack trace for every promise it makes, and the review never prints one.
+Error.stackTraceLimit = 0;
+
 runCli(REVIEW_CLI, reviewMain);

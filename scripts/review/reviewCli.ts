@@ -1,117 +1,92 @@
-/** The grant review's command line and work; `scripts/review/main.ts` runs it as a process. */
-import { execFileSync } from "node:child_process";
+/** The access review's command line and work; `scripts/review/main.ts` runs it as a process. */
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
-import { ConfigError, parseStackConfig, StackConfig } from "../../core/config/parse";
-import { CliResult, CliSpec, CliValues, firstLine, InputError, UsageError } from "../cli/cli";
+import type { StackConfig } from "../../core/config/parse";
+import { CliResult, CliSpec, CliValues, UsageError } from "../cli/cli";
 import { markdownToText } from "./terminalText";
 import { evaluateStack } from "../offline/evaluate";
 import { packConfigOf, planFindings } from "../offline/findings";
-import { grantRows, renderReview, ReviewInput } from "./grantReview";
+import { readBasePack, readBaseStack } from "../offline/baseStack";
+import { protectedChanges, unprotectCommands } from "../offline/protectedResources";
+import { grantRows } from "./grantReview";
+import { fitComment, renderReview, ReviewInput } from "./render";
 import { diffOther, keyChangeFindings } from "./stackDiff";
 import { diffAllowedHosts } from "./selfServiceDiff";
+import { diffPackFile, diffStackFile } from "./fileDiff";
+import { redeployChanges } from "./redeploys";
+import { encryptionFindings, settingChanges } from "./settingChanges";
 import { blocks } from "../../policy/evaluate";
-import { PackConfig, parsePackText } from "../../policy/packConfig";
-import { StackFileError, stackConfigOf } from "../offline/stack";
-import { PROJECT } from "../../core/config/schema";
+import { PACK_CONFIG_FILE } from "../../policy/packConfig";
 
 export const REVIEW_CLI: CliSpec = {
     command: "review",
-    summary: "Print every access grant of a stack as a Markdown table with its policy findings and, with --base, what the change does to grants, Maskinporten clients, app secrets, suppressions and redeploy settings.",
+    summary:
+        "Print the access review of a stack: every finding with how to fix it, every grant, and with --base every change compared with that ref (grants, clients, secrets, suppressions, settings, redeploys, protected resources deleted, and every other stack-file key). Markdown on stdout fits one pull request comment; --full writes all of it.",
     options: {
         stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
         base: { type: "string", value: "<git-ref>", description: "compare with the stack file at this git ref (e.g. origin/main)" },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file (a git work tree for --base). Defaults to the project folder" },
         format: { type: "string", value: "<markdown|text>", description: "markdown (for a pull request; escapes user text) or text (for a terminal). Defaults to text on a terminal, markdown otherwise" },
         json: { type: "boolean", description: "print the review as one JSON object (grants, findings, and with --base the change) instead" },
+        full: { type: "string", value: "<file>", description: "also write the whole Markdown review to this file (the Markdown on stdout is cut to fit a pull request comment)" },
     },
     exitCodes: { 0: "no mandatory finding", 1: "a mandatory finding" },
 };
 
-/**
- * The stack config at `ref`; none, with a note, only when the file does not exist there (a new
- * stack). A file that exists but is invalid is bad input (exit 2): compared with an empty stack,
- * every grant it has would pass the review as new, and its mistakes would go unseen.
- */
-function baseConfig(configDir: string, stack: string, ref: string): { config?: StackConfig; note?: string } {
-    if (!/^[\w./~^@{}-]+$/.test(ref)) throw new StackFileError(`--base: ${JSON.stringify(ref)} is not a git ref`);
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: configDir, stdio: "pipe" }).toString();
-    try {
-        git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
-    } catch {
-        throw new StackFileError(`--base: ${JSON.stringify(ref)} is not a commit in the git repository at ${configDir}`);
-    }
-    const file = `Pulumi.${stack}.yaml`;
-    try {
-        git("cat-file", "-e", `${ref}:./${file}`);
-    } catch {
-        return { note: `${file} does not exist at ${ref}: everything in it is new.` };
-    }
-    const invalid = (why: string[]) => new InputError(why.map((w) => `--base: ${file} at ${ref} is invalid: ${w}`));
-    let text: string;
-    try {
-        text = git("show", `${ref}:./${file}`);
-    } catch (e) {
-        throw invalid([`git show failed (${firstLine(e)})`]);
-    }
-    let doc: unknown;
-    try {
-        doc = parse(text);
-    } catch (e) {
-        throw invalid([`not valid YAML (${firstLine(e)})`]);
-    }
-    try {
-        const { config, secretKeys, plainTextPaths } = stackConfigOf(doc, PROJECT);
-        return { config: parseStackConfig(config, { secretKeys, plainTextPaths }) };
-    } catch (e) {
-        if (e instanceof ConfigError) throw invalid(e.errors);
-        if (e instanceof StackFileError) throw invalid([e.message]);
-        throw e;
-    }
-}
-
-/** policy/config.json at `ref` (its suppressions and Maskinporten hosts), when the stack files and the policy live in the same repository. */
-function basePack(root: string, configDir: string, ref: string): Pick<PackConfig, "packSuppressions" | "maskinportenHosts"> | undefined {
-    try {
-        const top = (cwd: string) => execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd, stdio: "pipe" }).toString().trim();
-        if (top(root) !== top(configDir)) return undefined;
-        const text = execFileSync("git", ["show", `${ref}:./policy/config.json`], { cwd: root, stdio: "pipe" }).toString();
-        return parsePackText(text, `policy/config.json at ${ref}`);
-    } catch {
-        return { packSuppressions: [], maskinportenHosts: [] };
-    }
-}
-
 /** A stack with nothing in it, to compare a new stack file with. */
 function emptyLike(head: StackConfig): StackConfig {
-    return { ...head, accessGrants: [], maskinportenClients: [], appSecrets: [], suppressions: [], redeploy: head.redeploy };
+    return { ...head, accessGrants: [], maskinportenClients: [], appSecrets: [], suppressions: [], redeploy: head.redeploy, maskinporten: {} };
+}
+
+function headPackDocument(): Record<string, unknown> {
+    try {
+        return JSON.parse(readFileSync(PACK_CONFIG_FILE, "utf8")) as Record<string, unknown>;
+    } catch {
+        return {};
+    }
 }
 
 /** The review itself, for runCli and for tests that run it in-process. */
 export async function reviewMain(args: CliValues): Promise<CliResult> {
     const root = path.resolve(__dirname, "..", "..");
     const stack = String(args.stack);
-    const base = typeof args.base === "string" ? args.base : undefined;
+    const ref = typeof args.base === "string" ? args.base : undefined;
     const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
     const format = args.format ?? (process.stdout.isTTY ? "text" : "markdown");
     if (format !== "markdown" && format !== "text") throw new UsageError(`--format: ${JSON.stringify(format)} is not markdown or text`);
-    const at = base ? baseConfig(configDir, stack, base) : undefined;
+    const at = ref ? readBaseStack(configDir, stack, ref) : undefined;
     const evaluation = await evaluateStack(root, stack, configDir);
     const head = evaluation.config;
     const pack = packConfigOf();
     const findings = planFindings(evaluation);
-    let baseInput: ReviewInput["base"];
-    if (base && at) {
+    let base: ReviewInput["base"];
+    if (ref && at) {
         const was = at.config ?? emptyLike(head);
-        findings.push(...keyChangeFindings(was, head, base, pack.packSuppressions));
-        const wasPack = basePack(root, configDir, base);
-        const other = [...diffOther(was, head, wasPack?.packSuppressions, pack.packSuppressions), ...(wasPack ? diffAllowedHosts(wasPack.maskinportenHosts, pack.maskinportenHosts) : [])];
-        baseInput = { ref: base, rows: grantRows(was), other, note: at.note };
+        const headDocument = evaluation.files.document ?? {};
+        const wasPack = readBasePack(root, configDir, ref);
+        const settings = settingChanges(was, head, pack.packSuppressions);
+        findings.push(...keyChangeFindings(was, head, ref, pack.packSuppressions), ...settings.findings, ...encryptionFindings(at.document, headDocument, head.environment, pack.packSuppressions));
+        const doomed = at.config ? protectedChanges(at.config, head, stack, evaluation.files.project) : [];
+        base = {
+            ref,
+            rows: grantRows(was),
+            other: [
+                ...diffOther(was, head, wasPack.pack?.packSuppressions, pack.packSuppressions),
+                ...(wasPack.pack ? diffAllowedHosts(wasPack.pack.maskinportenHosts, pack.maskinportenHosts) : []),
+                ...settings.rows,
+            ],
+            files: [...diffStackFile(at.document, headDocument), ...(wasPack.document ? diffPackFile(wasPack.document, headPackDocument()) : [])],
+            redeploys: redeployChanges(was, head),
+            protectedChanges: { changes: doomed, commands: unprotectCommands(doomed, stack) },
+            note: at.note,
+        };
     }
-    const input: ReviewInput = { stack, org: head.org, environment: head.environment, rows: grantRows(head), findings, studioUrl: head.redeploy.studioUrl, base: baseInput };
+    const input: ReviewInput = { stack, org: head.org, environment: head.environment, rows: grantRows(head), findings, studioUrl: head.redeploy.studioUrl, base };
     const markdown = renderReview(input);
+    if (typeof args.full === "string") writeFileSync(args.full, `${markdown}\n`);
     // Exit like the plan: 1 when a mandatory finding is not suppressed.
     const code = findings.some(blocks) ? 1 : 0;
-    if (args.json) return { output: JSON.stringify(input, null, 2), code };
-    return format === "markdown" ? { output: markdown, code } : { output: markdownToText(markdown), code, wrap: true };
+    // The findings' internal ids (`Access::write`) are for tools and tests, not for what a person reads.
+    if (args.json) return { output: JSON.stringify({ ...input, findings: findings.map(({ detail: _detail, ...f }) => f) }, null, 2), code };
+    return format === "markdown" ? { output: fitComment(markdown, stack), code } : { output: markdownToText(markdown), code, wrap: true };
 }

@@ -10,8 +10,9 @@ import { jwkSecretName, rotationStatus } from "../../core/maskinporten/settings"
 import type { Finding, Suppression } from "../../policy/evaluate";
 import { suppressionFor } from "../../policy/evaluate";
 import { diffSelfService } from "./selfServiceDiff";
+import { REVIEW_FINDING_LEVELS } from "../../core/policy/ruleIds";
 
-export type OtherChangeKind = "added" | "removed" | "renamed" | "key generation" | "changed" | "value changed" | "reason changed";
+export type OtherChangeKind = "added" | "removed" | "renamed" | "key generation" | "changed" | "value changed" | "reason changed" | "lowered" | "raised";
 
 /** One line of the review's "other changes" table. Every string is user data: the renderer escapes it. */
 export interface OtherChange {
@@ -51,8 +52,13 @@ function generations(c: MaskinportenClientConfig): string {
     return parts.join(", ");
 }
 
+/** The client's ID, or that the stack creates it: a client to be registered by self-service has none yet. */
+export function clientIdText(c: MaskinportenClientConfig): string {
+    return c.clientId !== undefined ? `client ${c.clientId}` : c.register ? "client created by the stack at pulumi up (self-service)" : "client without an ID";
+}
+
 function clientText(c: MaskinportenClientConfig): string {
-    return `client ${c.clientId}, ${c.format}, ${generations(c)}, apps: ${c.apps.join(", ") || "none"}`;
+    return `${clientIdText(c)}, ${c.format}, ${generations(c)}, apps: ${c.apps.join(", ") || "none"}`;
 }
 
 function clientPairs(base: StackConfig, head: StackConfig) {
@@ -68,7 +74,7 @@ export function diffOther(base: StackConfig, head: StackConfig, basePack?: Suppr
         const subject = `Maskinporten client ${h.section}`;
         if (b.section !== h.section) out.push({ kind: "renamed", subject, before: `section ${b.section}`, after: `section ${h.section}` });
         if (generations(b) !== generations(h)) out.push({ kind: "key generation", subject, before: generations(b), after: generations(h) });
-        const rest = (c: MaskinportenClientConfig) => `client ${c.clientId}, ${c.format}, scope ${c.scope ?? "(none)"}, apps: ${c.apps.join(", ") || "none"}`;
+        const rest = (c: MaskinportenClientConfig) => `${clientIdText(c)}, ${c.format}, scope ${c.scope ?? "(none)"}, apps: ${c.apps.join(", ") || "none"}`;
         if (rest(b) !== rest(h)) out.push({ kind: "changed", subject, before: rest(b), after: rest(h) });
     }
     out.push(...diffSelfService(base, head, clients.matched, clients.removed));
@@ -116,7 +122,7 @@ function diffSuppressions(base: SuppressionConfig[], head: SuppressionConfig[], 
  * prod, advisory in tt02; suppressible only in policy/config.json.
  */
 export function keyChangeFindings(base: StackConfig, head: StackConfig, ref: string, pack: Suppression[] = []): Finding[] {
-    const level = head.environment === "prod" ? "mandatory" : "advisory";
+    const level = REVIEW_FINDING_LEVELS[KEY_CHANGE_STAGED][head.environment];
     const out: Finding[] = [];
     for (const [b, h] of clientPairs(base, head).matched) {
         const { published } = rotationStatus(b);

@@ -65,7 +65,7 @@ describe("a grant whose expires date has passed", () => {
 
     it("gets an advisory finding asking for the entry to be deleted", () => {
         expect(of("grant-expiry", ENDED)).toEqual([expect.objectContaining({ level: "advisory", detail: "Expired::2027-01-28" })]);
-        expect(of("grant-expiry", ENDED)[0].message).toContain("removed at the next pulumi up; delete its accessGrants entry");
+        expect(of("grant-expiry", ENDED)[0].message).toContain(`removed at the next pulumi up. (principal ${ENDED}) To fix: delete its accessGrants entry`);
     });
 
     it("leaves access in the vault that the audit shows with the grant's date, advisory: never counted as managed", () => {
@@ -137,14 +137,18 @@ describe("the plan and the review", () => {
     });
 
     it("review: each grant's expiry in its row, with the finding and why prod does not protect it", async () => {
-        const { grantRows, renderReview } = await import("../../scripts/review/grantReview");
+        const { grantRows } = await import("../../scripts/review/grantReview");
+        const { renderReview } = await import("../../scripts/review/render");
         const md = renderReview({ stack: "prod", org: "ttd", environment: "prod", rows: grantRows(ev.config), findings });
         const row = (id: string) => md.split("\n").find((l) => l.includes(`\`${id}\``))!;
+        const finding = (rule: string, id: string) => md.split("\n").find((l) => l.includes(`| ${rule} | principal ${id} |`))!;
         expect(row(ENDED)).toContain("expired on 2027-01-28: removed at the next pulumi up");
-        expect(row(ENDED)).toContain("**advisory** grant-expiry: Expired::2027-01-28");
+        expect(row(ENDED)).toContain("**advisory** grant-expiry");
+        expect(finding("grant-expiry", ENDED)).toContain("It expired on 2027-01-28: removed at the next pulumi up.");
         expect(row(ENDING)).toContain("expires in 3 days (2027-02-01)<br>not protected: the up after that date removes it");
         expect(row(PERMANENT)).not.toContain("expires");
-        expect(row(WRITER_FOREVER)).toContain("**mandatory** write-grant-expires: Expires::never");
+        expect(row(WRITER_FOREVER)).toContain("**mandatory** write-grant-expires");
+        expect(finding("write-grant-expires", WRITER_FOREVER)).toContain("It has no expires.");
     });
 });
 
@@ -157,13 +161,14 @@ describe("the review's comparison", () => {
         expect(diffGrants([row("2027-02-01")], [row("2027-03-01")])[0].kind).toBe("expiry extended");
         expect(diffGrants([row("2027-02-01")], [row()])[0].kind).toBe("expiry extended");
         expect(diffGrants([row("2027-02-01")], [row("2027-02-01")])).toEqual([]);
-        const { renderReview } = await import("../../scripts/review/grantReview");
+        const { renderReview } = await import("../../scripts/review/render");
         const md = renderReview({ stack: "prod", org: "ttd", environment: "prod", rows: [row()], findings: [], base: { ref: "main", rows: [row("2027-02-01")] } });
         expect(md).toContain(`| **expiry extended** | v | \`${ENDING}\` | read<br>expires 2027-02-01 | read<br>no expiry |`);
     });
 
     it("does not let a small narrowing hide a later or no end: the change is bold and says both", async () => {
-        const { diffGrants, renderReview } = await import("../../scripts/review/grantReview");
+        const { diffGrants } = await import("../../scripts/review/grantReview");
+        const { renderReview } = await import("../../scripts/review/render");
         const before = { vault: "v", principalId: ENDING, access: "custom (secrets: get, list)", capabilities: ["secrets:get", "secrets:list"], reason: "Developer checking", expires: "2027-02-01" };
         const after = { ...before, access: "custom (secrets: get)", capabilities: ["secrets:get"], expires: undefined };
         expect(diffGrants([before], [after])[0].kind).toBe("narrowed, expiry extended");

@@ -160,7 +160,7 @@ describe("AccessGrant input checks", () => {
             "exactly one of [access], [permissions] and [role] must be specified",
         );
         expect(grantProblem({ principalId: READER, permissions: { secrets: ["get"] }, reason: "Operations team" }, "rbac")).toBe("[permissions] needs accessPolicy authorization");
-        expect(grantProblem({ principalId: READER, access: "read", reason: "short" }, "rbac")).toBe("[reason] must be at least 10 characters");
+        expect(grantProblem({ principalId: READER, access: "read", reason: "short" }, "rbac")).toBe("[reason] is shorter than 10 characters");
         expect(grantProblem({ principalId: READER, access: "read", reason: "Operations team" }, "rbac")).toBeUndefined();
     });
 });

@@ -78,7 +78,7 @@ describe("policy/config.json: maxWriteGrantDays and longLivedPrincipals", () => 
         expect(() => parsePackConfig({ maxWriteGrantDays: "90" })).toThrow("maxWriteGrantDays must be a whole number");
         expect(() => parsePackConfig({ longLivedPrincipals: [P] })).toThrow("policy/config.json: longLivedPrincipals[0] must be an object with principalId and reason");
         expect(() => parsePackConfig({ longLivedPrincipals: [{ principalId: "bob", reason: "Deploy pipeline of the org" }] })).toThrow("longLivedPrincipals[0].principalId must be an Entra object ID (GUID)");
-        expect(() => parsePackConfig({ longLivedPrincipals: [{ principalId: P, reason: "ci" }] })).toThrow("longLivedPrincipals[0].reason must be one line of at least 10 characters");
+        expect(() => parsePackConfig({ longLivedPrincipals: [{ principalId: P, reason: "ci" }] })).toThrow("longLivedPrincipals[0].reason is shorter than 10 characters");
         expect(() => parsePackConfig({ longLivedPrincipals: [{ principalId: P, reason: "Deploy pipeline", until: "x" }] })).toThrow("longLivedPrincipals[0].until is not a key");
     });
 });

@@ -29,7 +29,7 @@ describe("maskinporten-host-allowed", () => {
         const findings = evaluateRules([registration(EVIL), registration("https://api.samarbeid.digdir.no/api/v1", "https://maskinporten.no/")], { environment: "tt02" }, [], [rule]);
         expect(findings.map((f) => f.detail)).toEqual(["Host::api.samarbeid.digdir.no.evil.example", "Host::api.samarbeid.digdir.no", "Host::maskinporten.no"]);
         expect(findings.every(blocks)).toBe(true);
-        expect(findings[0].message).toContain("the self-service admin token (maskinporten.selfService.apiUrl) would go to api.samarbeid.digdir.no.evil.example; allowed in tt02: api.test.samarbeid.digdir.no, test.maskinporten.no");
+        expect(findings[0].message).toContain("The self-service admin token (maskinporten.selfService.apiUrl) would go to api.samarbeid.digdir.no.evil.example; allowed in tt02: api.test.samarbeid.digdir.no, test.maskinporten.no");
     });
 
     it("a stack-file suppression cannot silence it; an allowedMaskinportenHosts entry with a reason allows the host", () => {

@@ -31,7 +31,7 @@ describe("maskinporten-key-expiry", () => {
         const findings = evaluateRules([registration({ registered: [{ kid: "kid-a", exp: at(10) }, { kid: "kid-b", exp: at(300) }] })], { now: NOW }, [], [rule]);
         expect(findings).toHaveLength(1);
         expect(findings[0]).toMatchObject({ policy: "maskinporten-key-expiry", level: "advisory", resource: "urn:registration" });
-        expect(findings[0].message).toContain("Key::kid-a of maskinportenClients[section=MaskinportenSettings] (client client-1) expires on 2026-12-05 (10 days left)");
+        expect(findings[0].message).toContain("Key kid-a of maskinportenClients[section=MaskinportenSettings] (client client-1) expires on 2026-12-05 (10 days left).");
         expect(blocks(findings[0])).toBe(false);
     });
 
@@ -39,7 +39,7 @@ describe("maskinporten-key-expiry", () => {
         const findings = evaluateRules([registration({ registered: [{ kid: "kid-a", exp: at(-2) }, { kid: "kid-b", exp: at(300) }] })], { now: NOW }, [], [rule]);
         expect(findings).toHaveLength(1);
         expect(findings[0].level).toBe("mandatory");
-        expect(findings[0].message).toContain("Key::kid-a of maskinportenClients[section=MaskinportenSettings] (client client-1) expired on");
+        expect(findings[0].message).toContain("Key kid-a of maskinportenClients[section=MaskinportenSettings] (client client-1) expired on");
         expect(blocks(findings[0])).toBe(true);
     });
 

@@ -142,7 +142,7 @@ describe("preview.yml", () => {
     it("runs the grant review and the offline plan before the preview, and fails on a mandatory review finding", () => {
         for (const name of ["preview-tt02", "preview-prod"]) {
             const steps = jobs[name].steps;
-            const review = steps.findIndex((s) => s.run?.includes('npm run --silent review -- --stack "$STACK" --base "$BASE_SHA" > review.md || status=$?'));
+            const review = steps.findIndex((s) => s.run?.includes('npm run --silent review -- --stack "$STACK" --base "$BASE_SHA" --full review-full.md > review.md || status=$?'));
             const plan = steps.findIndex((s) => s.run === 'npm run --silent plan -- --stack "$STACK"');
             const pulumi = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
             expect(review).toBeGreaterThan(0);
@@ -152,6 +152,21 @@ describe("preview.yml", () => {
             expect(steps[review].run).toContain("GITHUB_STEP_SUMMARY");
             expect(steps[0].with!["fetch-depth"]).toBe(0);
             expect(steps[steps.length - 1]).toMatchObject({ if: "${{ steps.review.outputs.status != '0' }}", run: "exit 1" });
+        }
+    });
+
+    it("publishes the whole review in the job summary and the artifact, and posts what fits one comment", () => {
+        for (const stack of ["tt02", "prod"]) {
+            const steps = jobs[`preview-${stack}`].steps;
+            const review = steps.find((s) => s.run?.includes("npm run --silent review"))!;
+            expect(review.run).toContain('if [ -s review-full.md ] && [ "$(wc -c < review-full.md)" -le 1000000 ]; then cat review-full.md >> "$GITHUB_STEP_SUMMARY"; else cat review.md >> "$GITHUB_STEP_SUMMARY"; fi');
+            const upload = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+            expect(String(upload.with!.path).split("\n").map((p) => p.trim())).toEqual(expect.arrayContaining(["review.md", "review-full.md"]));
+            // the review can take the whole comment: the preview output only gets the room it leaves
+            const comment = runsOf(jobs[`comment-${stack}`]);
+            expect(comment).toContain('room=$((65000 - $(wc -c < body.md) - 200))');
+            expect(comment).toContain('head -c "$room" preview.txt');
+            expect(comment).not.toContain("head -c 50000");
         }
     });
 
@@ -182,6 +197,17 @@ describe("deploy.yml", () => {
         expect(deploy.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
     });
 
+    it("deploys only from main: both deploy jobs first fail loudly on any other ref, by hand too", () => {
+        for (const name of ["up-tt02", "up-prod"]) {
+            const [first] = deploy.jobs[name].steps;
+            // the first step, before any checkout, npm or Pulumi: nothing of the branch runs with the environment's secrets
+            expect(first.if, name).toBe("${{ github.ref != 'refs/heads/main' }}");
+            expect(first.run, name).toMatch(/::error::.*\n\s*exit 1\s*$/);
+            expect(first.run, name).not.toContain("${{"); // the ref is read from $GITHUB_REF, never interpolated into the script
+            expect(first.uses, name).toBeUndefined();
+        }
+    });
+
     it("runs up on tt02, then prod behind its environment", () => {
         expect(deploy.jobs["up-tt02"]).toMatchObject({ needs: "test", environment: "tt02" });
         expect(deploy.jobs["up-prod"]).toMatchObject({ needs: "up-tt02", environment: "prod" });
@@ -204,21 +230,6 @@ describe("deploy.yml", () => {
             });
             expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
         }
-    });
-});
-
-describe("CODEOWNERS", () => {
-    it("puts policy/config.json (mandatory suppressions, Studio hosts) and the workflows under review", () => {
-        const rules = readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
-            .split("\n")
-            .filter((l) => l.trim() && !l.startsWith("#"))
-            .map((l) => l.trim().split(/\s+/));
-        const owners = (p: string) => rules.find(([pattern]) => pattern === p)?.slice(1) ?? [];
-        expect(owners("/policy/config.json").length).toBeGreaterThan(0);
-        expect(owners("/.github/").length).toBeGreaterThan(0);
-        // the last matching pattern wins in CODEOWNERS: nothing after the entry may take it away
-        const last = [...rules].reverse().find(([pattern]) => ["/policy/config.json", "/policy/", "*", "/policy/*"].includes(pattern));
-        expect(last![1]).toMatch(/^@/);
     });
 });
 

@@ -83,17 +83,15 @@ const clientsOf = (r: Run) => (r.fragment?.config["altinn-app-secrets:maskinport
 const importIds = (r: Run) => (r.imports ?? []).map((e) => e.id);
 
 describe("adopt never loses a stored value", () => {
-    it("refuses to rewrite a key that holds a secure value, instead of writing its offline placeholder", async () => {
+    it("refuses a key that holds a secure value, instead of writing its offline placeholder", async () => {
         const stack = stackDoc({ maskinportenClients: [{ section: "Other", clientId: { secure: "v1:ZW5jcnlwdGVkIGNsaWVudCBpZA==" }, scope: "s", apps: [] }] });
-        // A hand-made key adds a client: adopt must rewrite maskinportenClients.
-        const r = await adopt(stack, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]), [secret("Foo--EncodedJwk")]);
-        expect(r.code).toBe(2);
-        expect(r.stderr).toEqual([expect.stringMatching(/^Pulumi\.tt02\.yaml: maskinportenClients\[0\]\.clientId is a secure value; adopt rewrites maskinportenClients/)]);
-        expect(r.fragment).toBeUndefined();
-        // With nothing to change in maskinportenClients, the key is not rewritten, and the grant is adopted.
-        const unchanged = await adopt(stack, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]));
-        expect(unchanged.code).toBe(0);
-        expect(Object.keys(unchanged.fragment!.config)).toEqual(["altinn-app-secrets:accessGrants"]);
+        // A secure: value belongs only in appSecrets[].value: the stack file is refused before adopt rewrites anything.
+        for (const secrets of [[secret("Foo--EncodedJwk")], []]) {
+            const r = await adopt(stack, vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]), secrets);
+            expect(r.code).toBe(2);
+            expect(r.stderr).toEqual([expect.stringMatching(/^maskinportenClients\[0\]\.clientId: is a secure: value, and only appSecrets\[\]\.value may be one/)]);
+            expect(r.fragment).toBeUndefined();
+        }
     });
 
     it("warns that keys an imported ESC environment sets are not seen, and would be replaced by the fragment's", async () => {

@@ -87,7 +87,8 @@ describe("adopt --write", () => {
         const secureGrant = STACK.replace("reason: Operations team reads secrets", "reason:\n        secure: v1:bm9uY2U=:Y2lwaGVy");
         const run = await adopt(secureGrant, ["--write"]);
         expect(run.code).toBe(2);
-        expect(run.stderr.join("\n")).toContain("accessGrants[0].reason is a secure value");
+        // Only appSecrets[].value may be secure: the stack file is refused before adopt writes anything.
+        expect(run.stderr.join("\n")).toContain("accessGrants[0].reason: is a secure: value, and only appSecrets[].value may be one");
         expect(run.after).toBe(secureGrant);
     });
 

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -7,9 +6,10 @@ import { stringify } from "yaml";
 import MarkdownIt from "markdown-it";
 import { parseStackConfig, StackConfig } from "../../core/config/parse";
 import { blocks, Finding } from "../../policy/evaluate";
-import { diffGrants, GrantRow, renderReview } from "../../scripts/review/grantReview";
+import { diffGrants, GrantRow } from "../../scripts/review/grantReview";
+import { renderReview } from "../../scripts/review/render";
 import { diffOther, keyChangeFindings } from "../../scripts/review/stackDiff";
-import { rawConfig, RunResult, runReview } from "../support/helpers";
+import { git, rawConfig, RunResult, runReview } from "../support/helpers";
 
 const OPS = "11111111-2222-3333-4444-555555555555";
 const NEW = "22222222-3333-4444-5555-666666666666";
@@ -19,9 +19,6 @@ function stack(grants: unknown[]): string {
     return stringify({ config: { "altinn-app-secrets:org": "ttd", "altinn-app-secrets:environment": "tt02", "altinn-app-secrets:accessGrants": grants } });
 }
 
-function git(dir: string, ...args: string[]): string {
-    return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: dir }).toString().trim();
-}
 
 let review: RunResult;
 let sameAsBase: RunResult;
@@ -52,7 +49,7 @@ describe("npm run review against a real git history", () => {
     it("prints every grant with access, reason and findings as a Markdown table", () => {
         expect(review.code).toBe(0); // advisory findings only
         expect(review.stdout).toContain("| vault | principal | access | reason | findings |");
-        expect(review.stdout).toContain(`| ttd-tt02-apps-kv | \`${OPS}\` | write (secrets: get, list, set, delete) | Operations team now rotates secrets | **advisory** write-access-reviewed: Access::write |`);
+        expect(review.stdout).toContain(`| ttd-tt02-apps-kv | \`${OPS}\` | write (secrets: get, list, set, delete) | Operations team now rotates secrets | **advisory** write-access-reviewed |`);
         expect(review.stdout).toContain(`| ttd-tt02-apps-kv | \`${NEW}\` | read (secrets: get, list) | New monitoring identity | none |`);
     });
 
@@ -150,7 +147,7 @@ describe("npm run review of a change to clients, secrets, suppressions and redep
 
     it("reports a section renamed (even only its case) as an unstaged key change, mandatory in prod (advisory in tt02: below)", () => {
         expect(prod.stdout).toContain(
-            "| **mandatory** | key-change-staged | maskinportenClients&#91;section=maskinportenSettings&#93; | The client's active key changes without having been staged. maskinportenClients&#91;section=maskinportenSettings&#93; was section MaskinportenSettings at HEAD: a renamed section gets a new key pair",
+            "| **mandatory** | key-change-staged | secret maskinportenSettings--EncodedJwk | The client's active key changes without having been staged. maskinportenClients&#91;section=maskinportenSettings&#93; was section MaskinportenSettings at HEAD: a renamed section gets a new key pair",
         );
         // staging a key (nextKeyGeneration) is the safe way, and is no finding
         expect(prod.stdout).not.toContain("section=Integrations--AppC&#93; | The client");
@@ -241,12 +238,12 @@ describe("the review's Markdown", () => {
     const cellsOf = (table: string) => [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1].matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) => c[1]));
 
     it("keeps every row and cell where it belongs, whatever the reason holds", () => {
-        const grants = cellsOf(tables[0]);
+        const grants = cellsOf(tables[1]);
         expect(grants.map((r) => r.length)).toEqual([5, 5, 5]);
         expect(grants[1][3]).toBe("ok | none | &lt;!--");
         expect(grants[2][2]).toBe("write `x` &lt;b&gt;");
         expect(grants[2][3]).toBe("a\\|b c --&gt;");
-        expect(grants[2][4]).toBe("<strong>mandatory</strong> write-access-reviewed: Access::write");
+        expect(grants[2][4]).toBe("<strong>mandatory</strong> write-access-reviewed");
     });
 
     it("never opens an HTML comment, tag or code span from user data", () => {
@@ -258,10 +255,12 @@ describe("the review's Markdown", () => {
 
     it("keeps the findings and the summary line visible", () => {
         expect(html).toContain("<p><strong>1 mandatory finding(s): this change cannot be deployed as it is.</strong></p>");
-        const others = cellsOf(tables[1]);
-        expect(others.map((r) => r.length)).toEqual([4, 4]);
-        expect(others[1][1]).toBe("stale-suppression");
-        expect(others[1][3]).toBe("reason &lt;!-- hidden");
+        // the findings come first, blocking ones on top, each with its whole message
+        const findings = cellsOf(tables[0]);
+        expect(findings.map((r) => r.length)).toEqual([4, 4, 4]);
+        expect(findings[1].slice(0, 3)).toEqual(["<strong>mandatory</strong>", "write-access-reviewed", `principal ${NEW}`]);
+        expect(findings[2][1]).toBe("stale-suppression");
+        expect(findings[2][3]).toBe("reason &lt;!-- hidden");
         expect(html).toContain("<strong>Altinn Studio: https://studio.example/&lt;x&gt;|`y`</strong>");
         const changes = cellsOf(tables[2]);
         expect(changes.map((r) => r.length)).toEqual([7, 7, 7]);

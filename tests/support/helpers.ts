@@ -2,13 +2,14 @@
  * Assertions on the rendered model, as CDK's Template does: count and find resources the
  * mocks recorded. Also: run the plan CLI and write throwaway stack files.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { vi } from "vitest";
 import { stringify } from "yaml";
 import type { RecordedResource } from "../../scripts/offline/mocks";
+import { ConfigError, ParseOptions, parseStackConfig } from "../../core/config/parse";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -121,4 +122,20 @@ export function completedFragment(fragment: { config: Record<string, unknown> },
         (key === "reason" || key === "clientId" || key === "scope") && value === "" ? filled[key] : (value as unknown),
     ) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/^altinn-app-secrets:/, ""), v]));
+}
+
+/** The lines parseStackConfig refuses `raw` with; none when it is accepted. */
+export function configErrors(raw: Record<string, string>, opts: ParseOptions = {}): string[] {
+    try {
+        parseStackConfig(raw, opts);
+    } catch (e) {
+        if (e instanceof ConfigError) return e.errors;
+        throw e;
+    }
+    return [];
+}
+
+/** git in `dir` as a throwaway test user (no signing): for stack files with a history. */
+export function git(dir: string, ...args: string[]): string {
+    return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: dir }).toString().trim();
 }
