@@ -106,7 +106,10 @@ export function keySetProblem(label: string, clientId: string | undefined, decla
     if (twice) return `${who} declares kid ${twice} twice`;
     if (all.length <= MAX_KEYS) return undefined;
     // Others' kids come from Maskinporten's answer: cleaned before they reach a message.
-    const others = foreign.length ? ` and registered by others [${foreign.map((k) => printable(k, 100)).join(", ")}]` : "";
+    // A crowded set names the first few: the message stays one short line however many there are.
+    const named = foreign.slice(0, MAX_KEYS).map((k) => printable(k, 100));
+    const more = foreign.length > named.length ? ` and ${foreign.length - named.length} more` : "";
+    const others = foreign.length ? ` and registered by others [${named.join(", ")}${more}]` : "";
     return `${who} would hold ${all.length} keys, declared [${declared.join(", ")}]${others}; Maskinporten allows at most ${MAX_KEYS}: retire a generation or remove a key first`;
 }
 

@@ -154,6 +154,14 @@ describe("the well-known metadata is not trusted beyond its host", () => {
 });
 
 describe("what the self-service API answers", () => {
+    it("a client crowded with 1000 keys someone else registered gives one short line", async () => {
+        fake.addClient("crowded-1", Array.from({ length: 1000 }, (_, i) => publicKey(`other-${i}-${"k".repeat(90)}`)));
+        const message = await failureOf(provider.create(inputs(["kid-a"], { clientId: "crowded-1" })));
+        expect(message).toContain("would hold 1001 keys");
+        expect(message).toContain("and 995 more");
+        expect(message.length).toBeLessThan(1500);
+    });
+
     it("__proto__ keys in an answer pollute nothing", async () => {
         fake.addClient("live-1", [publicKey("kid-by-hand")]);
         intercept = (url) =>
