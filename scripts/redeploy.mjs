@@ -270,8 +270,12 @@ export async function main(argv, env, io) {
     // Belt and braces: no line leaves with the key in it, whatever an error or a server echoed
     // (a key too short to be real is left alone rather than blanking ordinary words).
     // Every line stays one line, whatever text from Studio it carries.
+    // Blanked before cleaning and again after it: cleaning removes escape codes, which could join a key
+    // a server echoed with one inside; cut last, so no part of a key is left at the end of a line.
+    /** @param {string} text */
+    const blank = (text) => (key && key.length >= 8 ? text.split(key).join("***") : text);
     /** @param {string} line */
-    const clean = (line) => printable(key && key.length >= 8 ? line.split(key).join("***") : line, MAX_LINE_CHARS);
+    const clean = (line) => printable(blank(printable(blank(line), Number.MAX_SAFE_INTEGER)), MAX_LINE_CHARS);
     try {
         const parsed = optionsFrom(argv, env);
         if (parsed.help) {
