@@ -117,7 +117,9 @@ export function keySetProblem(label: string, clientId: string | undefined, decla
 export function inputsProblem(inputs: RegistrationInputs, knownForeign: string[] = []): string | undefined {
     const label = inputs.label || "maskinporten registration";
     const allowed = allowedHosts(inputs.environment, inputs.allowedHosts);
-    const bad = hostProblem(inputs.apiUrl, allowed, "the self-service API URL") ?? hostProblem(inputs.authority, allowed, "the Maskinporten authority");
+    // Loopback is for tests: a prod stack is never pointed at a fake.
+    const loopback = inputs.environment !== "prod";
+    const bad = hostProblem(inputs.apiUrl, allowed, "the self-service API URL", loopback) ?? hostProblem(inputs.authority, allowed, "the Maskinporten authority", loopback);
     if (bad) return `${label}: ${bad}`;
     if (!inputs.adminClientId) return `${label}: the self-service adminClientId is required`;
     // In a preview a new key pair's public key is not known yet: Pulumi sends a placeholder.

@@ -210,3 +210,11 @@ describe("secrets", () => {
         expect(providerText).not.toContain(ADMIN_CERT_PEM.split("\n")[1]);
     });
 });
+
+describe("loopback in prod", () => {
+    it("a prod registration pointed at this machine sends nothing: a prod stack is never pointed at a fake", async () => {
+        const message = await failureOf(provider.create(inputs(["kid-a"], { environment: "prod" })));
+        expect(message).toContain(`the self-service API URL is on 127.0.0.1, not a Digdir host (api.samarbeid.digdir.no, maskinporten.no); refused before sending`);
+        expect(fake.requests).toHaveLength(0);
+    });
+});
