@@ -267,11 +267,11 @@ export async function redeploy(o) {
  */
 export async function main(argv, env, io) {
     const key = env.ALTINN_STUDIO_API_KEY;
-    // Belt and braces: no line leaves with the key in it, whatever an error or a server echoed
-    // (a key too short to be real is left alone rather than blanking ordinary words).
-    // Every line stays one line, whatever text from Studio it carries.
-    /** @param {string} line */
-    const clean = (line) => printable(key && key.length >= 8 ? line.split(key).join("***") : line, MAX_LINE_CHARS);
+    // Belt and braces: no line leaves with the key in it, whatever an error or a server echoed (a key too
+    // short to be real is left alone); every line stays one line. Blanked before and after cleaning (which
+    // removes escape codes, so could join a key echoed with one inside); cut last.
+    const blank = (/** @type {string} */ text) => (key && key.length >= 8 ? text.split(key).join("***") : text);
+    const clean = (/** @type {string} */ line) => printable(blank(printable(blank(line), Number.MAX_SAFE_INTEGER)), MAX_LINE_CHARS);
     try {
         const parsed = optionsFrom(argv, env);
         if (parsed.help) {

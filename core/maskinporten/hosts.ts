@@ -1,6 +1,6 @@
 /**
  * Where Maskinporten credentials (the self-service admin token, a signed JWT grant) may go:
- * Digdir's self-service API and Maskinporten for the stack's environment, loopback (tests), and
+ * Digdir's self-service API and Maskinporten for the stack's environment, loopback (tests; never in prod), and
  * hosts policy/config.json allows with a reason. Pure. The provider, which imports nothing of the
  * project, keeps its own copy of DIGDIR_HOSTS; a test keeps the two equal.
  */
@@ -61,7 +61,8 @@ export function hostAllowance(url: unknown, environment: Environment | undefined
     const host = hostOf(url);
     const digdir = environment ? DIGDIR_HOSTS[environment] : [...DIGDIR_HOSTS.tt02, ...DIGDIR_HOSTS.prod];
     if (digdir.includes(host)) return { kind: "digdir" };
-    if (isLoopbackHost(host)) return { kind: "loopback" };
+    // Loopback is for tests: a prod stack is never pointed at a fake.
+    if (environment !== "prod" && isLoopbackHost(host)) return { kind: "loopback" };
     const entry = allowed.find((a) => a.host === host);
     return entry ? { kind: "allowed", reason: entry.reason } : undefined;
 }

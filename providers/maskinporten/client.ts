@@ -6,7 +6,7 @@
  * The admin client's private key and certificate are read from the environment only when a token
  * is needed; neither they, the grant nor the token ever appear in a message.
  */
-import { ApiError, apiError, answerSummary, ClientOptions, hostProblem, JWT_BEARER, joinUrl, printable, request } from "./http";
+import { ApiError, apiError, answerSummary, ClientOptions, hostProblem, isLoopbackHost, JWT_BEARER, joinUrl, printable, request } from "./http";
 
 const ADMIN_SCOPE = "idporten:dcr.read idporten:dcr.write";
 const ADMIN_KEY_VARIABLE = "MASKINPORTEN_ADMIN_KEY";
@@ -77,9 +77,17 @@ export async function authorityMetadata(authority: string, label: string, allowe
     if (res.status !== 200 || typeof meta?.issuer !== "string" || typeof meta.token_endpoint !== "string") {
         throw apiError(operation, res.status, `${operation} answered HTTP ${res.status} without issuer and token_endpoint`, res.text);
     }
-    // The token endpoint gets a signed grant: it must live where the authority does (or be allowed).
+    // The issuer is the grant's audience: metadata naming another one is not used (RFC 8414 section 3.3).
+    const trimmed = (u: string) => u.replace(/\/+$/, "");
+    if (trimmed(meta.issuer) !== trimmed(authority)) {
+        throw apiError(operation, res.status, `${label}: Maskinporten's metadata names issuer ${JSON.stringify(printable(meta.issuer, 200))}, which is not the authority ${printable(authority, 200)}; not used, no grant signed`);
+    }
+    // The token endpoint gets a signed grant: it must live where the authority does (or be allowed),
+    // and only a loopback authority (a test) may name a token endpoint on this machine.
     const authorityHost = new URL(authority).hostname.toLowerCase();
-    const problem = hostProblem(meta.token_endpoint, [authorityHost, ...allowed], `Maskinporten's token_endpoint ${JSON.stringify(printable(meta.token_endpoint, 200))}`);
+    const what = `Maskinporten's token_endpoint ${JSON.stringify(printable(meta.token_endpoint, 200))}`;
+    const local = !isLoopbackHost(authorityHost) && URL.canParse(meta.token_endpoint) && isLoopbackHost(new URL(meta.token_endpoint).hostname);
+    const problem = local ? `${what} is on this machine, but the authority is not; refused before sending` : hostProblem(meta.token_endpoint, [authorityHost, ...allowed], what);
     if (problem) throw apiError(operation, res.status, `${label}: ${problem}`);
     return { issuer: meta.issuer, tokenEndpoint: meta.token_endpoint };
 }

@@ -90,12 +90,12 @@ export function allowedHosts(environment: string | undefined, extra: unknown): s
     return [...own, ...more];
 }
 
-/** Why a credential may not be sent to `url` (called `what`), or undefined: an allowed host, or loopback. */
-export function hostProblem(url: string, allowed: string[], what: string): string | undefined {
+/** Why a credential may not be sent to `url` (called `what`), or undefined: an allowed host, or loopback (unless `loopback` is false: prod). */
+export function hostProblem(url: string, allowed: string[], what: string, loopback = true): string | undefined {
     const bad = urlProblem(url, what);
     if (bad) return bad;
     const host = new URL(url).hostname.toLowerCase();
-    if (isLoopbackHost(host) || allowed.includes(host)) return undefined;
+    if ((loopback && isLoopbackHost(host)) || allowed.includes(host)) return undefined;
     return `${what} is on ${printable(host, 100)}, not a Digdir host (${allowed.join(", ")}); refused before sending (allow a host in policy/config.json allowedMaskinportenHosts, with a reason)`;
 }
 

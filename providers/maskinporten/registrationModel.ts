@@ -106,7 +106,10 @@ export function keySetProblem(label: string, clientId: string | undefined, decla
     if (twice) return `${who} declares kid ${twice} twice`;
     if (all.length <= MAX_KEYS) return undefined;
     // Others' kids come from Maskinporten's answer: cleaned before they reach a message.
-    const others = foreign.length ? ` and registered by others [${foreign.map((k) => printable(k, 100)).join(", ")}]` : "";
+    // A crowded set names the first few: the message stays one short line however many there are.
+    const named = foreign.slice(0, MAX_KEYS).map((k) => printable(k, 100));
+    const more = foreign.length > named.length ? ` and ${foreign.length - named.length} more` : "";
+    const others = foreign.length ? ` and registered by others [${named.join(", ")}${more}]` : "";
     return `${who} would hold ${all.length} keys, declared [${declared.join(", ")}]${others}; Maskinporten allows at most ${MAX_KEYS}: retire a generation or remove a key first`;
 }
 
@@ -114,7 +117,9 @@ export function keySetProblem(label: string, clientId: string | undefined, decla
 export function inputsProblem(inputs: RegistrationInputs, knownForeign: string[] = []): string | undefined {
     const label = inputs.label || "maskinporten registration";
     const allowed = allowedHosts(inputs.environment, inputs.allowedHosts);
-    const bad = hostProblem(inputs.apiUrl, allowed, "the self-service API URL") ?? hostProblem(inputs.authority, allowed, "the Maskinporten authority");
+    // Loopback is for tests: a prod stack is never pointed at a fake.
+    const loopback = inputs.environment !== "prod";
+    const bad = hostProblem(inputs.apiUrl, allowed, "the self-service API URL", loopback) ?? hostProblem(inputs.authority, allowed, "the Maskinporten authority", loopback);
     if (bad) return `${label}: ${bad}`;
     if (!inputs.adminClientId) return `${label}: the self-service adminClientId is required`;
     // In a preview a new key pair's public key is not known yet: Pulumi sends a placeholder.

@@ -25,6 +25,13 @@ describe("maskinporten-host-allowed", () => {
         expect(rule.check(registration("http://127.0.0.1:8080/api/v1", "http://127.0.0.1:8080/"), { environment: "tt02" })).toEqual({ status: "compliant" });
     });
 
+    it("is mandatory for loopback in prod: a prod stack is never pointed at a fake, so this machine gets no admin token", () => {
+        const prod = { ...registration("http://localhost:8080/api/v1", "http://127.0.0.1:8080/"), props: { apiUrl: "http://localhost:8080/api/v1", authority: "http://127.0.0.1:8080/", environment: "prod" } };
+        const findings = evaluateRules([prod], { environment: "prod" }, [], [rule]);
+        expect(findings.map((f) => f.detail)).toEqual(["Host::localhost", "Host::127.0.0.1"]);
+        expect(findings.every(blocks)).toBe(true);
+    });
+
     it("is mandatory for another host, and for the other environment's Digdir host", () => {
         const findings = evaluateRules([registration(EVIL), registration("https://api.samarbeid.digdir.no/api/v1", "https://maskinporten.no/")], { environment: "tt02" }, [], [rule]);
         expect(findings.map((f) => f.detail)).toEqual(["Host::api.samarbeid.digdir.no.evil.example", "Host::api.samarbeid.digdir.no", "Host::maskinporten.no"]);

@@ -580,6 +580,16 @@ describe("redeploy core, pure", () => {
 });
 
 describe("redeploy: the key", () => {
+    it("is blanked even when Studio echoes it with escape codes inside, which cleaning removes", async () => {
+        const split = `${KEY.slice(0, 10)}\u001b[0m${KEY.slice(10)}`;
+        const listed = { pipelineDeploymentList: [{ tagName: split, envName: "tt02", build: { result: "succeeded" }, created: "2026-01-01T00:00:00Z" }], kubernetesDeploymentList: [{ release: "ttd-app-a", version: split, envName: "tt02" }] };
+        handler = (_req, res) => json(res, 200, listed);
+        const r = await run({}, ["--dry-run"]);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain("***");
+        expect(r.stdout + r.stderr).not.toContain(KEY);
+    });
+
     it("never appears in any output, whatever happened", () => {
         expect(allOutput.length).toBeGreaterThan(40);
         for (const out of allOutput) expect(out).not.toContain(KEY);
