@@ -125,6 +125,38 @@ function fileChanges(rows: FileChange[]): string[] {
     return ["| key | before | after |", "| --- | --- | --- |", ...rows.map((c) => `| ${cell(c.path)} | ${cell(c.before)} | ${cell(c.after)} |`)];
 }
 
+/** Room the summary's list of changes may take, so that it and the findings stay above the cut. */
+const ATTENTION_BUDGET = 20_000;
+
+/**
+ * Every change that can widen access or move credentials, one short line each (no reasons, no
+ * values), in the summary: a change that makes the review longer than one comment cannot push
+ * them past the cut. Narrowings, removals of grants and reason changes are left to the tables.
+ */
+function attention(base: NonNullable<ReviewInput["base"]>, rows: GrantRow[]): string[] {
+    const quiet = ["narrowed", "expiry shortened", "removed", "reason changed"];
+    const short = (text: string) => cell(text.length > 160 ? `${text.slice(0, 160)}...` : text);
+    const lines = [
+        ...diffGrants(base.rows, rows)
+            .filter((c) => !quiet.includes(c.kind))
+            .map((c) => `- grant **${c.kind}**: ${code(c.principalId)} ${short(c.after?.access ?? "")}`),
+        ...(base.other ?? []).map((c) => `- ${c.kind === "lowered" || c.kind === "added" || c.kind === "renamed" ? `**${c.kind}**` : cell(c.kind)}: ${short(c.subject)}`),
+        ...(base.files ?? []).map((c) => `- changed: ${short(c.path)}`),
+    ];
+    if (lines.length === 0) return [];
+    const out = ["", "Changes to check (each is in the tables below):", ""];
+    let size = 0;
+    for (const [i, line] of lines.entries()) {
+        size += Buffer.byteLength(line) + 1;
+        if (size > ATTENTION_BUDGET) {
+            out.push(`- **and ${lines.length - i} more**: see the tables below and the full review`);
+            break;
+        }
+        out.push(line);
+    }
+    return out;
+}
+
 export function renderReview(input: ReviewInput): string {
     const out: string[] = [`## Access review: ${cell(input.org)} ${cell(input.environment)} (stack ${code(input.stack)})`, ""];
     const blocking = input.findings.filter(blocks);
@@ -145,6 +177,7 @@ export function renderReview(input: ReviewInput): string {
             `${base.files?.length ?? 0} other change(s)`,
         ];
         out.push("", `Compared with ${code(base.ref)}: ${counts.join(", ")}.`);
+        out.push(...attention(base, input.rows));
     }
     if (input.findings.length) out.push("", "### Findings", "", ...findingsTable(input.findings));
     out.push("", "### Access grants", "", ...grantTable(input));
