@@ -136,12 +136,16 @@ const ATTENTION_BUDGET = 20_000;
 function attention(base: NonNullable<ReviewInput["base"]>, rows: GrantRow[]): string[] {
     const quiet = ["narrowed", "expiry shortened", "removed", "reason changed"];
     const short = (text: string) => cell(text.length > 160 ? `${text.slice(0, 160)}...` : text);
+    // Settings of the whole stack (keyVault.tenantId, a provider key) first: few, and the ones a flood of rows would hide.
+    const inList = (c: FileChange) => /^(accessGrants|maskinportenClients|appSecrets|suppressions)\[/.test(c.path);
+    const files = (wanted: boolean) => (base.files ?? []).filter((c) => inList(c) === wanted).map((c) => `- changed: ${short(c.path)}`);
     const lines = [
+        ...files(false),
         ...diffGrants(base.rows, rows)
             .filter((c) => !quiet.includes(c.kind))
             .map((c) => `- grant **${c.kind}**: ${code(c.principalId)} ${short(c.after?.access ?? "")}`),
         ...(base.other ?? []).map((c) => `- ${c.kind === "lowered" || c.kind === "added" || c.kind === "renamed" ? `**${c.kind}**` : cell(c.kind)}: ${short(c.subject)}`),
-        ...(base.files ?? []).map((c) => `- changed: ${short(c.path)}`),
+        ...files(true),
     ];
     if (lines.length === 0) return [];
     const out = ["", "Changes to check (each is in the tables below):", ""];

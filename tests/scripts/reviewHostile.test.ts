@@ -45,3 +45,17 @@ describe("a change that pushes the review past one comment", () => {
         expect(r.stdout).toMatch(/widened/);
     }, 60_000);
 });
+
+describe("a flood of rows in the summary", () => {
+    it("lists a stack-wide setting before a hundred new grants and suppressions and forty secrets", async () => {
+        const grants = Array.from({ length: 100 }, (_, i) => ({ principalId: guid(i), access: "read", reason: `Team ${i} reads the secrets` }));
+        const suppressions = grants.map((g) => ({ rule: "principal-allowlisted", principalId: g.principalId, reason: "Known team, ticket 1234" }));
+        const base = stackText({ org: "ttd", environment: "tt02" });
+        const appSecrets = Array.from({ length: 40 }, (_, i) => ({ section: `Generated${i}`, key: "Value", generate: {}, apps: ["app-a"] }));
+        const head = stackText({ org: "ttd", environment: "tt02", keyVault: { tenantId: LAST }, accessGrants: grants, suppressions, appSecrets });
+        const r = await review("tt02", base, head);
+        expect(r.stderr).toBe("");
+        const summary = r.stdout.slice(0, r.stdout.indexOf("### Findings"));
+        expect(summary).toContain("changed: keyVault.tenantId");
+    }, 60_000);
+});
