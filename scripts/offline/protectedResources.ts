@@ -51,7 +51,8 @@ export function protectedResources(config: StackConfig, stack: string, project: 
         const types = [TYPES.keyVaultAccess, TYPES.accessGrant];
         add(types, grant, `grant for ${g.principalId}`);
         // A role assignment's name derives from scope, principal and role: another role is another assignment.
-        const identity = rbac ? `${vault}|${g.roleAssignmentName ?? grantRoleId(g)}|${g.principalType ?? ""}` : vault;
+        // Azure cannot update a role assignment's principal: a new spelling of it is a replacement.
+        const identity = rbac ? `${vault}|${g.roleAssignmentName ?? grantRoleId(g)}|${g.principalType ?? ""}|${g.principalIdInAzure ?? g.principalId}` : vault;
         add([...types, rbac ? TYPES.roleAssignment : TYPES.accessPolicy], grantResourceName(grant, config.keyVault.authorization), `grant for ${g.principalId} (its ${rbac ? "role assignment" : "access policy"})`, identity);
     }
     for (const c of config.maskinportenClients) {

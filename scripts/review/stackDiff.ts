@@ -92,6 +92,13 @@ export function diffOther(base: StackConfig, head: StackConfig, basePack?: Suppr
         if (apps(b) !== apps(h)) out.push({ kind: "changed", subject, before: apps(b), after: apps(h) });
     }
 
+    // Everything compares principals ignoring case, but Azure is sent the spelling: a new one is a change pulumi up makes.
+    for (const h of head.accessGrants) {
+        const b = base.accessGrants.find((g) => g.principalId === h.principalId);
+        if (b && b.principalIdInAzure !== undefined && h.principalIdInAzure !== undefined && b.principalIdInAzure !== h.principalIdInAzure) {
+            out.push({ kind: "changed", subject: `grant for ${h.principalId}: principalId as sent to Azure`, before: b.principalIdInAzure, after: `${h.principalIdInAzure} (pulumi up updates or replaces its access policy or role assignment)` });
+        }
+    }
     out.push(...diffSuppressions(base.suppressions, head.suppressions, "stack file"));
     if (basePack && headPack) out.push(...diffSuppressions(basePack, headPack, "policy/config.json"));
 

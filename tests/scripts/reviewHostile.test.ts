@@ -59,3 +59,14 @@ describe("a flood of rows in the summary", () => {
         expect(summary).toContain("changed: keyVault.tenantId");
     }, 60_000);
 });
+
+describe("a principal spelled in another case", () => {
+    it("is a row, and in prod a replaced protected role assignment", async () => {
+        const grant = (principalId: string) => ({ principalId, principalType: "Group", access: "read", reason: "Operations team reads secrets" });
+        const prod = (principalId: string) => stackText({ org: "ttd", environment: "prod", keyVault: { authorization: "rbac" }, accessGrants: [grant(principalId)] });
+        const r = await review("prod", prod("abcdef11-2222-4333-8444-555555555555"), prod("ABCDEF11-2222-4333-8444-555555555555"));
+        expect(r.stderr).toBe("");
+        expect(r.stdout).toContain("principalId as sent to Azure");
+        expect(r.stdout).toContain("Deletions under protect");
+    }, 60_000);
+});
