@@ -12,14 +12,14 @@ import { blocks, evaluateRules, Finding, Suppression, suppressionFindings } from
 import { readPackConfig } from "./packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
-import { REVIEW_CONTEXT_TYPE } from "./rules/config-key-allowed";
 import { canBeMandatory, RULE_IDS, RuleId } from "../core/policy/ruleIds";
+import { TYPES } from "../core/resourceNames";
 
 /** Rules that need what only the offline plan sees (ciphertexts): their suppressions are never stale here. */
 const OFFLINE_ONLY_RULES = ["secret-value-not-placeholder"];
 
 function suppressionsOf(args: StackValidationArgs): Suppression[] {
-    const review = args.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)?.props ?? {};
+    const review = args.resources.find((r) => r.type === TYPES.reviewContext)?.props ?? {};
     return Array.isArray(review.suppressions) ? (review.suppressions as Suppression[]) : [];
 }
 
@@ -32,7 +32,7 @@ function findingsOf(args: StackValidationArgs, rules: readonly Rule[]): Finding[
         protect: r.opts.protect,
         ...(r.parent ? { parent: { type: r.parent.type, props: r.parent.props } } : {}),
     }));
-    const review = args.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)?.props ?? {};
+    const review = args.resources.find((r) => r.type === TYPES.reviewContext)?.props ?? {};
     const context: ReviewContext = { environment: typeof review.environment === "string" ? review.environment : undefined, ...readPackConfig() };
     return evaluateRules(resources, context, suppressionsOf(args), rules);
 }

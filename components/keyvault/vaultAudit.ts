@@ -4,6 +4,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import { eachOnce, findUnmanagedAccessAfterExpiry, OFFLINE_VAULT_TAG, roleAssignmentOf, UnmanagedAccess, unknownRoleIds, vaultMismatches, VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
 import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "../../core/config/parse";
 import { isLoopbackHost } from "../../core/loopback";
+import { TYPES } from "../../core/resourceNames";
 
 type UnmanagedAccessLevel = KeyVaultConfig["unmanagedAccess"];
 
@@ -238,7 +239,7 @@ export class VaultAudit extends pulumi.ComponentResource {
             unmanagedAccess: result.unmanagedAccess,
             mismatches: result.mismatches,
         };
-        super("altinn:keyvault:VaultAudit", name, record, opts);
+        super(TYPES.vaultAudit, name, record, opts);
         this.unmanagedAccess = result.unmanagedAccess;
         this.mismatches = result.mismatches;
         this.status = result.status;

@@ -1,4 +1,5 @@
 import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
 /** No purge, and no key, certificate or storage permission, in any access policy. */
 export const rule: Rule = {
@@ -9,7 +10,7 @@ export const rule: Rule = {
         "Apps and operators need secrets only. Purge destroys a secret and all its versions beyond recovery, and key, certificate and storage permissions reach material this project does not manage.",
     fix: "in accessGrants, give the principal access: read or access: write, or list only secret permissions other than purge and all under permissions.secrets",
     check(r) {
-        if (r.type !== "azure-native:keyvault:AccessPolicy") return NOT_APPLICABLE;
+        if (r.type !== TYPES.accessPolicy) return NOT_APPLICABLE;
         const policy = (r.props.policy ?? {}) as { objectId?: string; permissions?: Record<string, unknown> };
         const permissions = policy.permissions ?? {};
         const findings: RuleFinding[] = [];

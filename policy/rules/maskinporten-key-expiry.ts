@@ -2,8 +2,6 @@ import { daysLeft, expiryDate, KeyExpiry, knownExp, RENEW_WITHIN_DAYS } from "..
 import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
 import { TYPES } from "../../core/resourceNames";
 
-const REGISTRATION_TYPE = TYPES.maskinportenRegistration;
-
 function expiries(value: unknown): KeyExpiry[] {
     return Array.isArray(value) ? value.filter((k): k is KeyExpiry => !!k && typeof k === "object" && typeof (k as KeyExpiry).kid === "string") : [];
 }
@@ -23,7 +21,7 @@ export const rule: Rule = {
         "Maskinporten keeps a registered key for at most a year and then answers MP-121 (expired key): the apps stop getting tokens. pulumi up sends the key set again, which renews every key in it.",
     fix: "run pulumi up on the stack (deploy.yml on main does): it sends the key set again, which renews every key in it",
     check(r, context) {
-        if (r.type !== REGISTRATION_TYPE) return NOT_APPLICABLE;
+        if (r.type !== TYPES.maskinportenRegistration) return NOT_APPLICABLE;
         const declared = new Set(expiries(r.props.keys).map((k) => k.kid));
         const state = expiries(r.props.registered);
         const known = state.length ? state : expiries(r.props.knownExpiry);

@@ -1,5 +1,6 @@
 import { roleName } from "../../core/vault/roles";
 import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
 /** Roles a grant on the vault may use: data access to secrets, or reading vault metadata. */
 export const ALLOWED_ROLES = ["Key Vault Secrets User", "Key Vault Secrets Officer", "Key Vault Reader"];
@@ -15,7 +16,7 @@ export const rule: Rule = {
         "Owner, Contributor, User Access Administrator and Key Vault Administrator can grant themselves or others anything; a subscription or resource-group scope reaches every vault and resource below it.",
     fix: "in accessGrants, give the principal access: read or access: write, or role: Key Vault Reader; the program assigns every role at the vault's own scope",
     check(r) {
-        if (r.type !== "azure-native:authorization:RoleAssignment") return NOT_APPLICABLE;
+        if (r.type !== TYPES.roleAssignment) return NOT_APPLICABLE;
         const principalId = typeof r.props.principalId === "string" ? r.props.principalId : undefined;
         const definition = String(r.props.roleDefinitionId ?? "");
         const name = roleName(definition.slice(definition.lastIndexOf("/") + 1));

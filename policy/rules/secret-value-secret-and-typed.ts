@@ -1,4 +1,5 @@
 import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
 /** Every Key Vault secret's value is a Pulumi secret and the secret has a content type. */
 export const rule: Rule = {
@@ -9,7 +10,7 @@ export const rule: Rule = {
         "A value that is not a Pulumi secret is stored in plain text in the state and shown in previews; the content type tells the next reader what the value is without reading it. (CrossGuard hides secretness from policies, so there only the content type is checked; the offline plan checks both.)",
     fix: "store the value as a secure: value (`pulumi config set --secret --path 'appSecrets[<i>].value'`); the components give every secret a value marked secret and a content type, so a finding here means the program changed",
     check(r) {
-        if (r.type !== "azure-native:keyvault:Secret") return NOT_APPLICABLE;
+        if (r.type !== TYPES.secret) return NOT_APPLICABLE;
         const secretName = String(r.props.secretName ?? r.name);
         const properties = (r.props.properties ?? {}) as Record<string, unknown>;
         const findings: RuleFinding[] = [];

@@ -1,5 +1,6 @@
 import { describeAccess, UnmanagedAccess } from "../../core/vault/audit";
 import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
 /** Access to the vault that bypassed review: advisory, or mandatory with `keyVault.unmanagedAccess: fail`. */
 export const rule: Rule = {
@@ -11,7 +12,7 @@ export const rule: Rule = {
     fix:
         "adopt it (npm run adopt, with --state on a deployed stack; write its reason in accessGrants; pulumi import --file) or remove it in Azure; access that must stay is suppressed by rule and principal with a reason (in the stack file's suppressions while keyVault.unmanagedAccess is warn, in policy/config.json when it is fail)",
     check(r) {
-        if (r.type !== "altinn:keyvault:VaultAudit") return NOT_APPLICABLE;
+        if (r.type !== TYPES.vaultAudit) return NOT_APPLICABLE;
         const entries = Array.isArray(r.props.unmanagedAccess) ? (r.props.unmanagedAccess as UnmanagedAccess[]) : [];
         const level = r.props.unmanagedAccessLevel === "fail" ? "mandatory" : "advisory";
         return verdict(

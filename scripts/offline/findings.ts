@@ -7,6 +7,7 @@ import type { Evaluation } from "./evaluate";
 import { StackFileError } from "./stack";
 import { escFindings } from "./stackFindings";
 import { plain, RecordedResource, secretProperties } from "./values";
+import { TYPES } from "../../core/resourceNames";
 
 /** `placeholders`: Key Vault secret name -> the stack-file path whose value is a placeholder. */
 export function policyResources(resources: RecordedResource[], placeholders: Map<string, string> = new Map()): PolicyResource[] {
@@ -15,7 +16,7 @@ export function policyResources(resources: RecordedResource[], placeholders: Map
         const view: PolicyResource = { type: r.type, name: r.name, id: `${r.type}::${r.name}`, props: plain(r.inputs) as Record<string, unknown>, protect: r.protect };
         const parent = r.parent === undefined ? undefined : byUrn.get(r.parent);
         if (parent) view.parent = { type: parent.type, props: plain(parent.inputs) as Record<string, unknown> };
-        if (r.type === "azure-native:keyvault:Secret") {
+        if (r.type === TYPES.secret) {
             view.valueIsSecret = secretProperties(r).valueIsSecret;
             const placeholder = placeholders.get(String(r.inputs.secretName));
             if (placeholder) view.placeholderPath = placeholder;

@@ -8,7 +8,7 @@ import { clientName, TYPES } from "../../core/resourceNames";
 import type { PlanAppSettings, PlanAudit, PlanClient, PlanGrant, PlanRedeploy, PlanSecret } from "./model";
 
 export function auditOf(resources: RecordedResource[]): PlanAudit {
-    const i = (resources.find((r) => r.type === "altinn:keyvault:VaultAudit")?.inputs ?? {}) as Record<string, unknown>;
+    const i = (resources.find((r) => r.type === TYPES.vaultAudit)?.inputs ?? {}) as Record<string, unknown>;
     const status = String(i.status ?? "offline");
     return {
         status,
@@ -26,7 +26,7 @@ function childrenOf(resources: RecordedResource[], parent: RecordedResource): Re
 
 export function grantsOf(resources: RecordedResource[]): PlanGrant[] {
     return resources
-        .filter((r) => r.type === "altinn:keyvault:AccessGrant")
+        .filter((r) => r.type === TYPES.accessGrant)
         .map((g) => {
             const child = childrenOf(resources, g).find((c) => c.custom);
             const i = g.inputs as Record<string, unknown>;
@@ -61,7 +61,7 @@ function rbacRoleOf(child: RecordedResource | undefined): string {
 
 export function secretsOf(resources: RecordedResource[], placeholderKeys = false): PlanSecret[] {
     return resources
-        .filter((r) => r.type === "azure-native:keyvault:Secret")
+        .filter((r) => r.type === TYPES.secret)
         .map((r) => {
             const parent = resources.find((p) => p.urn === r.parent);
             const name = String(r.inputs.secretName);
@@ -103,7 +103,7 @@ interface RedeployOutput {
 
 /** Declared redeploy commands (read off the resources), or the manual list when disabled. */
 export function redeploysOf(resources: RecordedResource[], outputs: Record<string, unknown>): PlanRedeploy[] {
-    const commands = resources.filter((r) => r.type === "command:local:Command");
+    const commands = resources.filter((r) => r.type === TYPES.command);
     const declared = commands.map((c): PlanRedeploy => {
         const env = c.inputs.environment as Record<string, string>;
         const triggers = ((c.inputs.triggers as unknown[]) ?? []).map(String);

@@ -8,7 +8,7 @@ import { generateKeyPairSync, X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/client";
 import type { RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
-import { ASSIGNED_CLIENT_ID_PLACEHOLDER, REGISTRATION_TYPE } from "../../components/maskinporten/registration";
+import { ASSIGNED_CLIENT_ID_PLACEHOLDER } from "../../components/maskinporten/registration";
 import { evaluateStack, Evaluation } from "../../scripts/offline/evaluate";
 import { planFindings } from "../../scripts/offline/findings";
 import { plain, Secret, secretProperties } from "../../scripts/offline/values";
@@ -43,7 +43,7 @@ const adminKeyPem = admin.privateKey.export({ type: "pkcs8", format: "pem" }) as
 
 let ev: Evaluation;
 let fake: FakeMaskinporten;
-const registrations = () => ev.resources.filter((r) => r.type === REGISTRATION_TYPE);
+const registrations = () => ev.resources.filter((r) => r.type === TYPES.maskinportenRegistration);
 const registrationOf = (section: string) => registrations().find((r) => r.name === `maskinporten-${section}-registration`)!;
 
 beforeAll(async () => {
@@ -175,7 +175,7 @@ describe("self-service registration in the program", () => {
         for (const proof of proofs) {
             expect(proof.inputs.privateJwk).toBeInstanceOf(Secret);
             expect(proof.additionalSecretOutputs).toContain("privateJwk");
-            const secrets = ev.resources.filter((r) => r.type === "azure-native:keyvault:Secret" && r.parent === proof.parent);
+            const secrets = ev.resources.filter((r) => r.type === TYPES.secret && r.parent === proof.parent);
             expect(secrets.length).toBeGreaterThan(0);
             for (const secret of secrets) expect(secret.dependsOn).toContain(proof.urn);
         }
