@@ -7,6 +7,7 @@
  */
 import type { Level, PackSuppression, PolicyResource, ReviewContext, Rule, Suppression } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
+import { levelOf } from "../core/policy/ruleIds";
 
 export type { PackSuppression, Suppression } from "../core/policy/rule";
 
@@ -60,7 +61,7 @@ export function evaluateRules(resources: PolicyResource[], context: ReviewContex
             for (const f of v.findings) {
                 const finding: Finding = {
                     policy: rule.id,
-                    level: f.level ?? rule.level,
+                    level: levelOf(rule.id, f.environment ?? context.environment, f.case),
                     resource: resource.id,
                     message: findingMessage(rule.info, f.text, f.fix ?? rule.fix, f),
                     detail: f.detail,

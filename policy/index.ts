@@ -2,9 +2,8 @@
  * CrossGuard policy pack: `pulumi preview --policy-pack policy`. It only wires the rules in
  * policy/rules (pure, one per file) to CrossGuard; the offline plan runs the same rules.
  *
- * Each rule that can block (mandatory, or raising a finding to mandatory: write access in prod,
- * unmanaged access with keyVault.unmanagedAccess: fail) is a mandatory stack policy reporting its unsuppressed mandatory
- * findings; `altinn-review-notes` (advisory) reports advisory findings and suppressed ones with
+ * Each rule whose findings can be mandatory (the level table, core/policy/ruleIds.ts, says which)
+ * is a mandatory stack policy reporting its unsuppressed mandatory findings; `altinn-review-notes` (advisory) reports advisory findings and suppressed ones with
  * their reasons, so a suppression never hides a finding from the review.
  */
 import { PolicyPack, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
@@ -12,7 +11,7 @@ import { blocks, evaluateRules, Finding, Suppression, suppressionFindings } from
 import { readPackConfig } from "./packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
-import { canBeMandatory, RULE_IDS, RuleId } from "../core/policy/ruleIds";
+import { canBeMandatory } from "../core/policy/ruleIds";
 import { TYPES } from "../core/resourceNames";
 
 /** Rules that need what only the offline plan sees (ciphertexts): their suppressions are never stale here. */
@@ -37,14 +36,7 @@ function findingsOf(args: StackValidationArgs, rules: readonly Rule[]): Finding[
     return evaluateRules(resources, context, suppressionsOf(args), rules);
 }
 
-// A rule blocks when any of its findings can be mandatory, whatever its default level;
-// unmanaged-access becomes mandatory by config (keyVault.unmanagedAccess: fail).
-const canBlock = (rule: Rule) =>
-    rule.level === "mandatory" ||
-    rule.id === "unmanaged-access" ||
-    ((RULE_IDS as string[]).includes(rule.id) && (canBeMandatory(rule.id as RuleId, "tt02") || canBeMandatory(rule.id as RuleId, "prod")));
-
-const blocking: StackValidationPolicy[] = ALL_RULES.filter(canBlock).map((rule) => ({
+const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => canBeMandatory(rule.id)).map((rule) => ({
     name: rule.id,
     description: rule.explanation,
     enforcementLevel: "mandatory",

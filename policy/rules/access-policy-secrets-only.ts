@@ -1,10 +1,9 @@
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { FindingOf, NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 import { TYPES } from "../../core/resourceNames";
 
 /** No purge, and no key, certificate or storage permission, in any access policy. */
-export const rule: Rule = {
+export const rule: Rule<"access-policy-secrets-only"> = {
     id: "access-policy-secrets-only",
-    level: "mandatory",
     info: "The access policy grants purge, or permissions on keys, certificates or storage.",
     explanation:
         "Apps and operators need secrets only. Purge destroys a secret and all its versions beyond recovery, and key, certificate and storage permissions reach material this project does not manage.",
@@ -13,7 +12,7 @@ export const rule: Rule = {
         if (r.type !== TYPES.accessPolicy) return NOT_APPLICABLE;
         const policy = (r.props.policy ?? {}) as { objectId?: string; permissions?: Record<string, unknown> };
         const permissions = policy.permissions ?? {};
-        const findings: RuleFinding[] = [];
+        const findings: FindingOf<"access-policy-secrets-only">[] = [];
         const secrets = Array.isArray(permissions.secrets) ? permissions.secrets.map(String) : [];
         const purging = secrets.filter((p) => p.toLowerCase() === "purge" || p.toLowerCase() === "all");
         if (purging.length) findings.push({ detail: "Permission::secrets:purge", text: `It grants secrets: ${purging.join(", ")}.`, principalId: policy.objectId });

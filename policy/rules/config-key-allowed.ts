@@ -8,9 +8,8 @@ import { TYPES } from "../../core/resourceNames";
  * only when policy/config.json lists them with a reason. The pack sees resources, not config: the
  * program hands it the names of those keys on its ReviewContext component.
  */
-export const rule: Rule = {
+export const rule: Rule<"config-key-allowed"> = {
     id: "config-key-allowed",
-    level: "mandatory",
     info: "The stack file sets a config key outside this project's namespace that policy/config.json does not allow.",
     explanation:
         "Provider settings decide where the deploy's credentials go: azure-native reads oidcRequestUrl, metadataHost or environment from stack config before the environment, so one line in a stack file could send the deploy job's token to another host.",

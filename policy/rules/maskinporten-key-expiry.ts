@@ -1,5 +1,5 @@
 import { daysLeft, expiryDate, KeyExpiry, knownExp, RENEW_WITHIN_DAYS } from "../../core/maskinporten/keyStatus";
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { NOT_APPLICABLE, Rule, FindingOf, verdict } from "../../core/policy/rule";
 import { TYPES } from "../../core/resourceNames";
 
 function expiries(value: unknown): KeyExpiry[] {
@@ -12,10 +12,8 @@ function expiries(value: unknown): KeyExpiry[] {
  * --refresh`) or, while an update is planned, the expiry its provider's check carried into the
  * inputs (`knownExpiry`). Offline there is neither: not applicable.
  */
-export const rule: Rule = {
+export const rule: Rule<"maskinporten-key-expiry"> = {
     id: "maskinporten-key-expiry",
-    // Expired is the rule's own level; a key merely close to expiry is reported as advisory.
-    level: "mandatory",
     info: "A Maskinporten key this stack registers is about to expire or has expired; pulumi up renews it.",
     explanation:
         "Maskinporten keeps a registered key for at most a year and then answers MP-121 (expired key): the apps stop getting tokens. pulumi up sends the key set again, which renews every key in it.",
@@ -31,12 +29,12 @@ export const rule: Rule = {
         const now = Math.floor((context.now ?? Date.now()) / 1000);
         const label = typeof r.props.label === "string" ? r.props.label : r.name;
         const clientId = typeof r.props.clientId === "string" ? ` (client ${r.props.clientId})` : "";
-        const findings: RuleFinding[] = [];
+        const findings: FindingOf<"maskinporten-key-expiry">[] = [];
         for (const k of withExp) {
             const days = daysLeft(k.exp!, now);
             const date = expiryDate(k.exp!);
-            if (days < 0) findings.push({ detail: "Key::expired", text: `Key ${k.kid} of ${label}${clientId} expired on ${date}.` });
-            else if (days < RENEW_WITHIN_DAYS) findings.push({ detail: "Key::expiring", text: `Key ${k.kid} of ${label}${clientId} expires on ${date} (${days} days left).`, level: "advisory" });
+            if (days < 0) findings.push({ detail: "Key::expired", text: `Key ${k.kid} of ${label}${clientId} expired on ${date}.`, case: "expired" });
+            else if (days < RENEW_WITHIN_DAYS) findings.push({ detail: "Key::expiring", text: `Key ${k.kid} of ${label}${clientId} expires on ${date} (${days} days left).`, case: "expiring" });
         }
         return verdict(findings);
     },

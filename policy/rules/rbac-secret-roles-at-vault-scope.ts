@@ -1,5 +1,5 @@
 import { roleName } from "../../core/vault/roles";
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { NOT_APPLICABLE, Rule, FindingOf, verdict } from "../../core/policy/rule";
 import { TYPES } from "../../core/resourceNames";
 
 /** Roles a grant on the vault may use: data access to secrets, or reading vault metadata. */
@@ -8,9 +8,8 @@ export const ALLOWED_ROLES = ["Key Vault Secrets User", "Key Vault Secrets Offic
 const VAULT_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i;
 
 /** RBAC only with the Key Vault secrets roles or Reader, at the vault's own scope. */
-export const rule: Rule = {
+export const rule: Rule<"rbac-secret-roles-at-vault-scope"> = {
     id: "rbac-secret-roles-at-vault-scope",
-    level: "mandatory",
     info: "The role assignment uses a role other than Key Vault Secrets User, Secrets Officer or Reader, or a scope other than the vault.",
     explanation:
         "Owner, Contributor, User Access Administrator and Key Vault Administrator can grant themselves or others anything; a subscription or resource-group scope reaches every vault and resource below it.",
@@ -21,7 +20,7 @@ export const rule: Rule = {
         const definition = String(r.props.roleDefinitionId ?? "");
         const name = roleName(definition.slice(definition.lastIndexOf("/") + 1));
         const scope = String(r.props.scope ?? "");
-        const findings: RuleFinding[] = [];
+        const findings: FindingOf<"rbac-secret-roles-at-vault-scope">[] = [];
         if (!ALLOWED_ROLES.includes(name)) findings.push({ detail: `Role::${name}`, text: `It assigns the role ${name}.`, principalId });
         if (!VAULT_SCOPE.test(scope)) findings.push({ detail: "Scope::not-vault", text: `Its scope is ${scope || "missing"}.`, principalId });
         return verdict(findings);

@@ -3,9 +3,8 @@ import { DEFAULT_STUDIO_HOSTS } from "../packConfig";
 import { TYPES } from "../../core/resourceNames";
 
 /** The redeploy command talks only to an Altinn Studio host listed in policy/config.json. */
-export const rule: Rule = {
+export const rule: Rule<"studio-host-allowed"> = {
     id: "studio-host-allowed",
-    level: "mandatory",
     info: "The redeploy sends the Altinn Studio API key to a host not listed in policy/config.json allowedStudioHosts.",
     explanation:
         "The redeploy script sends the org's Studio API key (a prod deploy right) to redeploy.studioUrl; a one-line change in a stack file must not send it to another host.",

@@ -17,9 +17,8 @@ export function grantsWrite(props: Record<string, unknown>): boolean {
 }
 
 /** Write access is flagged for review: advisory in tt02, mandatory in prod unless allowlisted. */
-export const rule: Rule = {
+export const rule: Rule<"write-access-reviewed"> = {
     id: "write-access-reviewed",
-    level: "advisory",
     info: "The grant allows changing or deleting secrets, not only reading them.",
     explanation:
         "Apps only read their secrets; write access is for the pipeline that rotates them. In prod, a writer must be on the pack's writeAllowlist so that adding one is a deliberate, reviewed change.",
@@ -28,8 +27,8 @@ export const rule: Rule = {
         if (r.type !== TYPES.accessGrant) return NOT_APPLICABLE;
         if (!grantsWrite(r.props)) return verdict([]);
         const principalId = String(r.props.principalId ?? "");
-        const prod = (r.props.environment ?? context.environment) === "prod";
+        const environment = typeof r.props.environment === "string" ? r.props.environment : undefined;
         const allowlisted = (context.writeAllowlist ?? []).map((p) => p.toLowerCase()).includes(principalId.toLowerCase());
-        return verdict([{ detail: "Access::write", principalId, level: prod && !allowlisted ? "mandatory" : "advisory" }]);
+        return verdict([{ detail: "Access::write", principalId, case: allowlisted ? "allowlisted" : "writer", environment }]);
     },
 };

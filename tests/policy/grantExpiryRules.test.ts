@@ -3,6 +3,7 @@ import type { PolicyResource, ReviewContext, Rule } from "../../core/policy/rule
 import { parsePackConfig } from "../../policy/packConfig";
 import { ALL_RULES } from "../../policy/rules";
 import { TYPES } from "../../core/resourceNames";
+import { levelOf } from "../../core/policy/ruleIds";
 
 const P = "11111111-2222-3333-4444-555555555555";
 const NOW = new Date("2027-01-29T10:00:00Z").getTime();
@@ -15,7 +16,7 @@ const grant = (props: Record<string, unknown>) => res(TYPES.accessGrant, { princ
 
 function details(r: Rule, resource: PolicyResource, context: ReviewContext): string[] | string {
     const v = r.check(resource, context);
-    return v.status === "non-compliant" ? v.findings.map((f) => `${f.level ?? r.level} ${f.detail}`) : v.status;
+    return v.status === "non-compliant" ? v.findings.map((f) => `${levelOf(r.id, f.environment ?? context.environment, f.case)} ${f.detail}`) : v.status;
 }
 
 describe("prod-resources-protected", () => {

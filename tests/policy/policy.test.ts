@@ -6,7 +6,7 @@ import { BUILTIN_ROLES } from "../../core/vault/roles";
 import { blocks, evaluateRules, suppressionFindings } from "../../policy/evaluate";
 import { parsePackConfig, readPackConfig } from "../../policy/packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../../core/policy/rule";
-import { RULE_IDS } from "../../core/policy/ruleIds";
+import { levelOf, RULE_IDS } from "../../core/policy/ruleIds";
 import type { PlanReport } from "../../scripts/plan/model";
 import { renderText } from "../../scripts/plan/renderText";
 import { ALL_RULES } from "../../policy/rules";
@@ -37,7 +37,7 @@ const secret = (props: Record<string, unknown>, extra: Partial<PolicyResource> =
 
 function details(r: Rule, resource: PolicyResource, context = tt02): string[] | "compliant" | "not-applicable" {
     const v = r.check(resource, context);
-    return v.status === "non-compliant" ? v.findings.map((f) => `${f.level ?? r.level} ${f.detail}`) : v.status;
+    return v.status === "non-compliant" ? v.findings.map((f) => `${levelOf(r.id, f.environment ?? context.environment, f.case)} ${f.detail}`) : v.status;
 }
 
 describe("rules", () => {
