@@ -5,6 +5,7 @@ import { eachOnce, findUnmanagedAccessAfterExpiry, OFFLINE_VAULT_TAG, roleAssign
 import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "../../core/config/parse";
 import { isLoopbackHost } from "../../core/loopback";
 import { TYPES } from "../../core/resourceNames";
+import { PERMISSION_KINDS } from "../../core/config/limits";
 
 type UnmanagedAccessLevel = KeyVaultConfig["unmanagedAccess"];
 
@@ -156,7 +157,7 @@ export function accessPoliciesOf(result: keyvault.GetVaultResult): VaultAccessPo
         objectId: p.objectId,
         ...(p.applicationId ? { applicationId: p.applicationId } : {}),
         permissions: Object.fromEntries(
-            (["secrets", "keys", "certificates", "storage"] as const).filter((k) => (p.permissions?.[k] ?? []).length > 0).map((k) => [k, [...p.permissions[k]!]]),
+            PERMISSION_KINDS.filter((k) => (p.permissions?.[k] ?? []).length > 0).map((k) => [k, [...p.permissions[k]!]]),
         ),
     }));
 }

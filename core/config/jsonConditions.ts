@@ -7,8 +7,8 @@
  */
 import type { z } from "zod";
 import { CLIENT_SECRET_KEYS, stackMaySuppress } from "./rules";
-import { MAX_KEYS_PER_CLIENT } from "./limits";
-import { AccessGrantSchema, AppSecretSchema, ENVIRONMENTS, MaskinportenClientSchema, PERMISSION_KINDS, PermissionsSchema, PROJECT, SuppressionSchema } from "./schema";
+import { MAX_KEYS_PER_CLIENT, PERMISSION_KINDS } from "./limits";
+import { AccessGrantSchema, AppSecretSchema, ENVIRONMENTS, MaskinportenClientSchema, PermissionsSchema, PROJECT, SuppressionSchema } from "./schema";
 import { defaultVaultName, MAX_SECRET_NAME_LENGTH, SECTION_SEPARATOR, VAULT_NAME_LENGTH } from "../vault/naming";
 import { RULE_IDS } from "../policy/ruleIds";
 

@@ -1,5 +1,6 @@
 import { FindingOf, NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 import { TYPES } from "../../core/resourceNames";
+import { PERMISSION_KINDS } from "../../core/config/limits";
 
 /** No purge, and no key, certificate or storage permission, in any access policy. */
 export const rule: Rule<"access-policy-secrets-only"> = {
@@ -16,7 +17,7 @@ export const rule: Rule<"access-policy-secrets-only"> = {
         const secrets = Array.isArray(permissions.secrets) ? permissions.secrets.map(String) : [];
         const purging = secrets.filter((p) => p.toLowerCase() === "purge" || p.toLowerCase() === "all");
         if (purging.length) findings.push({ detail: "Permission::secrets:purge", text: `It grants secrets: ${purging.join(", ")}.`, principalId: policy.objectId });
-        for (const kind of ["keys", "certificates", "storage"]) {
+        for (const kind of PERMISSION_KINDS.filter((k) => k !== "secrets")) {
             const list = Array.isArray(permissions[kind]) ? (permissions[kind] as unknown[]).map(String) : [];
             for (const p of list) findings.push({ detail: `Permission::${kind}:${p}`, text: `It grants ${kind}: ${p}.`, principalId: policy.objectId });
         }

@@ -9,7 +9,7 @@ import { InputError } from "../cli/cli";
 import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
 import { eachOnce, roleAssignmentOf, unknownRoleIds } from "../../core/vault/audit";
 import type { Permissions } from "../../core/config/parse";
-import { CONTROL_CHARACTER, GUID_PATTERN } from "../../core/config/limits";
+import { CONTROL_CHARACTER, GUID_PATTERN, PERMISSION_KINDS } from "../../core/config/limits";
 import { vaultIdParts } from "../../core/vault/roles";
 import { secretNameProblem } from "../../core/vault/naming";
 
@@ -38,8 +38,6 @@ export interface AzureAccess {
     /** Extra SDK client options (tests pass `tlsOptions` to trust a throwaway certificate). */
     clientOptions?: Record<string, unknown>;
 }
-
-const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
 
 function permissionsOf(p: Record<string, unknown> | undefined): Permissions {
     const out: Permissions = {};
