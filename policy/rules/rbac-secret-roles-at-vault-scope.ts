@@ -1,11 +1,9 @@
-import { roleName } from "../../core/vault/roles";
-import { NOT_APPLICABLE, Rule, FindingOf, verdict } from "../../core/policy/rule";
+import { roleName, vaultIdParts } from "../../core/vault/roles";
+import { FindingOf, NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 import { TYPES } from "../../core/resourceNames";
 
 /** Roles a grant on the vault may use: data access to secrets, or reading vault metadata. */
 export const ALLOWED_ROLES = ["Key Vault Secrets User", "Key Vault Secrets Officer", "Key Vault Reader"];
-
-const VAULT_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i;
 
 /** RBAC only with the Key Vault secrets roles or Reader, at the vault's own scope. */
 export const rule: Rule<"rbac-secret-roles-at-vault-scope"> = {
@@ -22,7 +20,7 @@ export const rule: Rule<"rbac-secret-roles-at-vault-scope"> = {
         const scope = String(r.props.scope ?? "");
         const findings: FindingOf<"rbac-secret-roles-at-vault-scope">[] = [];
         if (!ALLOWED_ROLES.includes(name)) findings.push({ detail: `Role::${name}`, text: `It assigns the role ${name}.`, principalId });
-        if (!VAULT_SCOPE.test(scope)) findings.push({ detail: "Scope::not-vault", text: `Its scope is ${scope || "missing"}.`, principalId });
+        if (!vaultIdParts(scope)) findings.push({ detail: "Scope::not-vault", text: `Its scope is ${scope || "missing"}.`, principalId });
         return verdict(findings);
     },
 };
