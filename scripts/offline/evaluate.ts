@@ -21,7 +21,7 @@ export interface Evaluation {
 /** What a test may tell the mocks besides the stack: the vault as Azure has it. */
 export type MockOverrides = Pick<MockOptions, "vault">;
 
-/** Throws StackFileError or ConfigError before anything is declared. */
+/** Throws InputError or ConfigError before anything is declared. */
 export async function evaluateStack(root: string, stack: string, configDir = root, overrides: MockOverrides = {}): Promise<Evaluation> {
     const files = readStackFiles(root, stack, configDir);
     return evaluateConfig(root, files, overrides);

@@ -4,7 +4,7 @@ import { PackConfig, readPackConfig } from "../../policy/packConfig";
 import type { PolicyResource, ReviewContext } from "../../core/policy/rule";
 import { secretName } from "../../core/vault/naming";
 import type { Evaluation } from "./evaluate";
-import { StackFileError } from "./stack";
+import { InputError } from "../cli/cli";
 import { escFindings } from "./stackFindings";
 import { plain, RecordedResource, secretProperties } from "./values";
 import { TYPES } from "../../core/resourceNames";
@@ -30,7 +30,7 @@ export function packConfigOf(file?: string): PackConfig {
     try {
         return readPackConfig(file);
     } catch (e) {
-        throw new StackFileError((e as Error).message);
+        throw new InputError((e as Error).message);
     }
 }
 
