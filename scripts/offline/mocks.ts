@@ -76,7 +76,7 @@ async function computedOutputs(type: string, name: string, inputs: Outputs, plac
         case TYPES.privateKey: {
             const bits = Number(inputs.rsaBits ?? 2048);
             let privateKey: KeyObject;
-            if (placeholders && bits === 2048) privateKey = await placeholders.next();
+            if (placeholders && bits === 2048) privateKey = await placeholders.keyFor(name);
             // Real keys, generated off the main thread so many clients use both cores.
             else privateKey = (await generateRsa("rsa", { modulusLength: bits })).privateKey;
             const publicKey = createPublicKey(privateKey);
