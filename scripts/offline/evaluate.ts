@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { parseStackConfig, StackConfig } from "../../core/config/parse";
 import type { RecordedResource } from "./values";
 import type { MockOptions } from "./mocks";
+import type { StackOutputs } from "../../components/outputs";
 import { parseOptionsOf, readStackFiles, StackFiles } from "./stack";
 
 export interface Evaluation {
@@ -13,7 +14,7 @@ export interface Evaluation {
     config: StackConfig;
     resources: RecordedResource[];
     /** The program's stack outputs, resolved. */
-    outputs: Record<string, unknown>;
+    outputs: StackOutputs;
     /** True when key pairs (and so every kid) are offline placeholders, not keys anyone deploys. */
     placeholderKeys: boolean;
 }
@@ -41,5 +42,6 @@ export async function evaluateConfig(root: string, files: StackFiles, overrides:
         outputs[name] = await valueOf(value);
     }
     await settle();
-    return { files, config, resources, outputs, placeholderKeys: true };
+    // index.ts declares each export with its StackOutputs type (tsc checks it); resolved, they are that type.
+    return { files, config, resources, outputs: outputs as unknown as StackOutputs, placeholderKeys: true };
 }

@@ -36,7 +36,7 @@ describe("a generated app secret", () => {
         const { properties, valueIsSecret } = secretProperties(stored);
         expect(valueIsSecret).toBe(true);
         expect(plain(properties.value)).toBe(generated);
-        const redeployed = (ev.outputs.redeploys as { app: string; secretNames: string[] }[]).filter((r) => r.secretNames.includes("Shared--Token")).map((r) => r.app);
+        const redeployed = ev.outputs.redeploys.filter((r) => r.secretNames.includes("Shared--Token")).map((r) => r.app);
         expect(redeployed.sort()).toEqual(["app-a", "app-b"]);
     });
 

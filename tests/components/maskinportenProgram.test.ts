@@ -83,7 +83,7 @@ describe("self-service registration in the program", () => {
         const keys = staged.inputs.keys as Record<string, unknown>[];
         expect(keys).toHaveLength(2);
         for (const k of keys) expect(Object.keys(k).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
-        const client = (ev.outputs.maskinportenClients as { section: string; publicJwks: { keys: { kid: string }[] } }[]).find((c) => c.section === "Integrations--AppB")!;
+        const client = ev.outputs.maskinportenClients.find((c) => c.section === "Integrations--AppB")!;
         expect(keys.map((k) => k.kid).sort()).toEqual(client.publicJwks.keys.map((k) => k.kid).sort());
         const inputsText = JSON.stringify(registrations().map((r) => ({ ...r.inputs, __provider: undefined })));
         expect(inputsText).not.toContain("[secret]");
@@ -98,7 +98,7 @@ describe("self-service registration in the program", () => {
     });
 
     it("exports each client's registration: client id, whether the stack created it, keys with days left", () => {
-        const outputs = ev.outputs.maskinportenClients as { section: string; registration?: unknown }[];
+        const outputs = ev.outputs.maskinportenClients;
         expect(outputs.find((c) => c.section === "MaskinportenSettings")!.registration).toEqual({
             clientId: ASSIGNED_CLIENT_ID_PLACEHOLDER,
             createdByStack: true,
@@ -110,7 +110,7 @@ describe("self-service registration in the program", () => {
     });
 
     it("rotation next steps of a registered client need no portal visit", () => {
-        const rotation = (section: string) => (ev.outputs.maskinportenClients as { section: string; rotation: { state: string; nextStep: string } }[]).find((c) => c.section === section)!.rotation;
+        const rotation = (section: string) => ev.outputs.maskinportenClients.find((c) => c.section === section)!.rotation;
         expect(rotation("Integrations--AppB")).toMatchObject({ state: "staged", nextStep: expect.stringContaining("pulumi up registers generation 2 next to 1 at Maskinporten") });
         expect(rotation("MaskinportenSettings").nextStep).toContain("renews it within 30 days of expiry");
         for (const s of ["Integrations--AppB", "MaskinportenSettings"]) expect(rotation(s).nextStep).not.toContain("Samarbeidsportalen");
