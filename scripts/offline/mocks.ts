@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { vaultResourceId } from "../../core/vault/roles";
 import { OFFLINE_VAULT_TAG } from "../../core/vault/audit";
 import { PlaceholderKeyPool } from "./placeholderKeys";
+import { dropProviderAliases } from "./providerAliases";
 import { plain, unwrapSecrets } from "./values";
 import type { RecordedResource } from "./values";
 import { FUNCTIONS, TYPES } from "../../core/resourceNames";
@@ -121,6 +122,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
     const pending = new Map<string, Options>();
     const clientConfig = opts.clientConfig ?? MOCK_CLIENT_CONFIG;
     const placeholders = opts.keys === "placeholder" ? new PlaceholderKeyPool() : undefined;
+    dropProviderAliases();
 
     pulumi.runtime.setMocks(
         {
