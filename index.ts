@@ -18,6 +18,7 @@ import { ReviewContext } from "./components/policy/reviewContext";
 import { ACCESS_NAME, appSecretName, clientName } from "./core/resourceNames";
 import { auditVault, VaultAudit } from "./components/keyvault/vaultAudit";
 import { partitionByExpiry } from "./core/vault/grantExpiry";
+import type { Declared, StackOutputs } from "./components/outputs";
 
 function readStackConfig(): StackConfig {
     const raw = allConfig;
@@ -95,40 +96,41 @@ const audit = new VaultAudit("audit", {
 const configKeys = Object.keys(allConfig).filter((k) => !k.startsWith(`${PROJECT}:`));
 new ReviewContext("review", { org: config.org, environment: config.environment, suppressions: config.suppressions, configKeys });
 
-const clients = config.maskinportenClients.map(
-    (c) =>
-        new MaskinportenClient(
-            clientName(c.section),
-            { ...vaultArgs, client: c, org: config.org, environment: config.environment, selfService: config.maskinporten.selfService, allowedHosts: maskinportenHosts },
-            protect,
-        ),
-);
+// Each client's component beside its config, so nothing below pairs them up by position.
+const clients = config.maskinportenClients.map((c) => ({
+    config: c,
+    component: new MaskinportenClient(
+        clientName(c.section),
+        { ...vaultArgs, client: c, org: config.org, environment: config.environment, selfService: config.maskinporten.selfService, allowedHosts: maskinportenHosts },
+        protect,
+    ),
+}));
 
-const appSecrets = config.appSecrets.map(
-    (s) =>
-        new AppSecret(appSecretName(s.section, s.key), {
-            ...vaultArgs,
-            section: s.section,
-            key: s.key,
-            value: s.value === undefined ? undefined : pulumi.secret(s.value),
-            generate: s.generate,
-            apps: s.apps,
-            org: config.org,
-            environment: config.environment,
-        }, protect),
-);
+const appSecrets = config.appSecrets.map((s) => ({
+    config: s,
+    component: new AppSecret(appSecretName(s.section, s.key), {
+        ...vaultArgs,
+        section: s.section,
+        key: s.key,
+        value: s.value === undefined ? undefined : pulumi.secret(s.value),
+        generate: s.generate,
+        apps: s.apps,
+        org: config.org,
+        environment: config.environment,
+    }, protect),
+}));
 
 // Every secret, its current version and the apps that read it: one redeploy per app.
 const versions: Record<string, pulumi.Output<string>> = {};
 const readers: { secretName: string; apps: string[] }[] = [];
-clients.forEach((c, i) => {
-    Object.assign(versions, c.secretVersions);
-    for (const name of c.secretNames) readers.push({ secretName: name, apps: config.maskinportenClients[i].apps });
-});
-appSecrets.forEach((s, i) => {
-    versions[s.secretName] = s.secretVersion;
-    readers.push({ secretName: s.secretName, apps: config.appSecrets[i].apps });
-});
+for (const { config: c, component } of clients) {
+    Object.assign(versions, component.secretVersions);
+    for (const name of component.secretNames) readers.push({ secretName: name, apps: c.apps });
+}
+for (const { config: s, component } of appSecrets) {
+    versions[component.secretName] = component.secretVersion;
+    readers.push({ secretName: component.secretName, apps: s.apps });
+}
 const byApp = secretsByApp(readers);
 const redeployOf = new Map<string, AppRedeploy>();
 if (config.redeploy.enabled) {
@@ -143,18 +145,17 @@ if (config.redeploy.enabled) {
     }
 }
 
-export const org = config.org;
-export const environment = config.environment;
-export const vault = { ...vaultArgs, id: access.vaultId, authorization: keyVault.authorization };
-export const grants = grantsByExpiry.declared.map((g) => ({ principalId: g.principalId, access: g.access, permissions: g.permissions, roleId: g.roleId, reason: g.reason, expires: g.expires }));
-/** Grants whose `expires` date has passed: no longer declared, so this up removed them; delete the entries. */
-export const expiredGrants = grantsByExpiry.expired.map((g) => ({ principalId: g.principalId, reason: g.reason, expires: g.expires }));
-/** Per client: what to register at Samarbeidsportalen, the secret names and the app's non-secret settings. */
-export const maskinportenClients = clients.map((c, i) => ({
-    section: config.maskinportenClients[i].section,
-    clientId: config.maskinportenClients[i].clientId,
-    format: config.maskinportenClients[i].format,
-    apps: config.maskinportenClients[i].apps,
+// The stack outputs, each of the type components/outputs.ts gives it.
+export const org: Declared<StackOutputs["org"]> = config.org;
+export const environment: Declared<StackOutputs["environment"]> = config.environment;
+export const vault: Declared<StackOutputs["vault"]> = { ...vaultArgs, id: access.vaultId, authorization: keyVault.authorization };
+export const grants: Declared<StackOutputs["grants"]> = grantsByExpiry.declared.map((g) => ({ principalId: g.principalId, access: g.access, permissions: g.permissions, roleId: g.roleId, reason: g.reason, expires: g.expires }));
+export const expiredGrants: Declared<StackOutputs["expiredGrants"]> = grantsByExpiry.expired.map((g) => ({ principalId: g.principalId, reason: g.reason, expires: g.expires! }));
+export const maskinportenClients: Declared<StackOutputs["maskinportenClients"]> = clients.map(({ config: client, component: c }) => ({
+    section: client.section,
+    clientId: client.clientId,
+    format: client.format,
+    apps: client.apps,
     secretNames: c.secretNames,
     activeKid: c.activeKid,
     stagedKid: c.stagedKid,
@@ -170,7 +171,7 @@ export const maskinportenClients = clients.map((c, i) => ({
         ? pulumi.all([c.registration.clientId, c.registration.createdClient, c.registration.registered, c.registration.foreign, c.registration.missing]).apply(
               ([clientId, created, registered, foreign, missing]) => ({
                   clientId,
-                  createdByStack: created ?? !config.maskinportenClients[i].clientId,
+                  createdByStack: created ?? !client.clientId,
                   keys: keyStatus(registered, Date.now()),
                   foreignKeys: keyStatus(foreign, Date.now()),
                   missing: missing ?? [],
@@ -179,14 +180,9 @@ export const maskinportenClients = clients.map((c, i) => ({
         : undefined,
 }));
 /** Principals with access to the vault that accessGrants does not declare (empty offline: the audit runs in preview). */
-export const unmanagedAccess = audit.unmanagedAccess;
-export const appSecretNames = appSecrets.map((s) => s.secretName);
-/**
- * Which apps are redeployed when which secrets change; `automatic: false` means do it by hand.
- * `secretVersions`: the version of each secret the app reads now; `redeployedFor`: the versions
- * its redeploy command last ran for (same order as secretNames), so status can tell whether it followed.
- */
-export const redeploys = [...byApp].map(([app, secretNames]) => ({
+export const unmanagedAccess: Declared<StackOutputs["unmanagedAccess"]> = audit.unmanagedAccess;
+export const appSecretNames: Declared<StackOutputs["appSecretNames"]> = appSecrets.map(({ component }) => component.secretName);
+export const redeploys: Declared<StackOutputs["redeploys"]> = [...byApp].map(([app, secretNames]) => ({
     app,
     envName: ENVIRONMENT_FACTS[config.environment].studioEnvName,
     secretNames,

@@ -1,4 +1,4 @@
-// The Pulumi components, by the module of their type token (altinn:<module>:<Name>).
+// The Pulumi components, by the module of their type token (altinn:<module>:<Name>), and the typed stack outputs.
 export * from "./keyvault/accessGrant";
 export * from "./keyvault/appSecret";
 export * from "./keyvault/keyVaultAccess";
@@ -7,3 +7,4 @@ export * from "./maskinporten/maskinportenClient";
 export * from "./maskinporten/registration";
 export * from "./policy/reviewContext";
 export * from "./studio/appRedeploy";
+export * from "./outputs";

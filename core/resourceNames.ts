@@ -1,27 +1,49 @@
 /**
  * The logical names and type tokens the program declares its resources with. The program, its
- * components and `npm run adopt` (which writes a `pulumi import` file naming the same resources)
- * all take them from here. Pure.
+ * components, the policy rules, the offline plan and `npm run adopt` (which writes a `pulumi
+ * import` file naming the same resources) all take them from here. Pure.
  */
 import type { AuthorizationMode } from "./config/parse";
 
 /** The `managed-by` tag on every secret this project writes. */
 export const MANAGED_BY = "altinn-app-secrets";
 
+/**
+ * Every resource type token the program declares, once: components, rules, the plan report, the
+ * mocks and the tests name types through this table (a test holds it equal to what the program
+ * declares, and finds no token spelled out anywhere else).
+ */
 export const TYPES = {
+    // This project's components.
     keyVaultAccess: "altinn:keyvault:KeyVaultAccess",
     accessGrant: "altinn:keyvault:AccessGrant",
-    maskinportenClient: "altinn:maskinporten:MaskinportenClient",
     appSecret: "altinn:keyvault:AppSecret",
+    vaultAudit: "altinn:keyvault:VaultAudit",
+    maskinportenClient: "altinn:maskinporten:MaskinportenClient",
+    appRedeploy: "altinn:studio:AppRedeploy",
+    reviewContext: "altinn:policy:ReviewContext",
+    // The Maskinporten dynamic provider's resources (pulumi-nodejs:dynamic/<module>:<type>): a
+    // client's key set at Maskinporten, and the token a key must get before it becomes active.
+    maskinportenRegistration: "pulumi-nodejs:dynamic/maskinporten:Registration",
+    maskinportenKeyProof: "pulumi-nodejs:dynamic/maskinporten:KeyProof",
+    // Provider resources.
     accessPolicy: "azure-native:keyvault:AccessPolicy",
     roleAssignment: "azure-native:authorization:RoleAssignment",
     secret: "azure-native:keyvault:Secret",
-    /** The dynamic resource holding a client's key set at Maskinporten. */
-    maskinportenRegistration: "pulumi-nodejs:dynamic/maskinporten:Registration",
-    /** The dynamic resource that gets a token with a key before it becomes the active key in the vault. */
-    maskinportenKeyProof: "pulumi-nodejs:dynamic/maskinporten:KeyProof",
+    privateKey: "tls:index/privateKey:PrivateKey",
     randomPassword: "random:index/randomPassword:RandomPassword",
+    command: "command:local:Command",
 } as const;
+
+/** The provider functions the program calls (the mocks answer them). */
+export const FUNCTIONS = {
+    getClientConfig: "azure-native:authorization:getClientConfig",
+    getClientToken: "azure-native:authorization:getClientToken",
+    getVault: "azure-native:keyvault:getVault",
+} as const;
+
+/** The stack itself, as Pulumi's engine declares it (not by this program). */
+export const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** The `KeyVaultAccess` component in index.ts. */
 export const ACCESS_NAME = "vault";

@@ -7,6 +7,7 @@
  */
 import type { Level, PackSuppression, PolicyResource, ReviewContext, Rule, Suppression } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
+import { levelOf } from "../core/policy/ruleIds";
 
 export type { PackSuppression, Suppression } from "../core/policy/rule";
 
@@ -51,26 +52,54 @@ export function suppressionFor(f: Pick<Finding, "policy" | "level" | "principalI
     return fromStack ? { reason: fromStack.reason, source: "stack" } : undefined;
 }
 
+/** Detail of the finding that stands in for a rule that threw. */
+export const RULE_FAILED = "Rule::failed";
+
+/**
+ * A rule that threw on a resource: a mandatory finding (it matches no suppression), so the
+ * resource is never taken as checked. One line; the error's text is left out, as it may quote a
+ * value the rule was reading (a secret's, say).
+ */
+function ruleFailure(rule: Rule, resource: PolicyResource, error: unknown): Finding {
+    const kind = error instanceof Error ? error.name.replace(/[^\w.-]/g, "").slice(0, 40) || "Error" : typeof error;
+    return {
+        policy: rule.id,
+        level: "mandatory",
+        resource: resource.id,
+        detail: RULE_FAILED,
+        message: `The rule ${rule.id} failed (${kind}) on ${resource.type} ${JSON.stringify(resource.name)}, so it was not checked: run the rule's tests, fix it, and review again.`,
+    };
+}
+
+/** The findings of `rule` on `resource`, levels from the table and suppressions applied. */
+function findingsOf(rule: Rule, resource: PolicyResource, context: ReviewContext, suppressions: Suppression[]): Finding[] {
+    const v = rule.check(resource, context);
+    if (v.status !== "non-compliant") return [];
+    return v.findings.map((f) => {
+        const finding: Finding = {
+            policy: rule.id,
+            level: levelOf(rule.id, f.environment ?? context.environment, f.case),
+            resource: resource.id,
+            message: findingMessage(rule.info, f.text, f.fix ?? rule.fix, f),
+            detail: f.detail,
+        };
+        if (f.principalId) finding.principalId = f.principalId;
+        if (f.secretName) finding.secretName = f.secretName;
+        if (f.setting) finding.setting = f.setting;
+        const suppressed = suppressionFor(finding, suppressions, context.packSuppressions);
+        if (suppressed) finding.suppressed = suppressed;
+        return finding;
+    });
+}
+
 export function evaluateRules(resources: PolicyResource[], context: ReviewContext, suppressions: Suppression[] = [], rules: readonly Rule[] = ALL_RULES): Finding[] {
     const findings: Finding[] = [];
     for (const resource of resources) {
         for (const rule of rules) {
-            const v = rule.check(resource, context);
-            if (v.status !== "non-compliant") continue;
-            for (const f of v.findings) {
-                const finding: Finding = {
-                    policy: rule.id,
-                    level: f.level ?? rule.level,
-                    resource: resource.id,
-                    message: findingMessage(rule.info, f.text, f.fix ?? rule.fix, f),
-                    detail: f.detail,
-                };
-                if (f.principalId) finding.principalId = f.principalId;
-                if (f.secretName) finding.secretName = f.secretName;
-                if (f.setting) finding.setting = f.setting;
-                const suppressed = suppressionFor(finding, suppressions, context.packSuppressions);
-                if (suppressed) finding.suppressed = suppressed;
-                findings.push(finding);
+            try {
+                findings.push(...findingsOf(rule, resource, context, suppressions));
+            } catch (e) {
+                findings.push(ruleFailure(rule, resource, e));
             }
         }
     }

@@ -2,9 +2,8 @@
  * CrossGuard policy pack: `pulumi preview --policy-pack policy`. It only wires the rules in
  * policy/rules (pure, one per file) to CrossGuard; the offline plan runs the same rules.
  *
- * Each rule that can block (mandatory, or raising a finding to mandatory: write access in prod,
- * unmanaged access with keyVault.unmanagedAccess: fail) is a mandatory stack policy reporting its unsuppressed mandatory
- * findings; `altinn-review-notes` (advisory) reports advisory findings and suppressed ones with
+ * Each rule whose findings can be mandatory (the level table, core/policy/ruleIds.ts, says which)
+ * is a mandatory stack policy reporting its unsuppressed mandatory findings; `altinn-review-notes` (advisory) reports advisory findings and suppressed ones with
  * their reasons, so a suppression never hides a finding from the review.
  */
 import { PolicyPack, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
@@ -12,14 +11,14 @@ import { blocks, evaluateRules, Finding, Suppression, suppressionFindings } from
 import { readPackConfig } from "./packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
-import { REVIEW_CONTEXT_TYPE } from "./rules/config-key-allowed";
-import { canBeMandatory, RULE_IDS, RuleId } from "../core/policy/ruleIds";
+import { canBeMandatory } from "../core/policy/ruleIds";
+import { TYPES } from "../core/resourceNames";
 
 /** Rules that need what only the offline plan sees (ciphertexts): their suppressions are never stale here. */
 const OFFLINE_ONLY_RULES = ["secret-value-not-placeholder"];
 
 function suppressionsOf(args: StackValidationArgs): Suppression[] {
-    const review = args.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)?.props ?? {};
+    const review = args.resources.find((r) => r.type === TYPES.reviewContext)?.props ?? {};
     return Array.isArray(review.suppressions) ? (review.suppressions as Suppression[]) : [];
 }
 
@@ -32,19 +31,12 @@ function findingsOf(args: StackValidationArgs, rules: readonly Rule[]): Finding[
         protect: r.opts.protect,
         ...(r.parent ? { parent: { type: r.parent.type, props: r.parent.props } } : {}),
     }));
-    const review = args.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)?.props ?? {};
+    const review = args.resources.find((r) => r.type === TYPES.reviewContext)?.props ?? {};
     const context: ReviewContext = { environment: typeof review.environment === "string" ? review.environment : undefined, ...readPackConfig() };
     return evaluateRules(resources, context, suppressionsOf(args), rules);
 }
 
-// A rule blocks when any of its findings can be mandatory, whatever its default level;
-// unmanaged-access becomes mandatory by config (keyVault.unmanagedAccess: fail).
-const canBlock = (rule: Rule) =>
-    rule.level === "mandatory" ||
-    rule.id === "unmanaged-access" ||
-    ((RULE_IDS as string[]).includes(rule.id) && (canBeMandatory(rule.id as RuleId, "tt02") || canBeMandatory(rule.id as RuleId, "prod")));
-
-const blocking: StackValidationPolicy[] = ALL_RULES.filter(canBlock).map((rule) => ({
+const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => canBeMandatory(rule.id)).map((rule) => ({
     name: rule.id,
     description: rule.explanation,
     enforcementLevel: "mandatory",

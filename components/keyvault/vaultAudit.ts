@@ -4,6 +4,8 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import { eachOnce, findUnmanagedAccessAfterExpiry, OFFLINE_VAULT_TAG, roleAssignmentOf, UnmanagedAccess, unknownRoleIds, vaultMismatches, VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
 import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "../../core/config/parse";
 import { isLoopbackHost } from "../../core/loopback";
+import { TYPES } from "../../core/resourceNames";
+import { PERMISSION_KINDS } from "../../core/config/limits";
 
 type UnmanagedAccessLevel = KeyVaultConfig["unmanagedAccess"];
 
@@ -155,7 +157,7 @@ export function accessPoliciesOf(result: keyvault.GetVaultResult): VaultAccessPo
         objectId: p.objectId,
         ...(p.applicationId ? { applicationId: p.applicationId } : {}),
         permissions: Object.fromEntries(
-            (["secrets", "keys", "certificates", "storage"] as const).filter((k) => (p.permissions?.[k] ?? []).length > 0).map((k) => [k, [...p.permissions[k]!]]),
+            PERMISSION_KINDS.filter((k) => (p.permissions?.[k] ?? []).length > 0).map((k) => [k, [...p.permissions[k]!]]),
         ),
     }));
 }
@@ -238,7 +240,7 @@ export class VaultAudit extends pulumi.ComponentResource {
             unmanagedAccess: result.unmanagedAccess,
             mismatches: result.mismatches,
         };
-        super("altinn:keyvault:VaultAudit", name, record, opts);
+        super(TYPES.vaultAudit, name, record, opts);
         this.unmanagedAccess = result.unmanagedAccess;
         this.mismatches = result.mismatches;
         this.status = result.status;

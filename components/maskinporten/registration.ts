@@ -8,13 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment, MaskinportenClientConfig } from "../../core/config/parse";
 import type { KeyExpiry } from "../../core/maskinporten/keyStatus";
 import { createRegistrationProvider, PublicKey } from "../../providers/maskinporten/provider";
-import { TYPES } from "../../core/resourceNames";
 
 export { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/client";
 export type { PublicKey, RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
-
-/** Type token of the registration resource (what the policy rule and the plan look for). */
-export const REGISTRATION_TYPE = TYPES.maskinportenRegistration;
 
 /** Shown by the offline plan where only `pulumi up` can know the value. */
 export const ASSIGNED_CLIENT_ID_PLACEHOLDER = "(assigned by Maskinporten at pulumi up)";

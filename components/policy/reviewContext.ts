@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Suppression } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
 export interface ReviewContextArgs {
     /** Service owner code. */
@@ -22,7 +23,7 @@ export interface ReviewContextArgs {
 export class ReviewContext extends pulumi.ComponentResource {
     constructor(name: string, args: ReviewContextArgs, opts?: pulumi.ComponentResourceOptions) {
         const configKeys = [...(args.configKeys ?? [])].sort();
-        super("altinn:policy:ReviewContext", name, { org: args.org, environment: args.environment, suppressions: args.suppressions ?? [], configKeys }, opts);
+        super(TYPES.reviewContext, name, { org: args.org, environment: args.environment, suppressions: args.suppressions ?? [], configKeys }, opts);
         this.registerOutputs({});
     }
 }

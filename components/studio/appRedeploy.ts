@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as local from "@pulumi/command/local";
 import { DEFAULT_STUDIO_URL, Environment } from "../../core/config/parse";
 import { ENVIRONMENT_FACTS } from "../../core/altinn/environments";
+import { TYPES } from "../../core/resourceNames";
 
 /** The script the command runs, relative to the project root (where `pulumi up` runs). */
 export const REDEPLOY_COMMAND = "node scripts/redeploy.mjs";
@@ -39,7 +40,7 @@ export class AppRedeploy extends pulumi.ComponentResource {
     public readonly secretNames: string[];
 
     constructor(name: string, args: AppRedeployArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("altinn:studio:AppRedeploy", name, { org: args.org, app: args.app, environment: args.environment }, opts);
+        super(TYPES.appRedeploy, name, { org: args.org, app: args.app, environment: args.environment }, opts);
         this.secretNames = Object.keys(args.secretVersions).sort();
         if (this.secretNames.length === 0) throw new pulumi.ResourceError(`redeploy of ${args.app}: the app reads no secret, so nothing can trigger it`, this);
         this.command = new local.Command(

@@ -6,11 +6,11 @@
  * reasons is in tests/repo/jsonSchemaMistakes.test.ts. Pure.
  */
 import type { z } from "zod";
-import { CLIENT_SECRET_KEYS } from "./rules";
-import { MAX_KEYS_PER_CLIENT } from "./limits";
-import { AccessGrantSchema, AppSecretSchema, ENVIRONMENTS, MaskinportenClientSchema, PERMISSION_KINDS, PermissionsSchema, PROJECT, SuppressionSchema } from "./schema";
+import { CLIENT_SECRET_KEYS, stackMaySuppress } from "./rules";
+import { MAX_KEYS_PER_CLIENT, PERMISSION_KINDS } from "./limits";
+import { AccessGrantSchema, AppSecretSchema, ENVIRONMENTS, MaskinportenClientSchema, PermissionsSchema, PROJECT, SuppressionSchema } from "./schema";
 import { defaultVaultName, MAX_SECRET_NAME_LENGTH, SECTION_SEPARATOR, VAULT_NAME_LENGTH } from "../vault/naming";
-import { canBeMandatory, RULE_IDS } from "../policy/ruleIds";
+import { RULE_IDS } from "../policy/ruleIds";
 
 type Json = Record<string, unknown>;
 
@@ -82,10 +82,11 @@ export function configConditions(): Json[] {
             then: items("maskinportenClients", { if: has("register", false), then: obj({ required: ["clientId"] }) }),
             else: items("maskinportenClients", { required: ["clientId"], properties: { register: { const: false } } }),
         },
-        // A stack file suppresses only rules that are advisory in its environment.
+        // A stack file suppresses only rules that are advisory in its environment (with keyVault.unmanagedAccess
+        // left at warn: the program refuses a suppression of unmanaged-access with fail).
         ...ENVIRONMENTS.map((env) => ({
             if: obj({ required: [key("environment")], properties: { [key("environment")]: { const: env } } }),
-            then: items("suppressions", { properties: { rule: { enum: RULE_IDS.filter((r) => !canBeMandatory(r, env)) } } }),
+            then: items("suppressions", { properties: { rule: { enum: RULE_IDS.filter((r) => stackMaySuppress(r, env)) } } }),
         })),
     ];
 }

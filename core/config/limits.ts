@@ -53,6 +53,9 @@ export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]
 /** Largest whole number a config key accepts (bounded so that YAML cannot smuggle in 1e+23). */
 export const MAX_CONFIG_INTEGER = 2147483647;
 
+/** The lists of an access policy's permissions, in Azure's order. */
+export const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
+
 /**
  * The permission names Azure defines for each access policy list (azure-native keyvault enums
  * SecretPermissions, KeyPermissions, CertificatePermissions, StoragePermissions; a test keeps them equal).
@@ -62,4 +65,4 @@ export const AZURE_PERMISSIONS = {
     keys: ["all", "encrypt", "decrypt", "wrapKey", "unwrapKey", "sign", "verify", "get", "list", "create", "update", "import", "delete", "backup", "restore", "recover", "purge", "release", "rotate", "getrotationpolicy", "setrotationpolicy"],
     certificates: ["all", "get", "list", "delete", "create", "import", "update", "managecontacts", "getissuers", "listissuers", "setissuers", "deleteissuers", "manageissuers", "recover", "purge", "backup", "restore"],
     storage: ["all", "get", "list", "delete", "set", "update", "regeneratekey", "recover", "purge", "backup", "restore", "setsas", "listsas", "getsas", "deletesas"],
-} as const;
+} as const satisfies Record<(typeof PERMISSION_KINDS)[number], readonly string[]>;

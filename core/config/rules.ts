@@ -8,6 +8,14 @@ import { defaultVaultName, secretNameProblem, sectionProblem, keyProblem, SECTIO
 import { GUID_PATTERN, LIMITS, MAX_KEYS_PER_CLIENT, ORG_PATTERN } from "./limits";
 import { canBeMandatory, RULE_IDS, RuleId } from "../policy/ruleIds";
 
+/**
+ * Whether a stack file may suppress `rule` in `environment`: only where all its findings are
+ * advisory (core/policy/ruleIds.ts). keyVault.unmanagedAccess picks unmanaged-access's case.
+ */
+export function stackMaySuppress(rule: RuleId, environment: "tt02" | "prod", unmanagedAccess: "warn" | "fail" = "warn"): boolean {
+    return !canBeMandatory(rule, environment, rule === "unmanaged-access" ? [unmanagedAccess, "expiredGrant"] : undefined);
+}
+
 /** The secret keys each client format stores. */
 export const CLIENT_SECRET_KEYS = {
     legacy: ["ClientId", "EncodedJwk"],
@@ -127,11 +135,12 @@ export function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
         });
     }
 
+    const unmanagedAccess = keyVault.unmanagedAccess === "fail" ? "fail" : "warn";
     items(value.suppressions).forEach((s, i) => {
         if (!isObj(s)) return;
         if (has(s, "principalId") === has(s, "secretName")) fail(["suppressions", i], "exactly one of [principalId] and [secretName] must be specified");
         const rule = s.rule;
-        if (environment && typeof rule === "string" && (RULE_IDS as string[]).includes(rule) && canBeMandatory(rule as RuleId, environment)) {
+        if (environment && typeof rule === "string" && (RULE_IDS as string[]).includes(rule) && !stackMaySuppress(rule as RuleId, environment, unmanagedAccess)) {
             fail(
                 ["suppressions", i, "rule"],
                 `${JSON.stringify(rule)} can be a mandatory finding in ${environment}; a stack file may suppress only advisory findings (a mandatory one is suppressed in policy/config.json, reviewed with the code)`,

@@ -20,7 +20,7 @@ import {
     VAULT_NAME_PATTERN,
     vaultNameProblem,
 } from "../vault/naming";
-import { AZURE_PERMISSIONS, DEFAULT_STUDIO_URL, LIMITS, MASKINPORTEN_KEY_SIZE, MIN_REASON_LENGTH, ORG_PATTERN, ORG_RULE } from "./limits";
+import { AZURE_PERMISSIONS, DEFAULT_STUDIO_URL, LIMITS, MASKINPORTEN_KEY_SIZE, MIN_REASON_LENGTH, ORG_PATTERN, ORG_RULE, PERMISSION_KINDS } from "./limits";
 import { RULE_IDS } from "../policy/ruleIds";
 import { anyCase, anyCaseSource, appList, bounded, checked, doc, guid, GUID_SOURCE, list, reason, secretValue, section, strict, text, visible, webUrl, wholeNumber, withJson } from "./schemaKit";
 import { EXPIRES_PATTERN, expiresProblem } from "../vault/grantExpiry";
@@ -37,7 +37,6 @@ export const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "en
 export const ENVIRONMENTS = ["tt02", "prod"] as const;
 export const AUTHORIZATION_MODES = ["accessPolicy", "rbac"] as const;
 export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"] as const;
-export const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
 export const CLIENT_FORMATS = ["legacy", "builtin"] as const;
 export const UNMANAGED_ACCESS_MODES = ["warn", "fail"] as const;
 /** Digdir's self-service (admin) API per environment. */

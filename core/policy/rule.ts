@@ -1,12 +1,12 @@
 /**
  * The shape of a policy rule, cdk-nag style: a pure function from one resource (and the
  * review context) to a verdict. Rules know nothing of CrossGuard or mocks; the pack and the
- * offline plan each turn what they see into `PolicyResource`s and run the same rules.
+ * offline plan each turn what they see into `PolicyResource`s and run the same rules. Rules
+ * state no level: the level table (ruleIds.ts) gives each finding its level.
  */
+import type { CaseOf, RuleId } from "./ruleIds";
 
-import type { RuleId } from "./ruleIds";
-
-export type Level = "mandatory" | "advisory";
+export type { Level } from "./ruleIds";
 
 /** One declared resource as a rule sees it. */
 export interface PolicyResource {
@@ -89,35 +89,38 @@ export interface RuleFinding {
     principalId?: string;
     /** The secret concerned, for secret rules (suppressions match on it). */
     secretName?: string;
-    /** Overrides the rule's level (e.g. write access: advisory in tt02, mandatory in prod). */
-    level?: Level;
+    /** Which of the rule's cases in the level table (ruleIds.ts) this is: rules with cases only. */
+    case?: string;
+    /** The environment the resource says it is in, when it says so; else the review context's. */
+    environment?: string;
     /** How to fix this finding, when it says more than the rule's `fix` (the key to change, the command to run). */
     fix?: string;
 }
 
-export type Verdict =
+/** A finding of rule `Id`: it names one of the rule's cases when the level table has cases for it. */
+export type FindingOf<Id extends RuleId> = Id extends RuleId ? ([CaseOf<Id>] extends [never] ? RuleFinding & { case?: undefined } : RuleFinding & { case: CaseOf<Id> }) : never;
+
+export type Verdict<F extends RuleFinding = RuleFinding> =
     | { status: "not-applicable" }
     | { status: "compliant" }
-    | { status: "non-compliant"; findings: RuleFinding[] };
+    | { status: "non-compliant"; findings: F[] };
 
-export interface Rule {
-    /** Stable id, equal to the rule's file name (one of policy/ruleIds.ts). */
-    id: RuleId;
-    /** Default level of its findings. */
-    level: Level;
+export interface Rule<Id extends RuleId = RuleId> {
+    /** Stable id, equal to the rule's file name (one of core/policy/ruleIds.ts). */
+    id: Id;
     /** Why it fired, in one sentence (the finding's message starts with it). */
     info: string;
     /** Why the rule exists. */
     explanation: string;
     /** How to fix a finding: the stack-file key to change, or the policy/config.json entry (and why it needs a reason). */
     fix: string;
-    check(resource: PolicyResource, context: ReviewContext): Verdict;
+    check(resource: PolicyResource, context: ReviewContext): Verdict<FindingOf<Id>>;
 }
 
-export const NOT_APPLICABLE: Verdict = { status: "not-applicable" };
-export const COMPLIANT: Verdict = { status: "compliant" };
+export const NOT_APPLICABLE: Verdict<never> = { status: "not-applicable" };
+export const COMPLIANT: Verdict<never> = { status: "compliant" };
 
 /** Non-compliant with the given findings, or compliant when there are none. */
-export function verdict(findings: RuleFinding[]): Verdict {
+export function verdict<F extends RuleFinding>(findings: F[]): Verdict<F> {
     return findings.length ? { status: "non-compliant", findings } : COMPLIANT;
 }

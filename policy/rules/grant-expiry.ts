@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { FindingOf, NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 import { TYPES } from "../../core/resourceNames";
 import { EXPIRES_SOON_DAYS, grantDaysLeft } from "../../core/vault/grantExpiry";
 
@@ -16,9 +16,8 @@ function expiredGrants(value: unknown): ExpiredGrant[] {
  * stack-file entry should go; one that ends within 7 days is pointed out, so nobody is surprised.
  * Reads the expired grants off KeyVaultAccess and each declared grant's date off its AccessGrant.
  */
-export const rule: Rule = {
+export const rule: Rule<"grant-expiry"> = {
     id: "grant-expiry",
-    level: "advisory",
     info: "An access grant has ended or is about to end (accessGrants[].expires).",
     explanation:
         "A grant with expires ends at the end of that day (UTC): from then on the program no longer declares it, so the next pulumi up removes the access. An entry left behind after that reads like access someone has.",
@@ -26,7 +25,7 @@ export const rule: Rule = {
     check(r, context) {
         const now = context.now ?? Date.now();
         if (r.type === TYPES.keyVaultAccess) {
-            const findings: RuleFinding[] = expiredGrants(r.props.expiredGrants).map((g) => ({
+            const findings: FindingOf<"grant-expiry">[] = expiredGrants(r.props.expiredGrants).map((g) => ({
                 detail: `Expired::${g.expires}`,
                 text: `It expired on ${g.expires}: removed at the next pulumi up.`,
                 principalId: g.principalId,

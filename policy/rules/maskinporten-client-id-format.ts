@@ -4,9 +4,8 @@ import { TYPES } from "../../core/resourceNames";
 import { SECTION_SEPARATOR } from "../../core/vault/naming";
 
 /** A Maskinporten client ID that is not a UUID is probably something else pasted in its place. */
-export const rule: Rule = {
+export const rule: Rule<"maskinporten-client-id-format"> = {
     id: "maskinporten-client-id-format",
-    level: "advisory",
     info: "The Maskinporten client ID is not a UUID.",
     explanation:
         "Maskinporten answers a new client with a generated client_id, a UUID such as 238259d7-f0ab-4bd5-b253-0f0159375096; a name or a placeholder in its place makes every token request fail once the apps run. Not a formal guarantee, so advisory.",

@@ -1,6 +1,6 @@
 import type { Environment } from "../../core/config/parse";
 import { DIGDIR_HOSTS, hostAllowance, hostOf } from "../../core/maskinporten/hosts";
-import { NOT_APPLICABLE, Rule, RuleFinding, verdict } from "../../core/policy/rule";
+import { FindingOf, NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
 import { TYPES } from "../../core/resourceNames";
 
 /** Where each Maskinporten resource sends a credential: the input holding the URL, and what goes there. */
@@ -17,9 +17,8 @@ const SENDS: Record<string, { input: string; what: string }[]> = {
  * tests), or to a host policy/config.json allows with a reason: a one-line change in a stack file
  * must not send the org's admin token, which can change every client of the org, anywhere else.
  */
-export const rule: Rule = {
+export const rule: Rule<"maskinporten-host-allowed"> = {
     id: "maskinporten-host-allowed",
-    level: "mandatory",
     info: "A Maskinporten credential would go to a host that is not Digdir's for this environment.",
     explanation:
         "The self-service admin token (scopes idporten:dcr.*) can register a key on any client of the org, and a signed grant can be replayed for up to 120 s: they go only to api.test.samarbeid.digdir.no and test.maskinporten.no (tt02), api.samarbeid.digdir.no and maskinporten.no (prod), or a host listed with a reason in policy/config.json allowedMaskinportenHosts.",
@@ -29,7 +28,7 @@ export const rule: Rule = {
         if (!sends) return NOT_APPLICABLE;
         const environment = (context.environment ?? r.props.environment) as Environment | undefined;
         const digdir = environment && DIGDIR_HOSTS[environment] ? DIGDIR_HOSTS[environment] : [...DIGDIR_HOSTS.tt02, ...DIGDIR_HOSTS.prod];
-        const findings: RuleFinding[] = [];
+        const findings: FindingOf<"maskinporten-host-allowed">[] = [];
         for (const { input, what } of sends) {
             const url = r.props[input];
             // A URL only pulumi up knows (unknown in preview) is checked by the provider when it sends.

@@ -6,9 +6,8 @@ import { SECTION_SEPARATOR } from "../../core/vault/naming";
 export const PLATFORM_SECTION = "MaskinportenSettings";
 
 /** A client stored under `MaskinportenSettings` collides with the client Altinn Studio provisions for the app. */
-export const rule: Rule = {
+export const rule: Rule<"maskinporten-own-section"> = {
     id: "maskinporten-own-section",
-    level: "advisory",
     info: `The Maskinporten client is stored under ${PLATFORM_SECTION}, the section Altinn Studio provisions for the app's own client.`,
     explanation:
         "With scopes chosen in Altinn Studio (app-lib v8.3+) the platform creates the app's client, rotates its key and mounts it as MaskinportenSettings; Key Vault MaskinportenSettings--* secrets are merged into that key by key, giving credentials of neither client (Altinn/altinn-studio#20048). In v9 an app's MaskinportenSettings from Key Vault has no effect for its own client. A client of its own needs a section of its own.",

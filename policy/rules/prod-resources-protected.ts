@@ -9,9 +9,8 @@ function endsByItself(r: PolicyResource): boolean {
 }
 
 /** In prod, grants and secrets are protected against deletion, except grants that end by themselves. */
-export const rule: Rule = {
+export const rule: Rule<"prod-resources-protected"> = {
     id: "prod-resources-protected",
-    level: "mandatory",
     info: "A prod access grant or secret is not protected against deletion.",
     explanation:
         "Removing a line from the prod stack file must not silently revoke access or delete a secret that running apps read; with protect, pulumi up stops and a person unprotects on purpose. A grant with `expires` is the exception: it is reviewed with its end date, and the up after that date must be able to remove it.",

@@ -1,15 +1,15 @@
 import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
 /** A secret whose stack-file value is still a placeholder ciphertext (the example's) is flagged. */
-export const rule: Rule = {
+export const rule: Rule<"secret-value-not-placeholder"> = {
     id: "secret-value-not-placeholder",
-    level: "advisory",
     info: "The app secret's value in the stack file is still a placeholder, not a real encrypted value.",
     explanation:
         "The example stack files hold `secure: v1:example-ciphertext-replace-me` so the plan runs offline; `pulumi up` cannot decrypt it, and a reviewer should know the real value was never set. (Only the offline plan sees ciphertexts.)",
     fix: "set the real value with `pulumi config set --secret --path 'appSecrets[<i>].value'` (it prompts for the value)",
     check(r, context) {
-        if (r.type !== "azure-native:keyvault:Secret" || r.placeholderPath === undefined) return NOT_APPLICABLE;
+        if (r.type !== TYPES.secret || r.placeholderPath === undefined) return NOT_APPLICABLE;
         const secretName = String(r.props.secretName ?? r.name);
         const stack = context.stack ? ` -s ${context.stack}` : "";
         const fix = `set the real value with \`pulumi config set${stack} --secret --path '${r.placeholderPath}'\` (it prompts for the value, which keeps it off the command line)`;

@@ -1,5 +1,6 @@
 import { BUILTIN_ROLES } from "../../core/vault/roles";
 import { NOT_APPLICABLE, Rule, verdict } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
 const WRITE_PERMISSIONS = ["set", "delete", "purge", "recover", "restore", "backup", "all"];
 const READ_ONLY_ROLES: string[] = [BUILTIN_ROLES["Key Vault Secrets User"], BUILTIN_ROLES["Key Vault Reader"]];
@@ -16,19 +17,18 @@ export function grantsWrite(props: Record<string, unknown>): boolean {
 }
 
 /** Write access is flagged for review: advisory in tt02, mandatory in prod unless allowlisted. */
-export const rule: Rule = {
+export const rule: Rule<"write-access-reviewed"> = {
     id: "write-access-reviewed",
-    level: "advisory",
     info: "The grant allows changing or deleting secrets, not only reading them.",
     explanation:
         "Apps only read their secrets; write access is for the pipeline that rotates them. In prod, a writer must be on the pack's writeAllowlist so that adding one is a deliberate, reviewed change.",
     fix: "give the principal access: read in accessGrants; a pipeline that must write goes on writeAllowlist in policy/config.json (a change the code owners review), or, where the finding is advisory, into the stack file's suppressions with a reason",
     check(r, context) {
-        if (r.type !== "altinn:keyvault:AccessGrant") return NOT_APPLICABLE;
+        if (r.type !== TYPES.accessGrant) return NOT_APPLICABLE;
         if (!grantsWrite(r.props)) return verdict([]);
         const principalId = String(r.props.principalId ?? "");
-        const prod = (r.props.environment ?? context.environment) === "prod";
+        const environment = typeof r.props.environment === "string" ? r.props.environment : undefined;
         const allowlisted = (context.writeAllowlist ?? []).map((p) => p.toLowerCase()).includes(principalId.toLowerCase());
-        return verdict([{ detail: "Access::write", principalId, level: prod && !allowlisted ? "mandatory" : "advisory" }]);
+        return verdict([{ detail: "Access::write", principalId, case: allowlisted ? "allowlisted" : "writer", environment }]);
     },
 };

@@ -7,12 +7,12 @@ import * as path from "node:path";
 import { parseStackConfig } from "../../core/config/parse";
 import { vaultIdParts, vaultResourceId } from "../../core/vault/roles";
 import { planAdoption } from "./adopt";
-import { CliResult, CliSpec, CliValues, executeCli, synopsis, UsageError } from "../cli/cli";
+import { CliResult, CliSpec, CliValues, executeCli, InputError, synopsis, UsageError } from "../cli/cli";
 import { mergeStackFile, writeStackFile } from "./mergeStackFile";
 import { outputProblems, writeOutputs } from "./outputFiles";
 import { parseOptionsOf, readStackFiles } from "../offline/stack";
 import { readStackState } from "./stackState";
-import { AdoptInputError, AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
+import { AzureAccess, readLive, readSavedOutput, VaultSnapshot } from "./vaultSource";
 
 export const ADOPT_CLI: CliSpec = {
     command: "adopt",
@@ -87,31 +87,31 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
     const config = parseStackConfig(files.config, parseOptionsOf(files));
     const outputs = args.write ? [importFile] : [yamlFile, importFile];
     const outProblems = outputProblems(outDir, outputs, args.force === true);
-    if (outProblems.length) throw new AdoptInputError(outProblems);
+    if (outProblems.length) throw new InputError(outProblems);
     const managed = args.state ? readStackState(path.resolve(cwd, args.state), stack, files.project) : undefined;
     let snapshot: VaultSnapshot;
     if (args["vault-json"]) {
         snapshot = readSavedOutput({ vaultJson: args["vault-json"], secretsJson: args["secrets-json"], roleAssignmentsJson: args["role-assignments-json"] });
     } else {
         const subscriptionId = config.keyVault.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID;
-        if (!subscriptionId) throw new AdoptInputError(["keyVault.subscriptionId: not set; set it in the stack file or export AZURE_SUBSCRIPTION_ID (or pass --vault-json)"]);
+        if (!subscriptionId) throw new InputError(["keyVault.subscriptionId: not set; set it in the stack file or export AZURE_SUBSCRIPTION_ID (or pass --vault-json)"]);
         const access = deps.access ?? { credential: new (await import("@azure/identity")).DefaultAzureCredential() };
         try {
             snapshot = await readLive(access, subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name);
         } catch (e) {
-            if (e instanceof AdoptInputError) throw e;
+            if (e instanceof InputError) throw e;
             // SDK errors carry no secret; keep the first line only (no stack trace).
-            throw new AdoptInputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${(e as Error).message.split("\n")[0]}`]);
+            throw new InputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${(e as Error).message.split("\n")[0]}`]);
         }
     }
     // Another vault than the stack's, not another spelling of it (adopt writes Azure's spelling).
     const parts = vaultIdParts(snapshot.vault.id);
     const { name, resourceGroupName, subscriptionId: sub } = config.keyVault;
-    if (parts?.name.toLowerCase() !== name.toLowerCase()) throw new AdoptInputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${name}`]);
+    if (parts?.name.toLowerCase() !== name.toLowerCase()) throw new InputError([`--vault-json: describes ${snapshot.vault.id.slice(snapshot.vault.id.lastIndexOf("/") + 1)}, but keyVault.name is ${name}`]);
     if (parts.resourceGroupName.toLowerCase() !== resourceGroupName.toLowerCase()) {
-        throw new AdoptInputError([`--vault-json: describes a vault in resource group ${parts.resourceGroupName}, but keyVault.resourceGroupName is ${resourceGroupName}`]);
+        throw new InputError([`--vault-json: describes a vault in resource group ${parts.resourceGroupName}, but keyVault.resourceGroupName is ${resourceGroupName}`]);
     }
-    if (sub && parts.subscriptionId.toLowerCase() !== sub) throw new AdoptInputError([`--vault-json: describes a vault in subscription ${parts.subscriptionId}, but keyVault.subscriptionId is ${sub}`]);
+    if (sub && parts.subscriptionId.toLowerCase() !== sub) throw new InputError([`--vault-json: describes a vault in subscription ${parts.subscriptionId}, but keyVault.subscriptionId is ${sub}`]);
     const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed, secretPaths: files.secretPaths, escEnvironments: files.escEnvironments });
     const importText = `${JSON.stringify(adoption.importFile, null, 2)}\n`;
     const merged = args.write && Object.keys(adoption.fragment.config).length ? mergeStackFile(stackText, adoption.fragmentYaml, path.basename(stackFile)) : undefined;

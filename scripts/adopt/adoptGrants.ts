@@ -6,11 +6,9 @@ import { describeAccess, findUnmanagedAccess, ownedAccessPolicies, withinVault, 
 import { AccessGrantConfig, Permissions, PRINCIPAL_TYPES } from "../../core/config/parse";
 import { ACCESS_NAME, grantName, grantResourceName, TYPES } from "../../core/resourceNames";
 import { grantPermissions, grantRoleId } from "../../core/vault/grants";
-import { AZURE_PERMISSIONS, CONTROL_CHARACTER } from "../../core/config/limits";
+import { AZURE_PERMISSIONS, CONTROL_CHARACTER, PERMISSION_KINDS } from "../../core/config/limits";
 import { roleAssignmentName, roleDefinitionResourceId, roleId as toRoleId, roleName } from "../../core/vault/roles";
 import { addComponent, Adopting, grantInState, grantResourceType, RawEntry, removedButInState, sameScope } from "./adoption";
-
-const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
 
 /**
  * Whether two access policies' permissions are the same: `exact` as azure-native compares them

@@ -3,7 +3,7 @@
  * written as YAML that every reader of the stack file reads as the same text.
  */
 import { Document, isScalar, parse, visit } from "yaml";
-import { AdoptInputError } from "./vaultSource";
+import { InputError } from "../cli/cli";
 import { Adopting, AdoptionInput, rawList } from "./adoption";
 
 /**
@@ -25,7 +25,7 @@ export function fragmentOf(ctx: Adopting, ns: (key: string) => string): Record<s
             ? [`Pulumi.${input.stack}.yaml: ${p} is a secure value; adopt rewrites ${key} and cannot carry it over (it never decrypts): make it plain text while adopting, or add the adopted entries to ${key} by hand`]
             : [];
     });
-    if (lost.length) throw new AdoptInputError(lost);
+    if (lost.length) throw new InputError(lost);
     return fragment;
 }
 

@@ -7,7 +7,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { Document, isCollection, isMap, isPair, isSeq, Node, Pair, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
-import { AdoptInputError } from "./vaultSource";
+import { InputError } from "../cli/cli";
 
 /** One change to the text: replace `[start, end)` with `text`. */
 interface Edit {
@@ -114,13 +114,13 @@ function ciphertexts(value: unknown, out: string[] = []): string[] {
     return out;
 }
 
-/** `stackText` with the fragment's `config` keys replaced, and the diff. Throws AdoptInputError when it cannot be done safely. */
+/** `stackText` with the fragment's `config` keys replaced, and the diff. Throws InputError when it cannot be done safely. */
 export function mergeStackFile(stackText: string, fragmentYaml: string, file: string): MergedStackFile {
     const doc = parseDocument(stackText);
     const fragment = parseDocument(fragmentYaml).get("config", true) as YAMLMap;
     const config = doc.get("config", true);
     if (doc.errors.length || !isMap(config) || config.flow || !isMap(fragment)) {
-        throw new AdoptInputError([`${file}: ${doc.errors.length ? "not valid YAML" : "has no block config: map"}; merge adopt's fragment by hand (run without --write)`]);
+        throw new InputError([`${file}: ${doc.errors.length ? "not valid YAML" : "has no block config: map"}; merge adopt's fragment by hand (run without --write)`]);
     }
     const all = fragment.items.length ? edits(stackText, config, Object.assign(new YAMLMap(), { items: [...config.items.filter((p) => !fragment.has(p.key)), ...fragment.items] })) : [];
     const planned = all.filter((e) => !(e.text === "" && e.start === e.end));
@@ -133,10 +133,10 @@ export function mergeStackFile(stackText: string, fragmentYaml: string, file: st
     const got = parse(text) as Record<string, unknown>;
     const keysOf = (c: unknown) => Object.keys(c as object).sort();
     if (!same({ ...got, config: undefined }, { ...expected, config: undefined }) || !same(keysOf(got.config), keysOf(expected.config)) || keysOf(expected.config).some((k) => !same((got.config as Record<string, unknown>)[k], (expected.config as Record<string, unknown>)[k]))) {
-        throw new AdoptInputError([`${file}: adopt could not merge its fragment without changing anything else; merge adopt's fragment by hand (run without --write)`]);
+        throw new InputError([`${file}: adopt could not merge its fragment without changing anything else; merge adopt's fragment by hand (run without --write)`]);
     }
     const lost = ciphertexts(parse(stackText)).filter((c) => !ciphertexts(got).includes(c));
-    if (lost.length) throw new AdoptInputError([`${file}: merging would drop ${lost.length} secure: value(s); nothing written`]);
+    if (lost.length) throw new InputError([`${file}: merging would drop ${lost.length} secure: value(s); nothing written`]);
     return { text, diff: diffOf(stackText, planned) };
 }
 
@@ -160,7 +160,7 @@ function diffOf(text: string, planned: Edit[]): string[] {
 
 /** Write `merged` over `file`, unless the file changed since `readText` was read (another edit would be lost). */
 export function writeStackFile(file: string, readText: string, merged: string): void {
-    if (readFileSync(file, "utf8") !== readText) throw new AdoptInputError([`${file} changed while adopt ran; nothing written: run adopt again`]);
+    if (readFileSync(file, "utf8") !== readText) throw new InputError([`${file} changed while adopt ran; nothing written: run adopt again`]);
     const temp = `${file}.adopt-${process.pid}`;
     writeFileSync(temp, merged, { flag: "wx" });
     renameSync(temp, file);

@@ -4,7 +4,7 @@
  * every problem is one line naming --out, found before anything is read from Azure or written.
  */
 import { lstatSync, mkdirSync, Stats, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { AdoptInputError } from "./vaultSource";
+import { InputError } from "../cli/cli";
 
 const lstat = (file: string): Stats | undefined => lstatSync(file, { throwIfNoEntry: false });
 
@@ -24,18 +24,18 @@ export function outputProblems(outDir: string, files: string[], force: boolean):
 /** Write each file new (never through a symlink); with `force`, an existing file or link is removed first. */
 export function writeOutputs(outDir: string, files: { file: string; text: string }[], force: boolean): void {
     const problems = outputProblems(outDir, files.map((f) => f.file), force);
-    if (problems.length) throw new AdoptInputError(problems);
+    if (problems.length) throw new InputError(problems);
     try {
         mkdirSync(outDir, { recursive: true });
     } catch (e) {
-        throw new AdoptInputError([`--out: cannot create ${outDir} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
+        throw new InputError([`--out: cannot create ${outDir} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
     }
     for (const { file, text } of files) {
         try {
             if (force && lstat(file)) unlinkSync(file);
             writeFileSync(file, text, { flag: "wx" });
         } catch (e) {
-            throw new AdoptInputError([`--out: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
+            throw new InputError([`--out: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
         }
     }
 }

@@ -9,12 +9,10 @@ import { InputError } from "../cli/cli";
 import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
 import { eachOnce, roleAssignmentOf, unknownRoleIds } from "../../core/vault/audit";
 import type { Permissions } from "../../core/config/parse";
-import { CONTROL_CHARACTER, GUID_PATTERN } from "../../core/config/limits";
+import { CONTROL_CHARACTER, GUID_PATTERN, PERMISSION_KINDS } from "../../core/config/limits";
 import { vaultIdParts } from "../../core/vault/roles";
 import { secretNameProblem } from "../../core/vault/naming";
 
-/** Bad input for adopt: one line each, naming the flag or file. */
-export class AdoptInputError extends InputError {}
 
 /** A secret's metadata; `adopt` never reads a value. */
 export interface VaultSecretInfo {
@@ -38,8 +36,6 @@ export interface AzureAccess {
     /** Extra SDK client options (tests pass `tlsOptions` to trust a throwaway certificate). */
     clientOptions?: Record<string, unknown>;
 }
-
-const PERMISSION_KINDS = ["secrets", "keys", "certificates", "storage"] as const;
 
 function permissionsOf(p: Record<string, unknown> | undefined): Permissions {
     const out: Permissions = {};
@@ -110,7 +106,7 @@ export function vaultFromJson(json: unknown, flag = "--vault-json"): Omit<VaultR
     else if (!GUID_PATTERN.test(props.tenantId)) problems.push(`${flag}: properties.tenantId ${JSON.stringify(props.tenantId)} is not a GUID`);
     if (props && props.accessPolicies !== undefined && props.accessPolicies !== null && !Array.isArray(props.accessPolicies)) problems.push(`${flag}: properties.accessPolicies must be a list`);
     else if (props && Array.isArray(props.accessPolicies)) problems.push(...accessPolicyProblems(props.accessPolicies, flag));
-    if (problems.length) throw new AdoptInputError(problems);
+    if (problems.length) throw new InputError(problems);
     return {
         id: v.id as string,
         tenantId: String(props!.tenantId),
@@ -121,27 +117,27 @@ export function vaultFromJson(json: unknown, flag = "--vault-json"): Omit<VaultR
 
 function listFromJson(json: unknown, flag: string, what: string): Record<string, unknown>[] {
     const list = Array.isArray(json) ? json : Array.isArray((json as { value?: unknown })?.value) ? (json as { value: unknown[] }).value : undefined;
-    if (!list || list.some((e) => !e || typeof e !== "object")) throw new AdoptInputError([`${flag}: must be a JSON list (expected the output of ${what})`]);
+    if (!list || list.some((e) => !e || typeof e !== "object")) throw new InputError([`${flag}: must be a JSON list (expected the output of ${what})`]);
     return list as Record<string, unknown>[];
 }
 
 export function secretsFromJson(json: unknown, flag = "--secrets-json"): VaultSecretInfo[] {
     const secrets = listFromJson(json, flag, "az keyvault secret list").map(secretOf);
     const bad = secrets.findIndex((s) => !s.name);
-    if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} has neither a name nor a secret id`]);
+    if (bad >= 0) throw new InputError([`${flag}: entry ${bad} has neither a name nor a secret id`]);
     // Key Vault allows nothing else; anything else is not az output, and would reach the summary and the fragment.
     const problems = secrets.flatMap((s, i) => {
         const problem = secretNameProblem(s.name);
         return problem ? [`${flag}: entry ${i}: ${shown(s.name)} is not a Key Vault secret name (${problem})`] : [];
     });
-    if (problems.length) throw new AdoptInputError(problems);
+    if (problems.length) throw new InputError(problems);
     return secrets;
 }
 
 export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignments-json"): VaultRoleAssignment[] {
     const list = listFromJson(json, flag, "az role assignment list --scope <vault id> --include-inherited").map(roleAssignmentOf);
     const bad = list.findIndex((a) => !a.principalId || !a.roleDefinitionId || !a.scope);
-    if (bad >= 0) throw new AdoptInputError([`${flag}: entry ${bad} lacks principalId, roleDefinitionId or scope`]);
+    if (bad >= 0) throw new InputError([`${flag}: entry ${bad} lacks principalId, roleDefinitionId or scope`]);
     const problems = list.flatMap((a, i) => [
         ...(GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${JSON.stringify(a.principalId)} is not a GUID`]),
         // These reach the summary and the fragment (a description is checked where it is adopted).
@@ -149,7 +145,7 @@ export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignment
             .filter((k) => a[k] !== undefined && CONTROL_CHARACTER.test(a[k]!))
             .map((k) => `${flag}: entry ${i}: ${k} ${JSON.stringify(a[k])} contains a control character`),
     ]);
-    if (problems.length) throw new AdoptInputError(problems);
+    if (problems.length) throw new InputError(problems);
     return list;
 }
 
@@ -159,12 +155,12 @@ export function readJsonFile(file: string, flag: string): unknown {
     try {
         text = readFileSync(file, "utf8");
     } catch {
-        throw new AdoptInputError([`${flag}: cannot read ${file}`]);
+        throw new InputError([`${flag}: cannot read ${file}`]);
     }
     try {
         return JSON.parse(text) as unknown;
     } catch {
-        throw new AdoptInputError([`${flag}: ${file} is not valid JSON`]);
+        throw new InputError([`${flag}: ${file} is not valid JSON`]);
     }
 }
 
@@ -181,7 +177,7 @@ export function readSavedOutput(files: SavedOutput): VaultSnapshot {
         try {
             return f();
         } catch (e) {
-            if (e instanceof AdoptInputError) problems.push(...e.lines);
+            if (e instanceof InputError) problems.push(...e.lines);
             else throw e;
             return undefined;
         }
@@ -192,7 +188,7 @@ export function readSavedOutput(files: SavedOutput): VaultSnapshot {
     if (vault?.enableRbacAuthorization && !files.roleAssignmentsJson) {
         problems.push("--role-assignments-json: required for an RBAC vault (save: az role assignment list --scope <vault id> --include-inherited)");
     }
-    if (problems.length) throw new AdoptInputError(problems);
+    if (problems.length) throw new InputError(problems);
     return { vault: { ...vault!, roleAssignments: roleAssignments! }, secrets: secrets!, dataActionsByRole: {} };
 }
 
@@ -221,7 +217,7 @@ export async function readLive(access: AzureAccess, subscriptionId: string, reso
         return await readLiveUnchecked(access, subscriptionId, resourceGroupName, vaultName);
     } catch (e) {
         const signIn = signInProblem(e, vaultName);
-        if (signIn) throw new AdoptInputError(signIn);
+        if (signIn) throw new InputError(signIn);
         throw e;
     }
 }

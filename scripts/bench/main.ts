@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: time the offline plan (`plan --json`, a fresh process each run, as a person
- * runs it) on generated stacks, print progress as it goes, then each figure and the 100:1 ratios.
- * A script, not a test.
+ * `npm run bench`: time loading @pulumi/pulumi in a fresh node process (the floor any plan pays)
+ * and the offline plan (`plan --json`, a fresh process each run, as `npm run plan` runs it) on
+ * generated stacks; print progress as it goes, then each figure, the one-client plan against
+ * loading @pulumi/pulumi, and the many:1 ratios. A script, not a test.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,12 +20,12 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 export const BENCH_CLI: CliSpec = {
     command: "bench",
-    summary: `Time the offline plan (plan --json, a fresh process per run) on generated stacks of 1 and ${MANY_GRANTS} grants and 1 and ${MANY_CLIENTS} Maskinporten clients (the most a stack may hold).`,
+    summary: `Time loading @pulumi/pulumi in a fresh node process, and the offline plan (plan --json, a fresh process per run, as npm run plan runs it) on generated stacks of 1 and ${MANY_GRANTS} grants and 1 and ${MANY_CLIENTS} Maskinporten clients (the most a stack may hold).`,
     options: {
         runs: { type: "string", value: "<n>", description: "runs per stack; the median is reported. Defaults to $BENCH_RUNS or 3" },
         only: { type: "string", value: "<stacks>", description: `comma-separated subset of grants-1, grants-${MANY_GRANTS}, clients-1, clients-${MANY_CLIENTS}. Defaults to all` },
     },
-    notes: ["Progress goes to stdout as each run ends; the table and the many:1 ratios come last."],
+    notes: ["Progress goes to stdout as each run ends; the table, the one-client plan against loading @pulumi/pulumi and the many:1 ratios come last."],
     exitCodes: { 0: "measured" },
 };
 
@@ -75,6 +76,29 @@ function progress(line: string): void {
     process.stdout.write(`${line}\n`);
 }
 
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+
+/** What `require("@pulumi/pulumi")` costs a fresh node process: the floor under every plan. */
+const PULUMI_LOAD = `require("@pulumi/pulumi"); const u = process.resourceUsage(); process.stdout.write(JSON.stringify({ maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 }));`;
+
+function measurePulumiLoad(runs: number, started: bigint): Figure {
+    const times: number[] = [];
+    const cpu: number[] = [];
+    let rss = 0;
+    for (let i = 0; i < runs; i++) {
+        const start = process.hrtime.bigint();
+        const run = spawnSync(process.execPath, ["-e", PULUMI_LOAD], { cwd: ROOT });
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (run.status !== 0) throw new Error(`loading @pulumi/pulumi exited ${run.status}: ${run.stderr.toString().split("\n")[0]}`);
+        const stats = JSON.parse(run.stdout.toString()) as { maxRssKb: number; cpuMs: number };
+        rss = Math.max(rss, stats.maxRssKb / 1024);
+        cpu.push(stats.cpuMs);
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+        progress(`  ${"pulumi-load".padEnd(12)} run ${i + 1}/${runs}: require("@pulumi/pulumi") in ${(times[i] / 1000).toFixed(1).padStart(5)} s  (${elapsed.toFixed(0)} s elapsed)`);
+    }
+    return { name: "pulumi-load", medianMs: median(times), medianCpuMs: median(cpu), maxRssMb: rss, resources: 0 };
+}
+
 function measure(dir: string, stack: string, runs: number, started: bigint): Figure {
     const times: number[] = [];
     const cpu: number[] = [];
@@ -83,7 +107,7 @@ function measure(dir: string, stack: string, runs: number, started: bigint): Fig
     const statsFile = path.join(dir, `${stack}.stats.json`);
     for (let i = 0; i < runs; i++) {
         const start = process.hrtime.bigint();
-        const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "scripts", "plan", "main.ts"), "--stack", stack, "--config-dir", dir, "--json"], {
+        const run = spawnSync(process.execPath, ["--require", path.join(ROOT, "scripts", "cli", "typescript.cjs"), path.join(ROOT, "scripts", "plan", "main.ts"), "--stack", stack, "--config-dir", dir, "--json"], {
             cwd: ROOT,
             env: { ...process.env, PLAN_STATS_FILE: statsFile },
             maxBuffer: 256 * 1024 * 1024,
@@ -97,7 +121,6 @@ function measure(dir: string, stack: string, runs: number, started: bigint): Fig
         const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
         progress(`  ${stack.padEnd(12)} run ${i + 1}/${runs}: ${String(resources).padStart(4)} resources in ${(times[i] / 1000).toFixed(1).padStart(5)} s  (${elapsed.toFixed(0)} s elapsed)`);
     }
-    const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
     return { name: stack, medianMs: median(times), medianCpuMs: median(cpu), maxRssMb: rss, resources };
 }
 
@@ -119,12 +142,16 @@ if (require.main === module) runCli(BENCH_CLI, async (args) => {
         if (unknown.length) throw new UsageError(`--only: ${unknown.map((s) => JSON.stringify(s)).join(", ")} is not one of ${Object.keys(all).join(", ")}`);
         const stacks = Object.fromEntries(only.map((s) => [s, all[s]]));
         for (const [name, config] of Object.entries(stacks)) writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
-        progress(`bench: ${Object.keys(stacks).length} stacks x ${runs} runs of plan --json`);
+        progress(`bench: loading @pulumi/pulumi and ${Object.keys(stacks).length} stacks, ${runs} runs each`);
+        const pulumiLoad = measurePulumiLoad(runs, started);
         const figures = Object.keys(stacks).map((s) => measure(dir, s, runs, started));
-        const out = [`plan --json, median of ${runs} runs each (fresh process per run, includes tsx start-up)`];
-        for (const f of figures) {
-            out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.medianCpuMs.toFixed(0).padStart(6)} ms CPU  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${String(f.resources).padStart(4)} resources`);
+        const out = [`median of ${runs} runs each, a fresh node process per run (node start-up included)`];
+        for (const f of [pulumiLoad, ...figures]) {
+            const what = f === pulumiLoad ? "require(\"@pulumi/pulumi\")" : `${String(f.resources).padStart(4)} resources`;
+            out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.medianCpuMs.toFixed(0).padStart(6)} ms CPU  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${what}`);
         }
+        const single = figures.find((f) => f.name === "clients-1");
+        if (single) out.push(`  ratio clients-1 : pulumi-load  time ${(single.medianMs / pulumiLoad.medianMs).toFixed(2)}x  CPU ${(single.medianCpuMs / pulumiLoad.medianCpuMs).toFixed(2)}x`);
         for (const [kind, many] of [["grants", MANY_GRANTS], ["clients", MANY_CLIENTS]] as const) {
             const one = figures.find((f) => f.name === `${kind}-1`);
             const most = figures.find((f) => f.name === `${kind}-${many}`);

@@ -4,16 +4,18 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../core/config/parse";
-import { StackFileError } from "../offline/stack";
 import { closest, DEFAULT_WIDTH, terminalWidth, wrap } from "../../core/text";
 
 /** Bad command-line arguments: reported in one line with the usage, exit 2. */
 export class UsageError extends Error {}
 
-/** Bad input (a file, a flag's value): one line per problem, naming the flag or key; exit 2. */
+/** Bad input (a stack file, another file, a flag's value): one line per problem, naming the file, flag or key; exit 2. */
 export class InputError extends Error {
-    constructor(public readonly lines: string[]) {
-        super(lines.join("\n"));
+    public readonly lines: string[];
+    constructor(lines: string | string[]) {
+        const all = typeof lines === "string" ? [lines] : lines;
+        super(all.join("\n"));
+        this.lines = all;
     }
 }
 
@@ -181,7 +183,7 @@ export interface CliRun {
 function inputErrorLines(e: unknown): string[] | undefined {
     if (e instanceof ConfigError) return e.errors;
     if (e instanceof InputError) return e.lines;
-    if (e instanceof StackFileError || e instanceof UsageError) return [e.message];
+    if (e instanceof UsageError) return [e.message];
     return undefined;
 }
 

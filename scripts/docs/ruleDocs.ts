@@ -3,7 +3,8 @@
  * environment (core/policy/ruleIds.ts RULE_LEVELS), what fires it (`info`), why it exists
  * (`explanation`), and the findings that are not rules (the review's and the suppressions').
  */
-import { REVIEW_FINDING_IDS, REVIEW_FINDING_LEVELS, ReviewFindingId, RULE_LEVELS, RuleId } from "../../core/policy/ruleIds";
+import { REVIEW_FINDING_IDS, REVIEW_FINDING_LEVELS, ReviewFindingId, RuleId } from "../../core/policy/ruleIds";
+import { stackMaySuppress } from "../../core/config/rules";
 import { STALE_SUPPRESSION } from "../../policy/evaluate";
 import { ALL_RULES } from "../../policy/rules";
 
@@ -61,9 +62,10 @@ export function renderRules(): string {
     const rows = [...ALL_RULES]
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((r) => {
-            const levels = RULE_LEVELS[r.id as RuleId];
+            // The level with the config's defaults (keyVault.unmanagedAccess: warn); the notes say what changes it.
+            const level = (env: "tt02" | "prod") => (stackMaySuppress(r.id, env) ? "advisory" : "mandatory");
             const note = RULE_NOTES[r.id as RuleId];
-            return `| \`${r.id}\` | ${levels.tt02} | ${levels.prod} | ${cell(r.info)}${note ? ` ${cell(note)}` : ""} | ${cell(r.explanation)} |`;
+            return `| \`${r.id}\` | ${level("tt02")} | ${level("prod")} | ${cell(r.info)}${note ? ` ${cell(note)}` : ""} | ${cell(r.explanation)} |`;
         });
     const others = OTHER_FINDINGS.map((f) => `| \`${f.id}\` | ${f.tt02} | ${f.prod} | ${cell(f.firesWhen)} |`);
     return [

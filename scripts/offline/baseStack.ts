@@ -8,7 +8,7 @@ import { ConfigError, parseStackConfig, PROJECT, StackConfig } from "../../core/
 import { LIMITS } from "../../core/config/limits";
 import { DEFAULT_PACK_CONFIG, PackConfig, parsePackText } from "../../policy/packConfig";
 import { firstLine, InputError } from "../cli/cli";
-import { StackFileError, stackConfigOf } from "./stack";
+import { stackConfigOf } from "./stack";
 
 export interface BaseStack {
     /** The config at the ref; undefined only when the file does not exist there (then `note` says so). */
@@ -23,13 +23,13 @@ function git(cwd: string, args: string[]): string {
     return execFileSync("git", args, { cwd, stdio: "pipe", maxBuffer: LIMITS.stackFileBytes }).toString();
 }
 
-/** Refuses anything but a commit; throws StackFileError (exit 2). */
+/** Refuses anything but a commit; throws InputError (exit 2). */
 export function checkRef(configDir: string, ref: string): void {
-    if (!/^[\w./~^@{}-]+$/.test(ref)) throw new StackFileError(`--base: ${JSON.stringify(ref)} is not a git ref`);
+    if (!/^[\w./~^@{}-]+$/.test(ref)) throw new InputError(`--base: ${JSON.stringify(ref)} is not a git ref`);
     try {
         git(configDir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     } catch {
-        throw new StackFileError(`--base: ${JSON.stringify(ref)} is not a commit in the git repository at ${configDir}`);
+        throw new InputError(`--base: ${JSON.stringify(ref)} is not a commit in the git repository at ${configDir}`);
     }
 }
 
@@ -65,7 +65,7 @@ export function readBaseStack(configDir: string, stack: string, ref: string): Ba
         return { config: parseStackConfig(config, { secretKeys, plainTextPaths, secretPaths }), document };
     } catch (e) {
         if (e instanceof ConfigError) throw invalid(e.errors);
-        if (e instanceof StackFileError) throw invalid([e.message]);
+        if (e instanceof InputError) throw invalid(e.lines);
         throw e;
     }
 }

@@ -4,9 +4,10 @@ import { PackConfig, readPackConfig } from "../../policy/packConfig";
 import type { PolicyResource, ReviewContext } from "../../core/policy/rule";
 import { secretName } from "../../core/vault/naming";
 import type { Evaluation } from "./evaluate";
-import { StackFileError } from "./stack";
+import { InputError } from "../cli/cli";
 import { escFindings } from "./stackFindings";
 import { plain, RecordedResource, secretProperties } from "./values";
+import { TYPES } from "../../core/resourceNames";
 
 /** `placeholders`: Key Vault secret name -> the stack-file path whose value is a placeholder. */
 export function policyResources(resources: RecordedResource[], placeholders: Map<string, string> = new Map()): PolicyResource[] {
@@ -15,7 +16,7 @@ export function policyResources(resources: RecordedResource[], placeholders: Map
         const view: PolicyResource = { type: r.type, name: r.name, id: `${r.type}::${r.name}`, props: plain(r.inputs) as Record<string, unknown>, protect: r.protect };
         const parent = r.parent === undefined ? undefined : byUrn.get(r.parent);
         if (parent) view.parent = { type: parent.type, props: plain(parent.inputs) as Record<string, unknown> };
-        if (r.type === "azure-native:keyvault:Secret") {
+        if (r.type === TYPES.secret) {
             view.valueIsSecret = secretProperties(r).valueIsSecret;
             const placeholder = placeholders.get(String(r.inputs.secretName));
             if (placeholder) view.placeholderPath = placeholder;
@@ -29,7 +30,7 @@ export function packConfigOf(file?: string): PackConfig {
     try {
         return readPackConfig(file);
     } catch (e) {
-        throw new StackFileError((e as Error).message);
+        throw new InputError((e as Error).message);
     }
 }
 

@@ -9,8 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { vaultResourceId } from "../../core/vault/roles";
 import { OFFLINE_VAULT_TAG } from "../../core/vault/audit";
 import { PlaceholderKeyPool } from "./placeholderKeys";
+import { dropProviderAliases } from "./providerAliases";
 import { plain, unwrapSecrets } from "./values";
 import type { RecordedResource } from "./values";
+import { FUNCTIONS, TYPES } from "../../core/resourceNames";
 
 export { plain, Secret, secretProperties, unwrapSecrets } from "./values";
 export type { RecordedResource } from "./values";
@@ -64,7 +66,7 @@ const generateRsa = promisify(generateKeyPair);
 /** Provider-computed outputs, the way Azure and the tls provider would fill them in. */
 async function computedOutputs(type: string, name: string, inputs: Outputs, placeholders?: PlaceholderKeyPool): Promise<Outputs> {
     switch (type) {
-        case "azure-native:keyvault:Secret": {
+        case TYPES.secret: {
             const props = (inputs.properties ?? {}) as Outputs;
             const secretName = String(inputs.secretName ?? name);
             const base = `https://${String(inputs.vaultName)}.vault.azure.net/secrets/${secretName}`;
@@ -72,10 +74,10 @@ async function computedOutputs(type: string, name: string, inputs: Outputs, plac
             const version = createHash("sha256").update(JSON.stringify(plain(props.value) ?? "")).digest("hex").slice(0, 32);
             return { properties: { ...props, secretUri: base, secretUriWithVersion: `${base}/${version}` } };
         }
-        case "tls:index/privateKey:PrivateKey": {
+        case TYPES.privateKey: {
             const bits = Number(inputs.rsaBits ?? 2048);
             let privateKey: KeyObject;
-            if (placeholders && bits === 2048) privateKey = await placeholders.next();
+            if (placeholders && bits === 2048) privateKey = await placeholders.keyFor(name);
             // Real keys, generated off the main thread so many clients use both cores.
             else privateKey = (await generateRsa("rsa", { modulusLength: bits })).privateKey;
             const publicKey = createPublicKey(privateKey);
@@ -85,17 +87,17 @@ async function computedOutputs(type: string, name: string, inputs: Outputs, plac
                 publicKeyPem: publicKey.export({ type: "spki", format: "pem" }),
             };
         }
-        case "random:index/randomPassword:RandomPassword": {
+        case TYPES.randomPassword: {
             // A stand-in derived from what makes the provider generate anew (length, keepers), so a
             // bumped generation shows offline as a new secret version and redeploys its readers.
             const seed = JSON.stringify([name, inputs.length, inputs.keepers ?? {}]);
             return { result: `offline-generated-${createHash("sha256").update(seed).digest("hex").slice(0, 24)}` };
         }
-        case "pulumi-nodejs:dynamic/maskinporten:Registration":
+        case TYPES.maskinportenRegistration:
             // Only Maskinporten can assign a client id, and only `pulumi preview --refresh` reads what it
             // holds: a placeholder and empty lists rather than outputs that never resolve offline.
             return { clientId: inputs.clientId ?? "(assigned by Maskinporten at pulumi up)", createdClient: inputs.clientId === undefined, registered: [], foreign: [], missing: [], checkedAt: 0 };
-        case "pulumi-nodejs:dynamic/maskinporten:KeyProof":
+        case TYPES.maskinportenKeyProof:
             // Only Maskinporten can prove a key; the program's plan says what pulumi up will do.
             return { proven: false, note: "not asked offline: pulumi up asks Maskinporten" };
         default:
@@ -120,6 +122,7 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
     const pending = new Map<string, Options>();
     const clientConfig = opts.clientConfig ?? MOCK_CLIENT_CONFIG;
     const placeholders = opts.keys === "placeholder" ? new PlaceholderKeyPool() : undefined;
+    dropProviderAliases();
 
     pulumi.runtime.setMocks(
         {
@@ -134,9 +137,9 @@ export function installMocks(opts: MockOptions): RecordedResource[] {
                 return { id: args.custom ? `${args.name}-id` : "", state };
             },
             call(args: pulumi.runtime.MockCallArgs): Outputs {
-                if (args.token === "azure-native:authorization:getClientConfig") return { ...clientConfig };
-                if (args.token === "azure-native:keyvault:getVault") return mockVault(args.inputs, clientConfig.subscriptionId, opts.vault);
-                if (args.token === "azure-native:authorization:getClientToken" && opts.armToken) return { token: opts.armToken };
+                if (args.token === FUNCTIONS.getClientConfig) return { ...clientConfig };
+                if (args.token === FUNCTIONS.getVault) return mockVault(args.inputs, clientConfig.subscriptionId, opts.vault);
+                if (args.token === FUNCTIONS.getClientToken && opts.armToken) return { token: opts.armToken };
                 throw new Error(`unexpected invoke ${args.token} in mocks`);
             },
         },

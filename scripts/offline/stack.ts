@@ -11,9 +11,8 @@ import { closest } from "../../core/config/closest";
 import { pathText } from "../../core/config/rules";
 import { STACK_FILE_KEYS } from "../../core/config/schema";
 import { LIMITS } from "../../core/config/limits";
+import { InputError } from "../cli/cli";
 
-/** A stack file problem: missing, unreadable or not YAML. */
-export class StackFileError extends Error {}
 
 export interface StackFiles {
     project: string;
@@ -60,11 +59,11 @@ export function offlinePlaceholder(ciphertext: unknown): string {
 
 function readYaml(file: string): unknown {
     const size = statSync(file).size;
-    if (size > LIMITS.stackFileBytes) throw new StackFileError(`${path.basename(file)}: ${size} bytes; a stack file may hold at most ${LIMITS.stackFileBytes} (split the stack)`);
+    if (size > LIMITS.stackFileBytes) throw new InputError(`${path.basename(file)}: ${size} bytes; a stack file may hold at most ${LIMITS.stackFileBytes} (split the stack)`);
     try {
         return parse(readFileSync(file, "utf8"));
     } catch (e) {
-        throw new StackFileError(`${path.basename(file)}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
+        throw new InputError(`${path.basename(file)}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
     }
 }
 
@@ -109,13 +108,13 @@ export function stackFileProblems(doc: unknown, file: string): string[] {
 
 /** `root` holds Pulumi.yaml; `configDir` holds the stack files (Pulumi's stackConfigDir). */
 export function readStackFiles(root: string, stack: string, configDir = root): StackFiles {
-    if (!/^[\w.-]+$/.test(stack)) throw new StackFileError(`--stack: ${JSON.stringify(stack)} is not a stack name`);
+    if (!/^[\w.-]+$/.test(stack)) throw new InputError(`--stack: ${JSON.stringify(stack)} is not a stack name`);
     const projectFile = path.join(root, "Pulumi.yaml");
     const stackFile = path.join(configDir, `Pulumi.${stack}.yaml`);
-    if (!existsSync(projectFile)) throw new StackFileError(`Pulumi.yaml not found in ${root}`);
-    if (!existsSync(stackFile)) throw new StackFileError(`Pulumi.${stack}.yaml not found: no stack named ${JSON.stringify(stack)} in ${configDir}`);
+    if (!existsSync(projectFile)) throw new InputError(`Pulumi.yaml not found in ${root}`);
+    if (!existsSync(stackFile)) throw new InputError(`Pulumi.${stack}.yaml not found: no stack named ${JSON.stringify(stack)} in ${configDir}`);
     const project = (readYaml(projectFile) as { name?: unknown } | null)?.name;
-    if (typeof project !== "string") throw new StackFileError("Pulumi.yaml: name is missing");
+    if (typeof project !== "string") throw new InputError("Pulumi.yaml: name is missing");
     const doc = readYaml(stackFile);
     const problems = stackFileProblems(doc, path.basename(stackFile));
     if (problems.length > 0) throw new ConfigError(problems);

@@ -5,10 +5,11 @@
 import { RecordedResource, secretProperties } from "../offline/values";
 import { roleName } from "../../core/vault/roles";
 import { clientName, TYPES } from "../../core/resourceNames";
-import type { PlanAppSettings, PlanAudit, PlanClient, PlanGrant, PlanRedeploy, PlanSecret } from "./model";
+import type { PlanAppSettings, PlanAudit, PlanGrant, PlanRedeploy, PlanSecret } from "./model";
+import type { ClientOutput, StackOutputs } from "../../components/outputs";
 
 export function auditOf(resources: RecordedResource[]): PlanAudit {
-    const i = (resources.find((r) => r.type === "altinn:keyvault:VaultAudit")?.inputs ?? {}) as Record<string, unknown>;
+    const i = (resources.find((r) => r.type === TYPES.vaultAudit)?.inputs ?? {}) as Record<string, unknown>;
     const status = String(i.status ?? "offline");
     return {
         status,
@@ -26,7 +27,7 @@ function childrenOf(resources: RecordedResource[], parent: RecordedResource): Re
 
 export function grantsOf(resources: RecordedResource[]): PlanGrant[] {
     return resources
-        .filter((r) => r.type === "altinn:keyvault:AccessGrant")
+        .filter((r) => r.type === TYPES.accessGrant)
         .map((g) => {
             const child = childrenOf(resources, g).find((c) => c.custom);
             const i = g.inputs as Record<string, unknown>;
@@ -61,7 +62,7 @@ function rbacRoleOf(child: RecordedResource | undefined): string {
 
 export function secretsOf(resources: RecordedResource[], placeholderKeys = false): PlanSecret[] {
     return resources
-        .filter((r) => r.type === "azure-native:keyvault:Secret")
+        .filter((r) => r.type === TYPES.secret)
         .map((r) => {
             const parent = resources.find((p) => p.urn === r.parent);
             const name = String(r.inputs.secretName);
@@ -86,24 +87,9 @@ export function secretsOf(resources: RecordedResource[], placeholderKeys = false
         .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** One entry of the program's `maskinportenClients` stack output. */
-export type ClientOutput = Omit<PlanClient, "state" | "nextStep" | "registration" | "keyProof"> & {
-    rotation: { state: string; nextStep: string };
-    keyProof: { plan: string };
-    appSettings: Record<string, unknown>;
-    registration?: { clientId: string; createdByStack: boolean };
-};
-
-interface RedeployOutput {
-    app: string;
-    envName: string;
-    secretNames: string[];
-    automatic: boolean;
-}
-
 /** Declared redeploy commands (read off the resources), or the manual list when disabled. */
-export function redeploysOf(resources: RecordedResource[], outputs: Record<string, unknown>): PlanRedeploy[] {
-    const commands = resources.filter((r) => r.type === "command:local:Command");
+export function redeploysOf(resources: RecordedResource[], outputs: Pick<StackOutputs, "redeploys">): PlanRedeploy[] {
+    const commands = resources.filter((r) => r.type === TYPES.command);
     const declared = commands.map((c): PlanRedeploy => {
         const env = c.inputs.environment as Record<string, string>;
         const triggers = ((c.inputs.triggers as unknown[]) ?? []).map(String);
@@ -117,14 +103,10 @@ export function redeploysOf(resources: RecordedResource[], outputs: Record<strin
             resource: `${c.type}::${c.name}`,
         };
     });
-    const manual = ((outputs.redeploys as RedeployOutput[] | undefined) ?? [])
+    const manual = outputs.redeploys
         .filter((r) => !r.automatic)
         .map((r): PlanRedeploy => ({ app: r.app, envName: r.envName, secrets: r.secretNames, triggers: [], automatic: false }));
     return [...declared, ...manual].sort((a, b) => a.app.localeCompare(b.app));
-}
-
-export function clientsOf(outputs: Record<string, unknown>): ClientOutput[] {
-    return (outputs.maskinportenClients as ClientOutput[] | undefined) ?? [];
 }
 
 /** Put `value` at the .NET configuration path of `section` (`A--B` is `A:B`, nested objects). */

@@ -6,8 +6,8 @@
 import { runCli } from "../cli/cli";
 import { PLAN_CLI, planMain } from "./planCli";
 
-// Pulumi records a stack trace for every promise it makes, source-mapped under tsx: a fifth of a
-// large plan's CPU. The plan never prints a stack trace (bugs show their first line), so skip them.
+// Pulumi records a stack trace for every promise it makes; the plan never prints one (a bug shows
+// its first line), so skip them.
 Error.stackTraceLimit = 0;
 
 runCli(PLAN_CLI, planMain);

@@ -3,6 +3,7 @@
  * declare, as `--json` prints it and the text report renders it.
  */
 import type { Finding } from "../../policy/evaluate";
+import type { ClientOutput, ExpiredGrantOutput } from "../../components/outputs";
 
 export interface PlanResource {
     type: string;
@@ -25,11 +26,7 @@ export interface PlanGrant {
 }
 
 /** A grant whose `expires` date has passed: not declared, so `pulumi up` removes it. */
-export interface PlanExpiredGrant {
-    principalId: string;
-    expires: string;
-    reason: string;
-}
+export type PlanExpiredGrant = ExpiredGrantOutput;
 
 export type PlanFinding = Pick<Finding, "policy" | "level" | "resource" | "message" | "suppressed" | "principalId" | "secretName" | "setting">;
 
@@ -50,19 +47,12 @@ export interface PlanSecret {
     resource: string;
 }
 
-export interface PlanClient {
-    section: string;
-    clientId: string;
-    format: string;
-    apps: string[];
-    secretNames: string[];
-    /** Absent for an adopted key (keyGeneration 0): its public half was never in this stack. */
-    activeKid?: string;
-    stagedKid?: string;
+/** A client as the plan shows it: its stack output (matched by section), rotation state and registration. */
+export interface PlanClient extends Pick<ClientOutput, "section" | "clientId" | "format" | "apps" | "secretNames" | "activeKid" | "stagedKid"> {
     state: string;
     nextStep: string;
     /** Public keys to have registered at Samarbeidsportalen (no private members). */
-    publicJwks: { keys: Record<string, string>[] };
+    publicJwks: ClientOutput["publicJwks"];
     /** The kids above that belong to offline placeholder keys (all of them in the offline plan). */
     placeholderKids: string[];
     /** Present when the stack registers the client by self-service: what `pulumi up` publishes. */

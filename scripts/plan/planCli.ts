@@ -36,7 +36,8 @@ export async function planMain(args: CliValues): Promise<CliResult> {
         import("./protectedSection"),
     ]);
     if (typeof args.base === "string") (await import("../offline/baseStack")).checkRef(configDir, args.base);
-    const evaluation = await evaluateStack(root, String(args.stack), configDir);
+    // The plan shows none of the dynamic providers' serialized code: it asks for none.
+    const evaluation = await evaluateStack(root, String(args.stack), configDir, { providerCode: "skip" });
     const report = buildReport(evaluation, planFindings(evaluation));
     const protectedChanges = typeof args.base === "string" ? protectedSection.planProtectedChanges(evaluation, configDir, args.base) : undefined;
     writeStats();

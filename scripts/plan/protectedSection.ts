@@ -17,7 +17,7 @@ export interface PlanProtectedChanges {
     commands: string[];
 }
 
-/** Throws StackFileError on a bad ref (exit 2). */
+/** Throws InputError on a bad ref (exit 2). */
 export function planProtectedChanges(ev: Evaluation, configDir: string, ref: string): PlanProtectedChanges {
     const at = readBaseStack(configDir, ev.files.stack, ref);
     const changes = at.config ? protectedChanges(at.config, ev.config, ev.files.stack, ev.files.project) : [];

@@ -4,12 +4,12 @@
  * so the report shows what the program really declares.
  */
 import type { Evaluation } from "../offline/evaluate";
-import type { PlanExpiredGrant, PlanFinding, PlanReport } from "./model";
-import { appSettingsOf, auditOf, clientsOf, grantsOf, redeploysOf, registrationOf, secretsOf } from "./fromResources";
+import type { PlanFinding, PlanReport } from "./model";
+import { appSettingsOf, auditOf, grantsOf, redeploysOf, registrationOf, secretsOf } from "./fromResources";
 
 export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport {
     const secrets = secretsOf(ev.resources, ev.placeholderKeys);
-    const clients = clientsOf(ev.outputs);
+    const clients = ev.outputs.maskinportenClients;
     return {
         stack: ev.files.stack,
         org: ev.config.org,
@@ -20,7 +20,7 @@ export function buildReport(ev: Evaluation, findings: PlanFinding[]): PlanReport
             .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
         secrets,
         grants: grantsOf(ev.resources),
-        expiredGrants: (ev.outputs.expiredGrants as PlanExpiredGrant[] | undefined) ?? [],
+        expiredGrants: ev.outputs.expiredGrants,
         redeploys: redeploysOf(ev.resources, ev.outputs),
         findings: findings.map((f) => ({
             policy: f.policy,

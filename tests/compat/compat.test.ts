@@ -12,6 +12,7 @@ import type { MaskinportenClient } from "../../components/maskinporten/maskinpor
 import { installMocks, plain, RecordedResource, secretProperties, settle, valueOf } from "../../scripts/offline/mocks";
 import { buildHarness, CapturedRequest, dotnetOnPath, harnessArgs, LegacySettings, Run, runHarness } from "./harness";
 import { resourcesOfType } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const dotnet = dotnetOnPath();
 const required = process.env.REQUIRE_DOTNET === "1";
@@ -53,7 +54,7 @@ let resources: RecordedResource[];
 const stored: Record<"tt02" | "prod" | "builtin", Stored> = {} as never;
 
 function secretsOf(component: string): RecordedResource[] {
-    return resourcesOfType(resources, "azure-native:keyvault:Secret").filter((r) => r.name.startsWith(`${component}-`));
+    return resourcesOfType(resources, TYPES.secret).filter((r) => r.name.startsWith(`${component}-`));
 }
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import { secretsByApp } from "../../components/studio/appRedeploy";
 import { evaluateConfig, Evaluation } from "../../scripts/offline/evaluate";
 import { plain, RecordedResource } from "../../scripts/offline/mocks";
 import { rawConfig, ROOT, RunResult, runPlan, writeStacks } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const KEY = "studio-key-must-not-reach-state-51c2";
 
@@ -19,11 +20,11 @@ const config = {
 let ev: Evaluation;
 
 function commandFor(app: string): RecordedResource {
-    return ev.resources.find((r) => r.type === "command:local:Command" && (r.inputs.environment as Record<string, string>).ALTINN_APP === app)!;
+    return ev.resources.find((r) => r.type === TYPES.command && (r.inputs.environment as Record<string, string>).ALTINN_APP === app)!;
 }
 
 function versionOf(secretName: string): string {
-    const secret = ev.resources.find((r) => r.type === "azure-native:keyvault:Secret" && r.inputs.secretName === secretName)!;
+    const secret = ev.resources.find((r) => r.type === TYPES.secret && r.inputs.secretName === secretName)!;
     return String((plain(secret.state.properties) as Record<string, string>).secretUriWithVersion);
 }
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
 
 describe("redeploys under mocks", () => {
     it("declares one command per app that reads a secret, whatever the number of secrets", () => {
-        const commands = ev.resources.filter((r) => r.type === "command:local:Command");
+        const commands = ev.resources.filter((r) => r.type === TYPES.command);
         expect(commands.map((c) => (c.inputs.environment as Record<string, string>).ALTINN_APP).sort()).toEqual(["app-a", "app-b", "app-c"]);
     });
 
@@ -95,7 +96,7 @@ describe("redeploys in the plan", () => {
 
     it("lists the manual redeploys and declares no command when redeploy is disabled", () => {
         expect(manual.code).toBe(0);
-        expect(manual.stdout).not.toContain("command:local:Command");
+        expect(manual.stdout).not.toContain(TYPES.command);
         expect(manual.stdout).toContain(
             "  app-a in tt02: MANUAL (redeploy.enabled is false). After pulumi up changes any of\n      ExternalApi--ApiKey\n    run: npm run redeploy -- --org ttd --app app-a --env tt02\n",
         );

@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateConfig, Evaluation } from "../../scripts/offline/evaluate";
 import { plain, secretProperties } from "../../scripts/offline/values";
 import { rawConfig, ROOT } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
-const PASSWORD = "random:index/randomPassword:RandomPassword";
+const PASSWORD = TYPES.randomPassword;
 
 describe("a generated app secret", () => {
     let ev: Evaluation;
@@ -31,11 +32,11 @@ describe("a generated app secret", () => {
 
     it("stores the generated value as a Pulumi secret in the vault, and redeploys every reader", () => {
         const generated = String(ev.resources.find((r) => r.type === PASSWORD)!.state.result);
-        const stored = ev.resources.find((r) => r.type === "azure-native:keyvault:Secret" && r.inputs.secretName === "Shared--Token")!;
+        const stored = ev.resources.find((r) => r.type === TYPES.secret && r.inputs.secretName === "Shared--Token")!;
         const { properties, valueIsSecret } = secretProperties(stored);
         expect(valueIsSecret).toBe(true);
         expect(plain(properties.value)).toBe(generated);
-        const redeployed = (ev.outputs.redeploys as { app: string; secretNames: string[] }[]).filter((r) => r.secretNames.includes("Shared--Token")).map((r) => r.app);
+        const redeployed = ev.outputs.redeploys.filter((r) => r.secretNames.includes("Shared--Token")).map((r) => r.app);
         expect(redeployed.sort()).toEqual(["app-a", "app-b"]);
     });
 

@@ -8,6 +8,7 @@ import type { Evaluation } from "../../scripts/offline/evaluate";
 import type { Finding } from "../../policy/evaluate";
 import { MOCK_CLIENT_CONFIG } from "../../scripts/offline/mocks";
 import { ROOT, writeStacks } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const NOW = new Date("2027-01-29T12:00:00Z");
 const ENDED = "11111111-1111-4111-8111-111111111111";
@@ -49,15 +50,15 @@ afterAll(() => {
     vi.useRealTimers();
 });
 
-const grantComponent = (principalId: string) => ev.resources.find((r) => r.type === "altinn:keyvault:AccessGrant" && r.inputs.principalId === principalId);
+const grantComponent = (principalId: string) => ev.resources.find((r) => r.type === TYPES.accessGrant && r.inputs.principalId === principalId);
 const childOf = (principalId: string) => ev.resources.find((r) => r.parent === grantComponent(principalId)?.urn);
 const of = (policy: string, principalId: string) => findings.filter((f) => f.policy === policy && f.principalId === principalId);
 
 describe("a grant whose expires date has passed", () => {
     it("is no longer declared, so the next up removes it, and is listed for the policy and in the outputs", () => {
         expect(grantComponent(ENDED)).toBeUndefined();
-        expect(ev.resources.filter((r) => r.type === "azure-native:keyvault:AccessPolicy")).toHaveLength(5);
-        const access = ev.resources.find((r) => r.type === "altinn:keyvault:KeyVaultAccess")!;
+        expect(ev.resources.filter((r) => r.type === TYPES.accessPolicy)).toHaveLength(5);
+        const access = ev.resources.find((r) => r.type === TYPES.keyVaultAccess)!;
         expect(access.inputs.expiredGrants).toEqual([{ principalId: ENDED, expires: "2027-01-28", reason: "Developer debugging a token problem" }]);
         expect(ev.outputs.expiredGrants).toEqual([{ principalId: ENDED, expires: "2027-01-28", reason: "Developer debugging a token problem" }]);
         expect((ev.outputs.grants as { principalId: string }[]).map((g) => g.principalId)).not.toContain(ENDED);
@@ -71,7 +72,7 @@ describe("a grant whose expires date has passed", () => {
     it("leaves access in the vault that the audit shows with the grant's date, advisory: never counted as managed", () => {
         // Until the up removes it, and if it is found again after that up (granted again in the
         // portal), the access is shown; it never blocks the up that removes it.
-        expect(ev.resources.find((r) => r.type === "altinn:keyvault:VaultAudit")!.inputs.status).not.toBe("offline");
+        expect(ev.resources.find((r) => r.type === TYPES.vaultAudit)!.inputs.status).not.toBe("offline");
         expect(ev.outputs.unmanagedAccess).toEqual([{ principalId: ENDED, permissions: { secrets: ["get", "list"] }, source: "accessPolicy", expiredGrant: "2027-01-28" }]);
         expect(findings.filter((f) => f.policy === "unmanaged-access")).toEqual([
             expect.objectContaining({

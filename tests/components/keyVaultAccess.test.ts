@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { installMocks, RecordedResource, settle } from "../../scripts/offline/mocks";
 import type { AccessGrantConfig } from "../../core/config/parse";
 import { hasResource, resourceCount, resourcesOfType } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const READER = "11111111-2222-3333-4444-555555555555";
 const WRITER = "22222222-3333-4444-5555-666666666666";
@@ -52,50 +53,50 @@ beforeAll(async () => {
 
 describe("KeyVaultAccess in accessPolicy mode", () => {
     it("declares one access policy per grant and no role assignment", () => {
-        expect(underComponent("ap", "azure-native:keyvault:AccessPolicy")).toHaveLength(3);
-        expect(underComponent("ap", "azure-native:authorization:RoleAssignment")).toHaveLength(0);
+        expect(underComponent("ap", TYPES.accessPolicy)).toHaveLength(3);
+        expect(underComponent("ap", TYPES.roleAssignment)).toHaveLength(0);
     });
 
     it("gives read get and list on secrets only", () => {
-        expect(hasResource(resources, "azure-native:keyvault:AccessPolicy", {
+        expect(hasResource(resources, TYPES.accessPolicy, {
             vaultName: "ttd-tt02-apps-kv",
             resourceGroupName: "altinnapps-ttd-tt02-rg",
             policy: { tenantId: TENANT, objectId: READER, permissions: { secrets: ["get", "list"] } },
         })).toBe(true);
-        const reader = underComponent("ap", "azure-native:keyvault:AccessPolicy").find((r) => r.name.includes(READER))!;
+        const reader = underComponent("ap", TYPES.accessPolicy).find((r) => r.name.includes(READER))!;
         expect(Object.keys((reader.inputs.policy as { permissions: object }).permissions)).toEqual(["secrets"]);
     });
 
     it("gives write get, list, set and delete, never purge", () => {
-        expect(hasResource(resources, "azure-native:keyvault:AccessPolicy", {
+        expect(hasResource(resources, TYPES.accessPolicy, {
             policy: { objectId: WRITER, permissions: { secrets: ["get", "list", "set", "delete"] } },
         })).toBe(true);
     });
 
     it("passes explicit permissions through as written", () => {
-        expect(hasResource(resources, "azure-native:keyvault:AccessPolicy", {
+        expect(hasResource(resources, TYPES.accessPolicy, {
             policy: { objectId: EXPLICIT, permissions: { secrets: ["get"], keys: ["get"] } },
         })).toBe(true);
     });
 
     it("names each child after the component and the principal", () => {
-        expect(underComponent("ap", "azure-native:keyvault:AccessPolicy").map((r) => r.name).sort()).toEqual(
+        expect(underComponent("ap", TYPES.accessPolicy).map((r) => r.name).sort()).toEqual(
             [READER, WRITER, EXPLICIT].map((p) => `ap-${p}-policy`).sort(),
         );
     });
 
     it("carries the reason on the grant component the policy pack sees", () => {
-        expect(hasResource(resources, "altinn:keyvault:AccessGrant", { principalId: READER, reason: "Operations team reads secrets", authorization: "accessPolicy" })).toBe(true);
+        expect(hasResource(resources, TYPES.accessGrant, { principalId: READER, reason: "Operations team reads secrets", authorization: "accessPolicy" })).toBe(true);
     });
 });
 
 describe("KeyVaultAccess in rbac mode", () => {
-    const assignments = () => underComponent("rbac", "azure-native:authorization:RoleAssignment");
+    const assignments = () => underComponent("rbac", TYPES.roleAssignment);
 
     it("declares one role assignment per grant at the vault's scope", () => {
         expect(assignments()).toHaveLength(3);
         expect(assignments().every((r) => r.inputs.scope === VAULT_ID)).toBe(true);
-        expect(underComponent("rbac", "azure-native:keyvault:AccessPolicy")).toHaveLength(0);
+        expect(underComponent("rbac", TYPES.accessPolicy)).toHaveLength(0);
     });
 
     it("maps read to Key Vault Secrets User and write to Key Vault Secrets Officer", () => {
@@ -112,12 +113,12 @@ describe("KeyVaultAccess in rbac mode", () => {
     });
 
     it("sends Azure the object ID as written and an adopted assignment's own description; \"\" sends none", () => {
-        const adopted = underComponent("adopted", "azure-native:authorization:RoleAssignment");
+        const adopted = underComponent("adopted", TYPES.roleAssignment);
         expect(Object.fromEntries(adopted.map((r) => [r.inputs.principalId, r.inputs.description]))).toEqual({
             [LETTERS.toUpperCase()]: "Granted in the portal",
             [READER]: undefined,
         });
-        const policy = underComponent("adoptedAp", "azure-native:keyvault:AccessPolicy")[0];
+        const policy = underComponent("adoptedAp", TYPES.accessPolicy)[0];
         expect(policy.inputs.policy).toEqual({ tenantId: TENANT, objectId: LETTERS.toUpperCase(), permissions: { secrets: ["Get", "List"] } });
         // Names ignore case: the grant is the same resource however the ID is spelled.
         expect(policy.name).toBe(`adoptedAp-${LETTERS}-policy`);
@@ -130,7 +131,7 @@ describe("KeyVaultAccess in rbac mode", () => {
             expect(a.inputs.roleAssignmentName).toBe(roleAssignmentName(VAULT_ID, String(a.inputs.principalId), role));
         }
         // The same grant in two stacks of the same vault gets the same name; another role, another name.
-        const prodReader = underComponent("prod", "azure-native:authorization:RoleAssignment").find((r) => r.inputs.principalId === READER)!;
+        const prodReader = underComponent("prod", TYPES.roleAssignment).find((r) => r.inputs.principalId === READER)!;
         const rbacReader = assignments().find((r) => r.inputs.principalId === READER)!;
         expect(prodReader.inputs.roleAssignmentName).toBe(rbacReader.inputs.roleAssignmentName);
         const names = new Set(assignments().map((a) => a.inputs.roleAssignmentName));
@@ -140,15 +141,15 @@ describe("KeyVaultAccess in rbac mode", () => {
 
 describe("protection", () => {
     it("protects grants when asked (prod) and only then", () => {
-        expect(underComponent("prod", "azure-native:authorization:RoleAssignment").every((r) => r.protect)).toBe(true);
-        expect(underComponent("rbac", "azure-native:authorization:RoleAssignment").some((r) => r.protect)).toBe(false);
-        expect(underComponent("ap", "azure-native:keyvault:AccessPolicy").some((r) => r.protect)).toBe(false);
+        expect(underComponent("prod", TYPES.roleAssignment).every((r) => r.protect)).toBe(true);
+        expect(underComponent("rbac", TYPES.roleAssignment).some((r) => r.protect)).toBe(false);
+        expect(underComponent("ap", TYPES.accessPolicy).some((r) => r.protect)).toBe(false);
     });
 
     it("declares children with the grant component as parent", () => {
-        const grantsUrns = new Set(resourcesOfType(resources, "altinn:keyvault:AccessGrant").map((g) => g.urn));
-        const children = [...resourcesOfType(resources, "azure-native:keyvault:AccessPolicy"), ...resourcesOfType(resources, "azure-native:authorization:RoleAssignment")];
-        expect(children.length).toBe(resourceCount(resources, "altinn:keyvault:AccessGrant"));
+        const grantsUrns = new Set(resourcesOfType(resources, TYPES.accessGrant).map((g) => g.urn));
+        const children = [...resourcesOfType(resources, TYPES.accessPolicy), ...resourcesOfType(resources, TYPES.roleAssignment)];
+        expect(children.length).toBe(resourceCount(resources, TYPES.accessGrant));
         expect(children.every((c) => grantsUrns.has(c.parent!))).toBe(true);
     });
 });

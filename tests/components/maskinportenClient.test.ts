@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { MaskinportenClientConfig } from "../../core/config/parse";
 import { installMocks, plain, RecordedResource, secretProperties, settle, valueOf } from "../../scripts/offline/mocks";
 import { resourcesOfType } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 let resources: RecordedResource[];
 let mod: typeof import("../../components/maskinporten/maskinportenClient");
@@ -24,7 +25,7 @@ function declare(name: string, client: MaskinportenClientConfig, environment: "t
 }
 
 function secretsOf(component: string): RecordedResource[] {
-    return resourcesOfType(resources, "azure-native:keyvault:Secret").filter((r) => r.name.startsWith(`${component}-`));
+    return resourcesOfType(resources, TYPES.secret).filter((r) => r.name.startsWith(`${component}-`));
 }
 
 /** A Key Vault secret's value, content type and whether Pulumi holds the value as a secret. */
@@ -68,7 +69,7 @@ describe("MaskinportenClient secrets", () => {
     });
 
     it("marks every stored value secret", () => {
-        const all = resourcesOfType(resources, "azure-native:keyvault:Secret");
+        const all = resourcesOfType(resources, TYPES.secret);
         expect(all.length).toBeGreaterThan(10);
         for (const s of all) expect(properties(s).valueIsSecret, String(s.inputs.secretName)).toBe(true);
     });
@@ -82,18 +83,18 @@ describe("MaskinportenClient secrets", () => {
     it("protects secrets in prod only, inherited from the component's protect option", () => {
         expect(secretsOf("c-prod").every((s) => s.protect)).toBe(true);
         expect(secretsOf("c-legacy").some((s) => s.protect)).toBe(false);
-        expect(resources.find((r) => r.type === "altinn:maskinporten:MaskinportenClient" && r.name === "c-prod")?.protect).toBe(true);
+        expect(resources.find((r) => r.type === TYPES.maskinportenClient && r.name === "c-prod")?.protect).toBe(true);
     });
 
     it("never protects key pairs, so a retired generation can leave state", () => {
-        const keys = resourcesOfType(resources, "tls:index/privateKey:PrivateKey").filter((r) => r.name.startsWith("c-prod-"));
+        const keys = resourcesOfType(resources, TYPES.privateKey).filter((r) => r.name.startsWith("c-prod-"));
         expect(keys.length).toBeGreaterThan(0);
         expect(keys.some((k) => k.protect)).toBe(false);
     });
 
     it("stores the JWK that the key pair in state yields, byte for byte", async () => {
         const { encodeJwk, privateJwkFromPem } = await import("../../core/maskinporten/jwk");
-        const key = resourcesOfType(resources, "tls:index/privateKey:PrivateKey").find((r) => r.name === "c-legacy-key-1")!;
+        const key = resourcesOfType(resources, TYPES.privateKey).find((r) => r.name === "c-legacy-key-1")!;
         expect(key.inputs).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
         const pem = String(key.state.privateKeyPemPkcs8);
         expect(storedValue("c-legacy", "EncodedJwk")).toBe(encodeJwk(await privateJwkFromPem(pem)));
@@ -102,7 +103,7 @@ describe("MaskinportenClient secrets", () => {
 
 describe("rotation", () => {
     it("keeps one key pair per published generation and stores only the active one", async () => {
-        const keys = resourcesOfType(resources, "tls:index/privateKey:PrivateKey").filter((r) => r.name.startsWith("c-staged-")).map((r) => r.name).sort();
+        const keys = resourcesOfType(resources, TYPES.privateKey).filter((r) => r.name.startsWith("c-staged-")).map((r) => r.name).sort();
         expect(keys).toEqual(["c-staged-key-2", "c-staged-key-3", "c-staged-key-4"]);
         const set = await valueOf(declared["c-staged"].publicJwks);
         const active = await valueOf(declared["c-staged"].activeKid);

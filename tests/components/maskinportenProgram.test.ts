@@ -8,7 +8,7 @@ import { generateKeyPairSync, X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_CERT_VARIABLE, ADMIN_KEY_VARIABLE } from "../../providers/maskinporten/client";
 import type { RegistrationInputs, RegistrationState } from "../../providers/maskinporten/provider";
-import { ASSIGNED_CLIENT_ID_PLACEHOLDER, REGISTRATION_TYPE } from "../../components/maskinporten/registration";
+import { ASSIGNED_CLIENT_ID_PLACEHOLDER } from "../../components/maskinporten/registration";
 import { evaluateStack, Evaluation } from "../../scripts/offline/evaluate";
 import { planFindings } from "../../scripts/offline/findings";
 import { plain, Secret, secretProperties } from "../../scripts/offline/values";
@@ -43,7 +43,7 @@ const adminKeyPem = admin.privateKey.export({ type: "pkcs8", format: "pem" }) as
 
 let ev: Evaluation;
 let fake: FakeMaskinporten;
-const registrations = () => ev.resources.filter((r) => r.type === REGISTRATION_TYPE);
+const registrations = () => ev.resources.filter((r) => r.type === TYPES.maskinportenRegistration);
 const registrationOf = (section: string) => registrations().find((r) => r.name === `maskinporten-${section}-registration`)!;
 
 beforeAll(async () => {
@@ -83,7 +83,7 @@ describe("self-service registration in the program", () => {
         const keys = staged.inputs.keys as Record<string, unknown>[];
         expect(keys).toHaveLength(2);
         for (const k of keys) expect(Object.keys(k).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
-        const client = (ev.outputs.maskinportenClients as { section: string; publicJwks: { keys: { kid: string }[] } }[]).find((c) => c.section === "Integrations--AppB")!;
+        const client = ev.outputs.maskinportenClients.find((c) => c.section === "Integrations--AppB")!;
         expect(keys.map((k) => k.kid).sort()).toEqual(client.publicJwks.keys.map((k) => k.kid).sort());
         const inputsText = JSON.stringify(registrations().map((r) => ({ ...r.inputs, __provider: undefined })));
         expect(inputsText).not.toContain("[secret]");
@@ -98,7 +98,7 @@ describe("self-service registration in the program", () => {
     });
 
     it("exports each client's registration: client id, whether the stack created it, keys with days left", () => {
-        const outputs = ev.outputs.maskinportenClients as { section: string; registration?: unknown }[];
+        const outputs = ev.outputs.maskinportenClients;
         expect(outputs.find((c) => c.section === "MaskinportenSettings")!.registration).toEqual({
             clientId: ASSIGNED_CLIENT_ID_PLACEHOLDER,
             createdByStack: true,
@@ -110,7 +110,7 @@ describe("self-service registration in the program", () => {
     });
 
     it("rotation next steps of a registered client need no portal visit", () => {
-        const rotation = (section: string) => (ev.outputs.maskinportenClients as { section: string; rotation: { state: string; nextStep: string } }[]).find((c) => c.section === section)!.rotation;
+        const rotation = (section: string) => ev.outputs.maskinportenClients.find((c) => c.section === section)!.rotation;
         expect(rotation("Integrations--AppB")).toMatchObject({ state: "staged", nextStep: expect.stringContaining("pulumi up registers generation 2 next to 1 at Maskinporten") });
         expect(rotation("MaskinportenSettings").nextStep).toContain("renews it within 30 days of expiry");
         for (const s of ["Integrations--AppB", "MaskinportenSettings"]) expect(rotation(s).nextStep).not.toContain("Samarbeidsportalen");
@@ -175,7 +175,7 @@ describe("self-service registration in the program", () => {
         for (const proof of proofs) {
             expect(proof.inputs.privateJwk).toBeInstanceOf(Secret);
             expect(proof.additionalSecretOutputs).toContain("privateJwk");
-            const secrets = ev.resources.filter((r) => r.type === "azure-native:keyvault:Secret" && r.parent === proof.parent);
+            const secrets = ev.resources.filter((r) => r.type === TYPES.secret && r.parent === proof.parent);
             expect(secrets.length).toBeGreaterThan(0);
             for (const secret of secrets) expect(secret.dependsOn).toContain(proof.urn);
         }

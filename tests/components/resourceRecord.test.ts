@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { JWK_KEY } from "../../core/maskinporten/settings";
 import { ROOT, writeStacks } from "../support/helpers";
 import { largeStack } from "../support/largeStack";
 
@@ -23,23 +24,36 @@ interface Recorded {
     inputs: Record<string, unknown>;
 }
 
+/** A versioned URI of a secret holding a private JWK: its version is a hash of the key. */
+const JWK_SECRET_VERSION = new RegExp(`^(https://[^/]+/secrets/[^/]+--(?:${Object.values(JWK_KEY).join("|")}))/([0-9a-f]{32})$`);
+
 /**
- * Offline key pairs come from a pool in whatever order the program asks for them: key material
- * (`kid`, `n`) is named by where it first appears in the record sorted by type and name.
+ * Offline key pairs are placeholders (a pool of primes, picked by the key's resource name): key
+ * material (`kid`, `n`, and the version of a secret holding a private JWK) is named by where it
+ * first appears in the record sorted by type and name. Every other value is recorded as it is.
  */
 function withStableKeys(resources: Recorded[]): Recorded[] {
-    const labels = new Map<string, string>();
+    const keys = new Map<string, string>();
+    const versions = new Map<string, string>();
     const collect = (value: unknown): void => {
         if (Array.isArray(value)) value.forEach(collect);
-        else if (value && typeof value === "object") {
+        else if (typeof value === "string") {
+            const m = JWK_SECRET_VERSION.exec(value);
+            if (m && !versions.has(m[2])) versions.set(m[2], `<jwk version ${versions.size + 1}>`);
+        } else if (value && typeof value === "object") {
             for (const [k, v] of Object.entries(value)) {
-                if ((k === "kid" || k === "n") && typeof v === "string" && !labels.has(v)) labels.set(v, `<${k} ${labels.size + 1}>`);
-                else collect(v);
+                if ((k === "kid" || k === "n") && typeof v === "string") {
+                    if (!keys.has(v)) keys.set(v, `<${k} ${keys.size + 1}>`);
+                } else collect(v);
             }
         }
     };
     collect(resources);
-    return JSON.parse(JSON.stringify(resources), (_k, v: unknown) => (typeof v === "string" && labels.has(v) ? labels.get(v) : v)) as Recorded[];
+    const stable = (v: string) => {
+        const m = JWK_SECRET_VERSION.exec(v);
+        return m ? `${m[1]}/${versions.get(m[2])}` : (keys.get(v) ?? v);
+    };
+    return JSON.parse(JSON.stringify(resources), (_k, v: unknown) => (typeof v === "string" ? stable(v) : v)) as Recorded[];
 }
 
 async function record(dir: string, stack: string): Promise<Recorded[]> {

@@ -12,6 +12,7 @@ import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } f
 import { policyResources } from "../../scripts/offline/findings";
 import { evaluateRules } from "../../policy/evaluate";
 import { rawConfig } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const SUB = MOCK_CLIENT_CONFIG.subscriptionId;
 const VAULT = vaultResourceId(SUB, "altinnapps-ttd-tt02-rg", "ttd-tt02-apps-kv");
@@ -127,7 +128,7 @@ describe("the audit in preview", () => {
     });
 
     it("declares an adopted grant's role assignment under its Azure name, so importing it does not replace it", () => {
-        const declared = resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment");
+        const declared = resources.filter((r) => r.type === TYPES.roleAssignment);
         expect(declared.map((r) => [r.name, r.inputs.roleAssignmentName])).toEqual([[`vault-${OPS}-role`, managedName]]);
         expect(roleAssignmentName(VAULT, OPS, BUILTIN_ROLES["Key Vault Secrets User"])).not.toBe(managedName);
     });

@@ -4,6 +4,7 @@ import type { AccessGrantConfig } from "../../core/config/parse";
 import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId } from "../../core/vault/roles";
 import { evaluateRules } from "../../policy/evaluate";
 import type { PolicyResource } from "../../core/policy/rule";
+import { TYPES } from "../../core/resourceNames";
 
 const SUB = "00000000-0000-0000-0000-00000000bbbb";
 const RG = `/subscriptions/${SUB}/resourceGroups/altinnapps-ttd-tt02-rg`;
@@ -120,7 +121,7 @@ describe("vaultMismatches", () => {
 });
 
 describe("audit rules", () => {
-    const audit = (props: Record<string, unknown>): PolicyResource => ({ type: "altinn:keyvault:VaultAudit", name: "audit", id: "altinn:keyvault:VaultAudit::audit", props, protect: false });
+    const audit = (props: Record<string, unknown>): PolicyResource => ({ type: TYPES.vaultAudit, name: "audit", id: `${TYPES.vaultAudit}::audit`, props, protect: false });
     const unmanagedAccess = findUnmanagedAccess(policyVault, [grant(OPS)]);
 
     it("unmanaged-access names the principal and how to adopt or remove it; advisory unless the stack says fail", () => {

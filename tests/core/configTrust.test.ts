@@ -11,6 +11,7 @@ import { evaluateRules } from "../../policy/evaluate";
 import { rule as grantHasReason } from "../../policy/rules/grant-has-reason";
 import { readStackFiles, parseOptionsOf } from "../../scripts/offline/stack";
 import { configErrors as errorsOf, rawConfig, ROOT, runPlan, writeStacks } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const P = "11111111-2222-3333-4444-555555555555";
 /** The bounds README promises (core/config/limits.ts LIMITS), written out: a test of the contract, not of the constant. */
@@ -56,7 +57,7 @@ describe("reasons a reviewer can read (issue 20, item 8)", () => {
     });
 
     it("makes grant-has-reason refuse an invisible reason in the policy pack too", () => {
-        const findings = evaluateRules([{ type: "altinn:keyvault:AccessGrant", name: "g", id: "g", protect: false, props: { principalId: P, reason: "\u200b".repeat(10) } }], {}, [], [grantHasReason]);
+        const findings = evaluateRules([{ type: TYPES.accessGrant, name: "g", id: "g", protect: false, props: { principalId: P, reason: "\u200b".repeat(10) } }], {}, [], [grantHasReason]);
         expect(findings).toEqual([expect.objectContaining({ policy: "grant-has-reason", level: "mandatory", principalId: P })]);
     });
 

@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ConfigError, parseStackConfig } from "../../core/config/parse";
+import { parseStackConfig } from "../../core/config/parse";
 import { expiryEnd, expiryText, grantDaysLeft, isExpired, normalizeExpires, partitionByExpiry } from "../../core/vault/grantExpiry";
-import { rawConfig } from "../support/helpers";
+import { configErrors, rawConfig } from "../support/helpers";
 
 const P = "11111111-2222-3333-4444-555555555555";
 const at = (iso: string) => new Date(iso).getTime();
 
 function errorsOf(expires: unknown): string[] {
-    try {
-        parseStackConfig(rawConfig({ org: "ttd", environment: "tt02", accessGrants: [{ principalId: P, access: "read", reason: "Developer debugging a problem", expires }] }));
-        return [];
-    } catch (e) {
-        if (e instanceof ConfigError) return e.errors;
-        throw e;
-    }
+    return configErrors(rawConfig({ org: "ttd", environment: "tt02", accessGrants: [{ principalId: P, access: "read", reason: "Developer debugging a problem", expires }] }));
 }
 
 describe("accessGrants[].expires in the stack file", () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { PolicyResource, ReviewContext, Rule } from "../../core/policy/rule";
 import { parsePackConfig } from "../../policy/packConfig";
 import { ALL_RULES } from "../../policy/rules";
+import { TYPES } from "../../core/resourceNames";
+import { levelOf } from "../../core/policy/ruleIds";
 
 const P = "11111111-2222-3333-4444-555555555555";
 const NOW = new Date("2027-01-29T10:00:00Z").getTime();
@@ -10,21 +12,21 @@ const tt02: ReviewContext = { environment: "tt02", now: NOW };
 
 const rule = (id: string): Rule => ALL_RULES.find((r) => r.id === id)!;
 const res = (type: string, props: Record<string, unknown>, extra: Partial<PolicyResource> = {}): PolicyResource => ({ type, name: "r", id: `${type}::r`, props, protect: false, ...extra });
-const grant = (props: Record<string, unknown>) => res("altinn:keyvault:AccessGrant", { principalId: P, reason: "Developer debugging a problem", ...props });
+const grant = (props: Record<string, unknown>) => res(TYPES.accessGrant, { principalId: P, reason: "Developer debugging a problem", ...props });
 
 function details(r: Rule, resource: PolicyResource, context: ReviewContext): string[] | string {
     const v = r.check(resource, context);
-    return v.status === "non-compliant" ? v.findings.map((f) => `${f.level ?? r.level} ${f.detail}`) : v.status;
+    return v.status === "non-compliant" ? v.findings.map((f) => `${levelOf(r.id, f.environment ?? context.environment, f.case)} ${f.detail}`) : v.status;
 }
 
 describe("prod-resources-protected", () => {
     const r = rule("prod-resources-protected");
-    const policy = (parent?: PolicyResource["parent"]) => res("azure-native:keyvault:AccessPolicy", { policy: { objectId: P } }, parent ? { parent } : {});
+    const policy = (parent?: PolicyResource["parent"]) => res(TYPES.accessPolicy, { policy: { objectId: P } }, parent ? { parent } : {});
     it("accepts an unprotected grant whose AccessGrant has expires, and nothing else unprotected", () => {
-        expect(details(r, policy({ type: "altinn:keyvault:AccessGrant", props: { principalId: P, expires: "2027-03-01" } }), prod)).toBe("compliant");
-        expect(details(r, policy({ type: "altinn:keyvault:AccessGrant", props: { principalId: P } }), prod)).toEqual(["mandatory Protect::false"]);
+        expect(details(r, policy({ type: TYPES.accessGrant, props: { principalId: P, expires: "2027-03-01" } }), prod)).toBe("compliant");
+        expect(details(r, policy({ type: TYPES.accessGrant, props: { principalId: P } }), prod)).toEqual(["mandatory Protect::false"]);
         expect(details(r, policy(), prod)).toEqual(["mandatory Protect::false"]);
-        const secret = res("azure-native:keyvault:Secret", { secretName: "S--K", tags: { environment: "prod" } }, { parent: { type: "altinn:keyvault:AccessGrant", props: { expires: "2027-03-01" } } });
+        const secret = res(TYPES.secret, { secretName: "S--K", tags: { environment: "prod" } }, { parent: { type: TYPES.accessGrant, props: { expires: "2027-03-01" } } });
         expect(details(r, secret, prod)).toEqual(["mandatory Protect::false"]);
     });
 });
@@ -32,9 +34,9 @@ describe("prod-resources-protected", () => {
 describe("grant-expiry", () => {
     const r = rule("grant-expiry");
     it("asks for an ended grant's entry to be deleted (listed on KeyVaultAccess)", () => {
-        const access = res("altinn:keyvault:KeyVaultAccess", { expiredGrants: [{ principalId: P, expires: "2027-01-20", reason: "x" }] });
+        const access = res(TYPES.keyVaultAccess, { expiredGrants: [{ principalId: P, expires: "2027-01-20", reason: "x" }] });
         expect(details(r, access, tt02)).toEqual(["advisory Expired::2027-01-20"]);
-        expect(details(r, res("altinn:keyvault:KeyVaultAccess", {}), tt02)).toBe("compliant");
+        expect(details(r, res(TYPES.keyVaultAccess, {}), tt02)).toBe("compliant");
     });
 
     it("points out a grant within 7 days of its end, and not earlier", () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { blocks, evaluateRules } from "../../policy/evaluate";
 import type { PolicyResource } from "../../core/policy/rule";
 import { rule } from "../../policy/rules/maskinporten-key-expiry";
+import { TYPES } from "../../core/resourceNames";
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 const DAY = 86_400;
@@ -14,7 +15,7 @@ const key = (kid: string) => ({ kty: "RSA", use: "sig", alg: "RS256", kid, n: "A
 
 function registration(props: Record<string, unknown>): PolicyResource {
     return {
-        type: "pulumi-nodejs:dynamic/maskinporten:Registration",
+        type: TYPES.maskinportenRegistration,
         name: "maskinporten-MaskinportenSettings-registration",
         id: "urn:registration",
         protect: false,
@@ -55,6 +56,6 @@ describe("maskinporten-key-expiry", () => {
 
     it("is not applicable offline, where no expiry is known", () => {
         expect(rule.check(registration({ registered: [], foreign: [] }), { now: NOW })).toEqual({ status: "not-applicable" });
-        expect(rule.check({ ...registration({}), type: "azure-native:keyvault:Secret" }, { now: NOW })).toEqual({ status: "not-applicable" });
+        expect(rule.check({ ...registration({}), type: TYPES.secret }, { now: NOW })).toEqual({ status: "not-applicable" });
     });
 });

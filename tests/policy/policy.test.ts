@@ -6,11 +6,12 @@ import { BUILTIN_ROLES } from "../../core/vault/roles";
 import { blocks, evaluateRules, suppressionFindings } from "../../policy/evaluate";
 import { parsePackConfig, readPackConfig } from "../../policy/packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../../core/policy/rule";
-import { RULE_IDS } from "../../core/policy/ruleIds";
+import { levelOf, RULE_IDS } from "../../core/policy/ruleIds";
 import type { PlanReport } from "../../scripts/plan/model";
 import { renderText } from "../../scripts/plan/renderText";
 import { ALL_RULES } from "../../policy/rules";
 import { rawConfig, ROOT, runPlan, writeStacks } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const P = "11111111-2222-3333-4444-555555555555";
 const OTHER = "99999999-2222-3333-4444-555555555555";
@@ -27,16 +28,16 @@ function res(type: string, props: Record<string, unknown>, extra: Partial<Policy
     return { type, name: "r", id: `${type}::r`, props, protect: false, ...extra };
 }
 
-const policy = (permissions: Record<string, string[]>) => res("azure-native:keyvault:AccessPolicy", { policy: { objectId: P, tenantId: SUB, permissions } });
+const policy = (permissions: Record<string, string[]>) => res(TYPES.accessPolicy, { policy: { objectId: P, tenantId: SUB, permissions } });
 const assignment = (role: string, scope = VAULT) =>
-    res("azure-native:authorization:RoleAssignment", { principalId: P, scope, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${role}` });
-const grant = (props: Record<string, unknown>) => res("altinn:keyvault:AccessGrant", { principalId: P, reason: "Operations team reads secrets", ...props });
+    res(TYPES.roleAssignment, { principalId: P, scope, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${role}` });
+const grant = (props: Record<string, unknown>) => res(TYPES.accessGrant, { principalId: P, reason: "Operations team reads secrets", ...props });
 const secret = (props: Record<string, unknown>, extra: Partial<PolicyResource> = {}) =>
-    res("azure-native:keyvault:Secret", { secretName: "S--K", properties: { contentType: "text/plain" }, tags: { environment: "tt02" }, ...props }, { valueIsSecret: true, ...extra });
+    res(TYPES.secret, { secretName: "S--K", properties: { contentType: "text/plain" }, tags: { environment: "tt02" }, ...props }, { valueIsSecret: true, ...extra });
 
 function details(r: Rule, resource: PolicyResource, context = tt02): string[] | "compliant" | "not-applicable" {
     const v = r.check(resource, context);
-    return v.status === "non-compliant" ? v.findings.map((f) => `${f.level ?? r.level} ${f.detail}`) : v.status;
+    return v.status === "non-compliant" ? v.findings.map((f) => `${levelOf(r.id, f.environment ?? context.environment, f.case)} ${f.detail}`) : v.status;
 }
 
 describe("rules", () => {
@@ -267,7 +268,7 @@ describe("pack config", () => {
 
 describe("studio-host-allowed", () => {
     const r = rule("studio-host-allowed");
-    const command = (url: string) => res("command:local:Command", { create: "node scripts/redeploy.mjs", environment: { ALTINN_STUDIO_URL: url, ALTINN_APP: "app-a" } });
+    const command = (url: string) => res(TYPES.command, { create: "node scripts/redeploy.mjs", environment: { ALTINN_STUDIO_URL: url, ALTINN_APP: "app-a" } });
     it("allows altinn.studio and nothing else by default", () => {
         expect(details(r, command("https://altinn.studio"))).toBe("compliant");
         expect(details(r, command("https://studio-proxy.example/x"))).toEqual(["mandatory Host::not-allowed"]);
@@ -278,7 +279,7 @@ describe("studio-host-allowed", () => {
         expect(details(r, command("https://studio.example.no"), { ...tt02, studioHosts: ["altinn.studio", "studio.example.no"] })).toBe("compliant");
     });
     it("does not apply to other commands", () => {
-        expect(details(r, res("command:local:Command", { create: "echo" }))).toBe("not-applicable");
+        expect(details(r, res(TYPES.command, { create: "echo" }))).toBe("not-applicable");
     });
 });
 
@@ -311,7 +312,7 @@ describe.concurrent("the plan runs the same rules", () => {
         expect(findings).toContainEqual({
             policy: "rbac-secret-roles-at-vault-scope",
             level: "mandatory",
-            resource: `azure-native:authorization:RoleAssignment::vault-${P}-role`,
+            resource: `${TYPES.roleAssignment}::vault-${P}-role`,
             message: `The role assignment uses a role other than Key Vault Secrets User, Secrets Officer or Reader, or a scope other than the vault. It assigns the role Owner. (principal ${P}) To fix: in accessGrants, give the principal access: read or access: write, or role: Key Vault Reader; the program assigns every role at the vault's own scope.`,
             principalId: P,
         });

@@ -8,14 +8,14 @@ import { BUILTIN_ROLES } from "../../core/vault/roles";
 import { evaluateRules, suppressionFindings } from "../../policy/evaluate";
 import { readPackConfig } from "../../policy/packConfig";
 import { ALL_RULES } from "../../policy/rules";
+import { TYPES } from "../../core/resourceNames";
 /** The component that carries the stack's context to the pack (policy/rules/config-key-allowed.ts). */
-const REVIEW_CONTEXT_TYPE = "altinn:policy:ReviewContext";
 import { ROOT, writeStacks } from "../support/helpers";
 
 const P = "11111111-2222-3333-4444-555555555555";
 const SUB = "00000000-0000-0000-0000-00000000bbbb";
 const res = (type: string, props: Record<string, unknown>, extra: Partial<PolicyResource> = {}): PolicyResource => ({ type, name: "r", id: `${type}::r`, props, protect: false, ...extra });
-const reviewContext = (configKeys: string[]) => res(REVIEW_CONTEXT_TYPE, { environment: "prod", org: "ttd", suppressions: [], configKeys });
+const reviewContext = (configKeys: string[]) => res(TYPES.reviewContext, { environment: "prod", org: "ttd", suppressions: [], configKeys });
 
 /** A cdk-nag style id (`Access::write`, `Host::x`): for matching, never for a person. */
 const TOKEN = /\b[A-Z][A-Za-z]*::/;
@@ -43,7 +43,7 @@ describe("config-key-allowed", () => {
         vi.resetModules();
         const { evaluateStack } = await import("../../scripts/offline/evaluate");
         const ev = await evaluateStack(ROOT, "tt02", dir);
-        const review = ev.resources.find((r) => r.type === REVIEW_CONTEXT_TYPE)!;
+        const review = ev.resources.find((r) => r.type === TYPES.reviewContext)!;
         // CrossGuard shows the pack a component's inputs as its props: these are what the rule reads there.
         expect(review.inputs.configKeys).toEqual(["azure-native:location", "azure-native:oidcRequestUrl"]);
         expect(JSON.stringify(review.inputs)).not.toContain("evil.example");
@@ -55,16 +55,16 @@ describe("config-key-allowed", () => {
 describe("every finding (issue 20, item 10)", () => {
     // One resource that makes each rule fire.
     const offenders: PolicyResource[] = [
-        res("azure-native:keyvault:AccessPolicy", { policy: { objectId: P, permissions: { secrets: ["purge"], keys: ["get"] } } }),
-        res("altinn:keyvault:AccessGrant", { principalId: P, access: "write", reason: "ops", environment: "prod" }),
-        res("azure-native:authorization:RoleAssignment", { principalId: P, scope: `/subscriptions/${SUB}`, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILTIN_ROLES.Owner}` }),
-        res("azure-native:keyvault:Secret", { secretName: "S--K", properties: {}, tags: { environment: "prod" } }, { valueIsSecret: false, placeholderPath: "appSecrets[0].value" }),
-        res("command:local:Command", { environment: { ALTINN_STUDIO_URL: "https://studio.evil.example" } }),
-        res("altinn:keyvault:VaultAudit", { unmanagedAccess: [{ principalId: P, source: "accessPolicy", permissions: { secrets: ["get"] } }], mismatches: ["the vault uses RBAC"], unmanagedAccessLevel: "fail" }),
-        res("pulumi-nodejs:dynamic/maskinporten:Registration", { label: "maskinportenClients[section=S]", keys: [{ kid: "k1" }], registered: [{ kid: "k1", exp: 1 }], apiUrl: "https://api.evil.example" }),
-        res("altinn:maskinporten:MaskinportenClient", { section: "MaskinportenSettings", clientId: "not-a-uuid", format: "legacy" }),
+        res(TYPES.accessPolicy, { policy: { objectId: P, permissions: { secrets: ["purge"], keys: ["get"] } } }),
+        res(TYPES.accessGrant, { principalId: P, access: "write", reason: "ops", environment: "prod" }),
+        res(TYPES.roleAssignment, { principalId: P, scope: `/subscriptions/${SUB}`, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILTIN_ROLES.Owner}` }),
+        res(TYPES.secret, { secretName: "S--K", properties: {}, tags: { environment: "prod" } }, { valueIsSecret: false, placeholderPath: "appSecrets[0].value" }),
+        res(TYPES.command, { environment: { ALTINN_STUDIO_URL: "https://studio.evil.example" } }),
+        res(TYPES.vaultAudit, { unmanagedAccess: [{ principalId: P, source: "accessPolicy", permissions: { secrets: ["get"] } }], mismatches: ["the vault uses RBAC"], unmanagedAccessLevel: "fail" }),
+        res(TYPES.maskinportenRegistration, { label: "maskinportenClients[section=S]", keys: [{ kid: "k1" }], registered: [{ kid: "k1", exp: 1 }], apiUrl: "https://api.evil.example" }),
+        res(TYPES.maskinportenClient, { section: "MaskinportenSettings", clientId: "not-a-uuid", format: "legacy" }),
         reviewContext(["azure-native:oidcRequestUrl"]),
-        res("altinn:keyvault:KeyVaultAccess", { expiredGrants: [{ principalId: P, expires: "2020-01-01" }] }),
+        res(TYPES.keyVaultAccess, { expiredGrants: [{ principalId: P, expires: "2020-01-01" }] }),
     ];
     const context: ReviewContext = { environment: "prod", principalAllowlist: [], writeAllowlist: [], stack: "prod" };
     const findings = evaluateRules(offenders, context);

@@ -19,6 +19,7 @@ import type { ImportEntry } from "../../scripts/adopt/adopt";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../../scripts/offline/mocks";
 import { stackConfigOf } from "../../scripts/offline/stack";
 import { completedFragment, ROOT, runPlan, runScript, writeStacks } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const SUB = MOCK_CLIENT_CONFIG.subscriptionId;
 const TENANT = MOCK_CLIENT_CONFIG.tenantId;
@@ -218,8 +219,8 @@ describe("npm run adopt, live against a fake ARM (access-policy vault)", () => {
         }
         // Exactly: every declared access policy and secret that exists in the vault is imported, nothing else.
         const existing = (r: RecordedResource) =>
-            (r.type === "azure-native:keyvault:AccessPolicy" && accessPolicies.some((p) => !p.applicationId && p.objectId.toLowerCase() === (r.inputs.policy as { objectId: string }).objectId)) ||
-            (r.type === "azure-native:keyvault:Secret" && secretNames.includes(String(r.inputs.secretName)));
+            (r.type === TYPES.accessPolicy && accessPolicies.some((p) => !p.applicationId && p.objectId.toLowerCase() === (r.inputs.policy as { objectId: string }).objectId)) ||
+            (r.type === TYPES.secret && secretNames.includes(String(r.inputs.secretName)));
         expect(imports.filter((e) => !e.component).map((e) => e.name).sort()).toEqual(resources.filter(existing).map((r) => r.name).sort());
         expect(imports.filter((e) => !e.component).map((e) => e.id)).toEqual([
             `${VAULT}/accessPolicy/${OPS}`,
@@ -232,12 +233,12 @@ describe("npm run adopt, live against a fake ARM (access-policy vault)", () => {
     });
 
     it("an adopted client keeps the vault's key: no key pair for generation 0, no value, ignoreChanges on what it would write", () => {
-        const jwk = resources.find((r) => r.type === "azure-native:keyvault:Secret" && r.inputs.secretName === "MaskinportenSettings--EncodedJwk")!;
+        const jwk = resources.find((r) => r.type === TYPES.secret && r.inputs.secretName === "MaskinportenSettings--EncodedJwk")!;
         expect(jwk.inputs.properties).toEqual({ contentType: "application/jwk+json;base64" });
         expect(jwk.ignoreChanges).toEqual(["properties", "tags"]);
-        const clientId = resources.find((r) => r.type === "azure-native:keyvault:Secret" && r.inputs.secretName === "MaskinportenSettings--ClientId")!;
+        const clientId = resources.find((r) => r.type === TYPES.secret && r.inputs.secretName === "MaskinportenSettings--ClientId")!;
         expect(clientId.ignoreChanges).toEqual(["properties", "tags"]);
-        expect(resources.filter((r) => r.type === "tls:index/privateKey:PrivateKey")).toEqual([]);
+        expect(resources.filter((r) => r.type === TYPES.privateKey)).toEqual([]);
     });
 
     it("after adoption only the access that cannot be adopted stays unmanaged", async () => {
@@ -278,15 +279,15 @@ describe("npm run adopt, live against a fake ARM (RBAC vault)", () => {
             { principalId: HAND, principalType: "User", role: "Key Vault Secrets Officer", roleAssignmentName: "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d", description: "", reason: "" },
         ]);
         expect(result.imports()).toEqual([
-            { type: "altinn:keyvault:KeyVaultAccess", name: "vault", component: true },
-            { type: "altinn:keyvault:AccessGrant", name: `vault-${OPS}`, parent: "vault", component: true },
-            { type: "altinn:keyvault:AccessGrant", name: `vault-${HAND}`, parent: "vault", component: true },
-            { type: "altinn:maskinporten:MaskinportenClient", name: "maskinporten-MaskinportenSettings", component: true },
-            { type: "altinn:maskinporten:MaskinportenClient", name: "maskinporten-Integrations--AppB", component: true },
-            { type: "azure-native:authorization:RoleAssignment", name: `vault-${OPS}-role`, id: roleAssignments[0].id, parent: `vault-${OPS}` },
-            { type: "azure-native:authorization:RoleAssignment", name: `vault-${HAND}-role`, id: roleAssignments[1].id, parent: `vault-${HAND}` },
-            ...["MaskinportenSettings--ClientId", "MaskinportenSettings--EncodedJwk"].map((n) => ({ type: "azure-native:keyvault:Secret", name: `maskinporten-MaskinportenSettings-${n.split("--").pop()}`, id: `${VAULT}/secrets/${n}`, parent: "maskinporten-MaskinportenSettings" })),
-            ...["Integrations--AppB--ClientId", "Integrations--AppB--JwkBase64"].map((n) => ({ type: "azure-native:keyvault:Secret", name: `maskinporten-Integrations--AppB-${n.split("--").pop()}`, id: `${VAULT}/secrets/${n}`, parent: "maskinporten-Integrations--AppB" })),
+            { type: TYPES.keyVaultAccess, name: "vault", component: true },
+            { type: TYPES.accessGrant, name: `vault-${OPS}`, parent: "vault", component: true },
+            { type: TYPES.accessGrant, name: `vault-${HAND}`, parent: "vault", component: true },
+            { type: TYPES.maskinportenClient, name: "maskinporten-MaskinportenSettings", component: true },
+            { type: TYPES.maskinportenClient, name: "maskinporten-Integrations--AppB", component: true },
+            { type: TYPES.roleAssignment, name: `vault-${OPS}-role`, id: roleAssignments[0].id, parent: `vault-${OPS}` },
+            { type: TYPES.roleAssignment, name: `vault-${HAND}-role`, id: roleAssignments[1].id, parent: `vault-${HAND}` },
+            ...["MaskinportenSettings--ClientId", "MaskinportenSettings--EncodedJwk"].map((n) => ({ type: TYPES.secret, name: `maskinporten-MaskinportenSettings-${n.split("--").pop()}`, id: `${VAULT}/secrets/${n}`, parent: "maskinporten-MaskinportenSettings" })),
+            ...["Integrations--AppB--ClientId", "Integrations--AppB--JwkBase64"].map((n) => ({ type: TYPES.secret, name: `maskinporten-Integrations--AppB-${n.split("--").pop()}`, id: `${VAULT}/secrets/${n}`, parent: "maskinporten-Integrations--AppB" })),
         ]);
         expect(result.stdout.join("\n")).toContain(`${ADMIN} (role assignment at /subscriptions/${SUB}: Key Vault Administrator): assigned above the vault`);
         expect(result.stdout.join("\n")).toContain(`${APP} (role assignment at ${secretScoped.properties.scope}: Key Vault Secrets User): assigned to a part of the vault, which a grant cannot declare`);

@@ -27,6 +27,7 @@ import { runAdopt } from "../../scripts/adopt/adoptCli";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../../scripts/offline/mocks";
 import { stackConfigOf } from "../../scripts/offline/stack";
 import { completedFragment, ROOT, writeStacks } from "../support/helpers";
+import { STACK_TYPE, TYPES } from "../../core/resourceNames";
 
 const SUB = MOCK_CLIENT_CONFIG.subscriptionId;
 const TENANT = MOCK_CLIENT_CONFIG.tenantId;
@@ -90,19 +91,19 @@ function armVault(rbac: boolean) {
  */
 function importedInputs(entry: ImportEntry, rbac: boolean): Props {
     const id = entry.id!;
-    if (entry.type === "azure-native:keyvault:AccessPolicy") {
+    if (entry.type === TYPES.accessPolicy) {
         const m = /^\/subscriptions\/.+?\/resourceGroups\/(.+?)\/providers\/Microsoft\.KeyVault\/vaults\/(.+?)\/accessPolicy\/?(.*)$/i.exec(id)!;
         const p = (armVault(rbac).properties.accessPolicies as typeof policies).find((e) => e.objectId === m[3]);
         if (!p) throw new Error(`import of ${id} fails: no access policy for ${m[3]}`);
         const permissions = Object.fromEntries(Object.entries(p.permissions).filter(([, list]) => list.length > 0));
         return { resourceGroupName: m[1], vaultName: VAULT_NAME, policy: { tenantId: p.tenantId, objectId: p.objectId, permissions } };
     }
-    if (entry.type === "azure-native:authorization:RoleAssignment") {
+    if (entry.type === TYPES.roleAssignment) {
         const a = assignments.find((e) => e.id.toLowerCase() === id.toLowerCase());
         if (!a) throw new Error(`import of ${id} fails: no such role assignment`);
         return { ...a.properties, roleAssignmentName: id.slice(id.lastIndexOf("/") + 1) };
     }
-    if (entry.type === "azure-native:keyvault:Secret") {
+    if (entry.type === TYPES.secret) {
         const m = /^\/subscriptions\/.+?\/resourceGroups\/(.+?)\/providers\/Microsoft\.KeyVault\/vaults\/(.+?)\/secrets\/(.+)$/i.exec(id)!;
         const s = secrets.find((e) => e.name.toLowerCase() === m[3].toLowerCase());
         if (!s) throw new Error(`import of ${id} fails: no such secret`);
@@ -257,7 +258,7 @@ describe("adopt, import, preview: an access-policy vault", () => {
     });
 
     it("the model notices a change: the stack's own spelling would show as an update", () => {
-        const respelled = { ...adopted, resources: adopted.resources.map((r) => (r.type === "azure-native:keyvault:AccessPolicy" && (r.inputs.policy as Props).objectId === OPS ? { ...r, inputs: { ...r.inputs, policy: { ...(r.inputs.policy as Props), permissions: { secrets: ["get", "list"] } } } } : r)) };
+        const respelled = { ...adopted, resources: adopted.resources.map((r) => (r.type === TYPES.accessPolicy && (r.inputs.policy as Props).objectId === OPS ? { ...r, inputs: { ...r.inputs, policy: { ...(r.inputs.policy as Props), permissions: { secrets: ["get", "list"] } } } } : r)) };
         expect(Object.values(previewChanges(respelled, false))).toEqual([['policy.permissions.secrets[0]: "Get" => "get"', 'policy.permissions.secrets[1]: "List" => "list"']]);
     });
 });
@@ -281,14 +282,14 @@ describe("adopt again, on a stack that already manages the vault (--state)", () 
 
     it("imports only the new access, under the parent the stack has (by URN), and preview then shows no change to it", () => {
         expect(again.code).toBe(0);
-        const vault = first.resources.find((r) => r.type === "altinn:keyvault:KeyVaultAccess")!;
+        const vault = first.resources.find((r) => r.type === TYPES.keyVaultAccess)!;
         expect(again.imports).toEqual([
-            { type: "altinn:keyvault:AccessGrant", name: `vault-${LATER}`, parent: "vault", component: true },
-            { type: "azure-native:keyvault:AccessPolicy", name: `vault-${LATER}-policy`, id: `${VAULT}/accessPolicy/${LATER}`, parent: `vault-${LATER}` },
+            { type: TYPES.accessGrant, name: `vault-${LATER}`, parent: "vault", component: true },
+            { type: TYPES.accessPolicy, name: `vault-${LATER}-policy`, id: `${VAULT}/accessPolicy/${LATER}`, parent: `vault-${LATER}` },
         ]);
         const file = JSON.parse(readFileSync(path.join(again.out, "import-tt02.json"), "utf8")) as { nameTable: Record<string, string> };
         expect(file.nameTable).toEqual({ vault: vault.urn });
-        expect(vault.urn).toMatch(/^urn:pulumi:tt02::altinn-app-secrets::altinn:keyvault:KeyVaultAccess::vault$/);
+        expect(vault.urn).toBe(`urn:pulumi:tt02::altinn-app-secrets::${TYPES.keyVaultAccess}::vault`);
         expect(previewChanges(again, false)).toEqual({});
         expect(first.summary).toContain("written for a stack with no resources yet; if it has some, run again with --state (pulumi stack export -s tt02 > state.json)");
         expect(again.summary).not.toContain("run again with --state");
@@ -302,12 +303,12 @@ describe("adopt again, on a stack that already manages the vault (--state)", () 
 
     it("keeps the stack's spelling of the resource group once it manages entries under it, and imports under that spelling", async () => {
         const stack = { org: "ttd", environment: "tt02", keyVault: { subscriptionId: SUB }, accessGrants: [] };
-        const managedSecret = first.resources.find((r) => r.type === "azure-native:keyvault:Secret")!;
+        const managedSecret = first.resources.find((r) => r.type === TYPES.secret)!;
         const later = await adoptAndDeclare(stack, false, exported([managedSecret]));
         expect(later.code).toBe(0);
         expect(later.fragment.config["altinn-app-secrets:keyVault"]).toEqual({ subscriptionId: SUB, tenantId: TENANT });
         expect(later.summary).toContain(`keyVault.resourceGroupName is altinnapps-ttd-tt02-rg but Azure spells it ${RG}; kept, because the stack already manages entries under altinnapps-ttd-tt02-rg`);
-        const policyIds = later.imports.filter((e) => e.type === "azure-native:keyvault:AccessPolicy").map((e) => e.id);
+        const policyIds = later.imports.filter((e) => e.type === TYPES.accessPolicy).map((e) => e.id);
         expect(policyIds).toContain(`${vaultResourceId(SUB, "altinnapps-ttd-tt02-rg", VAULT_NAME)}/accessPolicy/${LATER}`);
         expect(previewChanges(later, false)).toEqual({});
     });
@@ -319,7 +320,7 @@ describe("adopt again, on a stack that already manages the vault (--state)", () 
             writeFileSync(path.join(dir, "v.json"), JSON.stringify(armVault(false)));
             return runAdopt(["--stack", "tt02", "--vault-json", path.join(dir, "v.json"), "--state", path.join(dir, "s.json"), "--config-dir", writeStacks({ tt02: lastConfig }), "--out", dir], { root: ROOT, env: {} });
         };
-        expect((await run({ deployment: { resources: [{ urn: "urn:pulumi:prod::altinn-app-secrets::pulumi:pulumi:Stack::x", type: "pulumi:pulumi:Stack" }] } })).stderr).toEqual([
+        expect((await run({ deployment: { resources: [{ urn: `urn:pulumi:prod::altinn-app-secrets::${STACK_TYPE}::x`, type: STACK_TYPE }] } })).stderr).toEqual([
             "--state: is the state of stack prod of project altinn-app-secrets, not tt02 of altinn-app-secrets",
         ]);
         expect((await run({ version: 3 })).stderr).toEqual(["--state: not a stack export (expected the output of pulumi stack export -s tt02)"]);
@@ -350,7 +351,7 @@ describe("adopt, import, preview: an RBAC vault", () => {
 
     it("imports the assignments it can with their names and descriptions, and preview then shows no changes", () => {
         expect(adopted.code).toBe(0);
-        expect(adopted.imports.filter((e) => e.type === "azure-native:authorization:RoleAssignment").map((e) => e.id)).toEqual([assignments[0].id, assignments[1].id]);
+        expect(adopted.imports.filter((e) => e.type === TYPES.roleAssignment).map((e) => e.id)).toEqual([assignments[0].id, assignments[1].id]);
         expect(grantsOf(adopted)).toEqual([
             { ...stack.accessGrants[0], roleAssignmentName: assignments[0].name, description: "Ops, granted in the portal" },
             { principalId: UPPER, principalType: "User", role: "Key Vault Secrets Officer", roleAssignmentName: assignments[1].name, description: "", reason: "" },

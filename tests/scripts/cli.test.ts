@@ -4,21 +4,21 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCli, UsageError, usage } from "../../scripts/cli/cli";
-import { ROOT, RunResult, runNode, runScript, writeStacks } from "../support/helpers";
+import { ROOT, RunResult, runNode, runScript, TYPESCRIPT, writeStacks } from "../support/helpers";
 
 const LOADED = path.join(ROOT, "tests", "support", "fixtures", "loadedModules.cjs");
 
 /** Run a script and report which @pulumi packages it loaded (read off require.cache at exit). */
 async function runWatchingLoads(script: string, args: string[]): Promise<RunResult & { loaded: string[] }> {
     const file = path.join(tmpdir(), `loaded-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-    const result = await runNode(["--require", LOADED, "--import", "tsx", path.join(ROOT, script), ...args], { ...process.env, LOADED_MODULES_FILE: file });
+    const result = await runNode(["--require", LOADED, ...TYPESCRIPT, path.join(ROOT, script), ...args], { ...process.env, LOADED_MODULES_FILE: file });
     return { ...result, loaded: JSON.parse(readFileSync(file, "utf8")) as string[] };
 }
 
 /** Run a script whose stdout reader goes away at once, as `| head -c 10` does once it has its bytes. */
 function runWithClosedStdout(script: string, args: string[]): Promise<{ code: number | null; signal: string | null; stderr: string }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], { cwd: ROOT });
+        const child = spawn(process.execPath, [...TYPESCRIPT, path.join(ROOT, script), ...args], { cwd: ROOT });
         child.stdout.destroy();
         let stderr = "";
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -126,14 +126,16 @@ describe("--help on every TypeScript CLI", () => {
 });
 
 describe("npm run bench", () => {
-    it("prints each run's stack, resource count and time as it goes, then the table", () => {
+    it("prints each run as it goes, then loading @pulumi/pulumi and each plan in one table", () => {
         const run = benchRun;
         expect(run.code).toBe(0);
         const lines = run.stdout.trim().split("\n");
-        expect(lines[0]).toBe("bench: 1 stacks x 1 runs of plan --json");
-        expect(lines[1]).toMatch(/^  grants-1 +run 1\/1: +1 resources in +\d+\.\d s +\(\d+ s elapsed\)$/);
-        expect(lines[2]).toMatch(/^plan --json, median of 1 runs/);
-        expect(lines[3]).toMatch(/^  grants-1 +\d+ ms +\d+ ms CPU +\d+ MB max RSS +1 resources$/);
+        expect(lines[0]).toBe("bench: loading @pulumi/pulumi and 1 stacks, 1 runs each");
+        expect(lines[1]).toMatch(/^  pulumi-load +run 1\/1: require\("@pulumi\/pulumi"\) in +\d+\.\d s +\(\d+ s elapsed\)$/);
+        expect(lines[2]).toMatch(/^  grants-1 +run 1\/1: +1 resources in +\d+\.\d s +\(\d+ s elapsed\)$/);
+        expect(lines[3]).toMatch(/^median of 1 runs each, a fresh node process per run/);
+        expect(lines[4]).toMatch(/^  pulumi-load +\d+ ms +\d+ ms CPU +\d+ MB max RSS +require\("@pulumi\/pulumi"\)$/);
+        expect(lines[5]).toMatch(/^  grants-1 +\d+ ms +\d+ ms CPU +\d+ MB max RSS +1 resources$/);
     });
 
     it("refuses an unknown stack name in one line", () => {

@@ -10,6 +10,7 @@ import { RecordedResource, Secret } from "../../scripts/offline/mocks";
 import { buildReport } from "../../scripts/plan/report";
 import { renderText } from "../../scripts/plan/renderText";
 import { rawConfig, ROOT, runPlanProcess, writeStacks } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const CANARY = "canary-api-key-7f3b9e1d2c4a";
 
@@ -30,7 +31,7 @@ let needles: string[];
 
 function secretNeedles(resources: RecordedResource[]): string[] {
     const out = [CANARY];
-    for (const key of resources.filter((r) => r.type === "tls:index/privateKey:PrivateKey")) {
+    for (const key of resources.filter((r) => r.type === TYPES.privateKey)) {
         const modulus = Buffer.from(createPublicKey(String(key.state.privateKeyPemPkcs8)).export({ format: "jwk" }).n!, "base64url");
         for (const field of ["privateKeyPem", "privateKeyPemPkcs8"]) {
             // Every body line of the PEM is a needle (a partial print is still a leak), except lines
@@ -39,7 +40,7 @@ function secretNeedles(resources: RecordedResource[]): string[] {
             out.push(...lines.filter((l) => !modulus.includes(Buffer.from(l, "base64"))));
         }
     }
-    for (const s of resources.filter((r) => r.type === "azure-native:keyvault:Secret" && /(EncodedJwk|JwkBase64)$/.test(String(r.inputs.secretName)))) {
+    for (const s of resources.filter((r) => r.type === TYPES.secret && /(EncodedJwk|JwkBase64)$/.test(String(r.inputs.secretName)))) {
         const props = s.inputs.properties as Secret;
         const encoded = String((props.value as Record<string, unknown>).value);
         out.push(encoded.slice(0, 60), encoded.slice(-60));
@@ -66,7 +67,7 @@ beforeAll(async () => {
 describe("no secret leaves the program except into the vault", () => {
     it("finds the secrets it looks for (the test can fail)", () => {
         expect(needles.length).toBeGreaterThan(20);
-        const stored = ev.resources.filter((r) => r.type === "azure-native:keyvault:Secret").map((r) => JSON.stringify((r.inputs.properties as Secret).value));
+        const stored = ev.resources.filter((r) => r.type === TYPES.secret).map((r) => JSON.stringify((r.inputs.properties as Secret).value));
         expect(stored.join("\n")).toContain(CANARY);
     });
 

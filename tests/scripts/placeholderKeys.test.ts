@@ -1,4 +1,4 @@
-import { checkPrimeSync, createPublicKey, sign, verify } from "node:crypto";
+import { checkPrimeSync, createPublicKey, KeyObject, sign, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { privateJwkFromPem, PRIVATE_JWK_MEMBERS } from "../../core/maskinporten/jwk";
 import { PlaceholderKeyPool, PLACEHOLDER_PRIMES } from "../../scripts/offline/placeholderKeys";
@@ -18,7 +18,7 @@ describe("offline placeholder keys", () => {
     it("hands out distinct, well-formed RSA-2048 keys that sign and verify, without generating any", async () => {
         const pool = new PlaceholderKeyPool();
         const started = process.hrtime.bigint();
-        const keys = await Promise.all(Array.from({ length: 105 }, () => pool.next()));
+        const keys = await Promise.all(Array.from({ length: 105 }, (_, i) => pool.keyFor(`maskinporten-Client${i}-key-1`)));
         // 105 fresh RSA-2048 keys take seconds; pairs of published primes take milliseconds each.
         expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3000);
         const jwks = await Promise.all(keys.slice(0, 12).map((k) => privateJwkFromPem(String(k.export({ type: "pkcs8", format: "pem" })))));
@@ -31,5 +31,14 @@ describe("offline placeholder keys", () => {
             const signature = sign("sha256", Buffer.from("assertion"), key);
             expect(verify("sha256", Buffer.from("assertion"), createPublicKey(key), signature)).toBe(true);
         }
+    });
+
+    it("gives a resource the same key whatever was asked for before it", async () => {
+        const modulus = (k: KeyObject) => createPublicKey(k).export({ format: "jwk" }).n;
+        const alone = new PlaceholderKeyPool();
+        const afterOthers = new PlaceholderKeyPool();
+        for (let i = 0; i < 20; i++) await afterOthers.keyFor(`maskinporten-Other${i}-key-1`);
+        expect(modulus(await afterOthers.keyFor("maskinporten-Mine-key-1"))).toBe(modulus(await alone.keyFor("maskinporten-Mine-key-1")));
+        expect(modulus(await alone.keyFor("maskinporten-Mine-key-1"))).toBe(modulus(await alone.keyFor("maskinporten-Mine-key-1")));
     });
 });

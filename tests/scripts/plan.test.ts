@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { RunResult, runPlan, runPlanProcess, writeStacks } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const OPS = "11111111-2222-3333-4444-555555555555";
 
@@ -40,7 +41,7 @@ describe("plan --json for the example stacks", () => {
         const report = JSON.parse(tt02.stdout);
         const ops = report.grants.find((g: { principalId: string }) => g.principalId === OPS);
         expect(ops).toMatchObject({ vault: "ttd-tt02-apps-kv", authorization: "accessPolicy", access: "read", reason: 'Operations team, "Access to logs and secrets"', protect: false });
-        const policies = report.resources.filter((r: { type: string }) => r.type === "azure-native:keyvault:AccessPolicy");
+        const policies = report.resources.filter((r: { type: string }) => r.type === TYPES.accessPolicy);
         expect(policies.length).toBe(report.grants.length);
         expect(policies.every((r: { protect: boolean }) => !r.protect)).toBe(true);
     });
@@ -60,7 +61,7 @@ describe("plan --json for the example stacks", () => {
         const report = JSON.parse(prod.stdout);
         expect(report.grants.map((g: { role: string }) => g.role).sort()).toEqual(["Key Vault Reader", "Key Vault Secrets User"]);
         expect(report.grants.every((g: { protect: boolean; vault: string }) => g.protect && g.vault === "ttd-prod-apps-kv")).toBe(true);
-        const assignments = report.resources.filter((r: { type: string }) => r.type === "azure-native:authorization:RoleAssignment");
+        const assignments = report.resources.filter((r: { type: string }) => r.type === TYPES.roleAssignment);
         expect(assignments.length).toBe(2);
     });
 });
@@ -111,7 +112,7 @@ describe("plan text output", () => {
         expect(tt02Text.code).toBe(0);
         expect(tt02Text.stdout).toMatch(/^Plan for stack tt02: org ttd, environment tt02/);
         expect(tt02Text.stdout).toContain("Access grants (3)");
-        expect(tt02Text.stdout).toContain("azure-native:keyvault:AccessPolicy (3)");
+        expect(tt02Text.stdout).toContain(`${TYPES.accessPolicy} (3)`);
         expect(() => JSON.parse(tt02Text.stdout)).toThrow();
     });
 });

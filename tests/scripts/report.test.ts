@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useColor } from "../../scripts/cli/cli";
 import type { PlanReport } from "../../scripts/plan/model";
 import { renderText } from "../../scripts/plan/renderText";
+import { TYPES } from "../../core/resourceNames";
 
 const PRINCIPAL = "22222222-3333-4444-5555-666666666666";
 
@@ -19,8 +20,8 @@ function report(): PlanReport {
         clients: [],
         appSettings: [{ app: "app-b", appsettings: {}, vaultSecrets: ["Builtin--ClientId", "Builtin--JwkBase64"] }],
         findings: [
-            { policy: "write-access-reviewed", level: "mandatory", resource: `altinn:keyvault:AccessGrant::vault-${PRINCIPAL}`, message: `The grant allows changing or deleting secrets. Access::write (principal ${PRINCIPAL})`, principalId: PRINCIPAL },
-            { policy: "prod-resources-protected", level: "advisory", resource: "azure-native:keyvault:Secret::maskinporten-Builtin-ClientId", message: "Not protected. Protect::missing (secret Builtin--ClientId)", secretName: "Builtin--ClientId" },
+            { policy: "write-access-reviewed", level: "mandatory", resource: `${TYPES.accessGrant}::vault-${PRINCIPAL}`, message: `The grant allows changing or deleting secrets. Access::write (principal ${PRINCIPAL})`, principalId: PRINCIPAL },
+            { policy: "prod-resources-protected", level: "advisory", resource: `${TYPES.secret}::maskinporten-Builtin-ClientId`, message: "Not protected. Protect::missing (secret Builtin--ClientId)", secretName: "Builtin--ClientId" },
         ],
     };
 }

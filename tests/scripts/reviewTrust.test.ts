@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { git, RunResult, runPlan, runReview } from "../support/helpers";
+import { TYPES } from "../../core/resourceNames";
 
 const OPS = "11111111-2222-3333-4444-555555555555";
 const GONE = "66666666-7777-8888-9999-000000000000";
@@ -125,8 +126,8 @@ describe("a pull request that lowers enforcement and switches self-service on", 
 });
 
 describe("a pull request that deletes a protected prod grant", () => {
-    const urn = `urn:pulumi:prod::altinn-app-secrets::altinn:keyvault:KeyVaultAccess$altinn:keyvault:AccessGrant::vault-${GONE}`;
-    const childUrn = `urn:pulumi:prod::altinn-app-secrets::altinn:keyvault:KeyVaultAccess$altinn:keyvault:AccessGrant$azure-native:authorization:RoleAssignment::vault-${GONE}-role`;
+    const urn = `urn:pulumi:prod::altinn-app-secrets::${TYPES.keyVaultAccess}$${TYPES.accessGrant}::vault-${GONE}`;
+    const childUrn = `urn:pulumi:prod::altinn-app-secrets::${TYPES.keyVaultAccess}$${TYPES.accessGrant}$${TYPES.roleAssignment}::vault-${GONE}-role`;
 
     it("says at the top that deploy.yml will stop, and prints the exact unprotect commands", () => {
         const top = review.stdout.split("### Findings")[0];

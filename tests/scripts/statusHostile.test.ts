@@ -11,6 +11,7 @@ import { parseGantt } from "../support/mermaidGantt";
 import { STATUS_NOW } from "../support/statusFixtures";
 import { keyStatus } from "../../core/maskinporten/keyStatus";
 import { rule as keyExpiryRule } from "../../policy/rules/maskinporten-key-expiry";
+import { TYPES } from "../../core/resourceNames";
 
 const chartOf = (markdown: string) => /```mermaid\n([\s\S]*?)\n```/.exec(markdown)?.[1];
 
@@ -53,7 +54,7 @@ describe("the program and the policy pack with expiry numbers no date can hold",
 
     it("maskinporten-key-expiry does not crash the pack on them", () => {
         const registration = {
-            type: "pulumi-nodejs:dynamic/maskinporten:Registration",
+            type: TYPES.maskinportenRegistration,
             name: "registration",
             id: "urn:registration",
             protect: false,

@@ -54,9 +54,12 @@ export function runNode(nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<Run
     });
 }
 
-/** Run a repo script with tsx (as a loader: one process, not tsx's two), with extra environment. */
+/** The node arguments that run the project's TypeScript, as the npm scripts do. */
+export const TYPESCRIPT = ["--require", path.join(ROOT, "scripts", "cli", "typescript.cjs")];
+
+/** Run a repo script as `npm run` does, with extra environment. */
 export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-    return runNode(["--import", "tsx", path.join(ROOT, script), ...args], { ...process.env, ...env });
+    return runNode([...TYPESCRIPT, path.join(ROOT, script), ...args], { ...process.env, ...env });
 }
 
 /** Run the plan CLI as its own process: for tests of the process itself (exit, pipes, stray output). */
