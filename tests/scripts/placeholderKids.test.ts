@@ -11,7 +11,8 @@ async function kidsBySection(dir: string, stack: string): Promise<Record<string,
     vi.resetModules();
     const { evaluateStack } = await import("../../scripts/offline/evaluate");
     const { buildReport } = await import("../../scripts/plan/report");
-    const report = buildReport(await evaluateStack(ROOT, stack, dir), []);
+    // Kids only: the providers' serialized code is not needed.
+    const report = buildReport(await evaluateStack(ROOT, stack, dir, { providerCode: "skip" }), []);
     return Object.fromEntries(report.clients.map((c) => [c.section, c.activeKid]));
 }
 
