@@ -59,6 +59,22 @@ export { DEFAULT_WIDTH, terminalWidth, wrap };
 /** A command to copy and run (`pulumi state unprotect '<urn>'`): wrapping it would break it. */
 const COMMAND = /^\s*(?:pulumi|npm|az|gh) /;
 
+/**
+ * A command inside a line (`set it with: pulumi config set --secret --path '...' (it prompts ...)`),
+ * up to the punctuation after it (`,` `;` `(` `)` or `: `).
+ */
+const INLINE_COMMAND = /\b(?:pulumi|npm|az|gh) (?:(?!: )[^,;()])*[^,;():\s]/g;
+const GLUE = "\u0000";
+
+/**
+ * `wrap`, keeping each command in the text on one line: it moves whole to the next line rather than
+ * break where a paste would run half of it. A synopsis (`<name>`, `[--json]`) is no command to run.
+ */
+function wrapKeepingCommands(text: string, lead: string, indent: number, width: number): string[] {
+    const glued = text.replace(INLINE_COMMAND, (command) => (/<|\[--/.test(command) ? command : command.replaceAll(" ", GLUE)));
+    return wrap(glued, lead, indent, width).map((line) => line.replaceAll(GLUE, " "));
+}
+
 /** Every line of `text` that is longer than `width`, wrapped with the indent it starts with; commands stay whole. */
 export function fitWidth(text: string, width = terminalWidth()): string {
     return text
@@ -67,14 +83,14 @@ export function fitWidth(text: string, width = terminalWidth()): string {
             if (line.length <= width || COMMAND.test(line)) return [line];
             // The indent, with a list marker or a diff's +/- and the spaces after it (kept, not collapsed).
             const lead = /^\s*(?:\d+\.\s+|[-+*]\s+)?/.exec(line)![0];
-            return wrap(line.slice(lead.length), lead, lead.length, width);
+            return wrapKeepingCommands(line.slice(lead.length), lead, lead.length, width);
         })
         .join("\n");
 }
 
 /** The exit codes every command shares: `executeCli` returns 2 for bad input and 3 for anything unexpected. */
 export const SHARED_EXIT_CODES = {
-    2: "bad arguments or input (one line per mistake, naming the flag or key)",
+    2: "bad arguments or input (one line per mistake, naming the flag or key; long ones wrap, indented)",
     3: "an unexpected error (a bug: its first line is printed; please report it)",
 } as const;
 
@@ -187,6 +203,14 @@ function inputErrorLines(e: unknown): string[] | undefined {
     return undefined;
 }
 
+/**
+ * Problems as printed to stderr, within `width` when given: each starts at column 0, and one longer
+ * than the width continues on lines indented by two spaces (a path or a command to copy stays whole).
+ */
+export function problemLines(lines: string[], width?: number): string[] {
+    return lines.flatMap((line) => (width && line.length > width ? wrapKeepingCommands(line, "", 2, width) : [line]));
+}
+
 /** Whether the command line asks for JSON (read off argv, so that even bad arguments are answered in JSON). */
 function wantsJson(spec: CliSpec, argv: string[]): boolean {
     return spec.options.json?.type === "boolean" && argv.some((a) => a === "--json" || a === "--json=true");
@@ -201,13 +225,15 @@ export function jsonErrors(code: number, lines: string[]): string {
  * Parse the arguments (`--help` gives the usage and does nothing else) and run `main`: 0/1 as it
  * says, 2 on bad input (one line per problem), 3 on anything unexpected (its first line only).
  * With `--json`, an error is also one JSON object on stdout; the exit code stays the same.
- * `print.width`: wrap a result marked `wrap` to that width, as `runCli` does for the terminal.
+ * `print.width`: wrap a result marked `wrap` to that width, as `runCli` does for the terminal;
+ * `print.errorWidth` (default `width`): wrap stderr's problems to it (`problemLines`).
  */
-export async function executeCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[], print: { width?: number } = {}): Promise<CliRun> {
+export async function executeCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[], print: { width?: number; errorWidth?: number } = {}): Promise<CliRun> {
+    const errorText = (lines: string[]) => problemLines(lines, print.errorWidth ?? print.width).map((l) => `${l}\n`).join("");
     const failed = (code: number, lines: string[]): CliRun => ({
         code,
         stdout: wantsJson(spec, argv) ? jsonErrors(code, lines) : "",
-        stderr: lines.map((l) => `${l}\n`).join(""),
+        stderr: errorText(lines),
     });
     try {
         const values = parseCli(spec, argv);
@@ -215,7 +241,7 @@ export async function executeCli(spec: CliSpec, main: (values: CliValues) => Pro
         const result = await main(values);
         if (result.output === undefined && result.errors?.length) return failed(result.code, result.errors);
         const output = result.wrap && print.width && result.output !== undefined ? fitWidth(result.output, print.width) : result.output;
-        return { code: result.code, stdout: output === undefined ? "" : `${output}\n`, stderr: (result.errors ?? []).map((l) => `${l}\n`).join("") };
+        return { code: result.code, stdout: output === undefined ? "" : `${output}\n`, stderr: errorText(result.errors ?? []) };
     } catch (e) {
         const lines = inputErrorLines(e);
         if (lines) return failed(2, lines);
@@ -226,7 +252,7 @@ export async function executeCli(spec: CliSpec, main: (values: CliValues) => Pro
 /** The one way a CLI runs as a process: `executeCli`, then print and exit with its code. */
 export function runCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv = process.argv.slice(2)): void {
     quietOnClosedPipe();
-    executeCli(spec, main, argv, { width: terminalWidth() }).then(async (run) => {
+    executeCli(spec, main, argv, { width: terminalWidth(), errorWidth: terminalWidth(process.stderr) }).then(async (run) => {
         if (run.stderr) process.stderr.write(run.stderr);
         if (run.stdout) await writeOut(run.stdout.replace(/\n$/, ""));
         process.exit(run.code);

@@ -3,7 +3,7 @@
  * byte for byte; refused when a `secure:` value would be lost or the file changed meanwhile.
  * Also adopt's `--json` and its text width. Saved `az` output only.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -136,5 +136,27 @@ describe("adopt --json and text width", () => {
         }
         // Unwrapped, the summary has lines over 100 columns: the wrapping is what keeps it within.
         expect((await adopt(STACK, ["--write"], undefined, 0)).stdout.some((l) => l.length > 100)).toBe(true);
+    });
+
+    it("keeps its error lines within the width too: a long problem continues on lines indented by two spaces", async () => {
+        const first = await adopt(STACK, []);
+        expect(first.code).toBe(0);
+        // Again without --force: both output files exist, and each problem names its path.
+        const dir = path.join(first.dir, "out");
+        mkdirSync(dir);
+        for (const f of ["adopt-tt02.yaml", "import-tt02.json"]) writeFileSync(path.join(dir, f), "kept\n");
+        // A path is one word and stays whole: the width leaves room for it (a temp folder's name varies).
+        const width = Math.max(60, path.join(dir, "adopt-tt02.yaml").length + 1);
+        const args = ["--stack", "tt02", "--config-dir", first.dir, "--out", dir, "--vault-json", path.join(first.dir, "v.json"), "--secrets-json", path.join(first.dir, "s.json")];
+        const unwrapped = await runAdopt(args, { root: ROOT, env: {} });
+        const wrapped = await runAdopt(args, { root: ROOT, env: {} }, { width });
+        expect(wrapped.code).toBe(2);
+        expect(unwrapped.stderr).toHaveLength(2);
+        expect(unwrapped.stderr.every((l) => l.length > width)).toBe(true);
+        expect(wrapped.stderr.filter((l) => l.length > width)).toEqual([]);
+        // One problem per line that starts at column 0; the words are the same, only the breaks differ.
+        const problems = wrapped.stderr.reduce<string[]>((all, l) => (l.startsWith("  ") ? [...all.slice(0, -1), `${all.at(-1)} ${l.trim()}`] : [...all, l]), []);
+        expect(problems).toEqual(unwrapped.stderr);
+        expect(readFileSync(path.join(dir, "adopt-tt02.yaml"), "utf8")).toBe("kept\n");
     });
 });

@@ -3,7 +3,7 @@
  * command returns, a "did you mean" for a mistyped flag, and JSON errors with `--json`. In-process.
  */
 import { describe, expect, it } from "vitest";
-import { CliSpec, executeCli, exitCodesOf, fitWidth, terminalWidth, usage, wrap } from "../../scripts/cli/cli";
+import { CliSpec, executeCli, exitCodesOf, fitWidth, problemLines, terminalWidth, usage, wrap } from "../../scripts/cli/cli";
 import { PLAN_CLI } from "../../scripts/plan/planCli";
 import { REVIEW_CLI } from "../../scripts/review/reviewCli";
 import { ADOPT_CLI } from "../../scripts/adopt/adoptCli";
@@ -61,6 +61,20 @@ describe("text output", () => {
         expect(longest(out)).toBeLessThanOrEqual(40);
         expect(out.split("\n")[1]).toMatch(/^ {2}1\. word/);
         expect(out.split("\n")[2]).toMatch(/^ {5}word/);
+    });
+
+    it("never breaks a command to copy: it moves whole to the next line, the prose around it still wraps", () => {
+        const command = "pulumi config set --secret --path 'appSecrets[0].value'";
+        const out = fitWidth(`${"word ".repeat(6)}set it with: ${command} (it prompts for the value, which keeps it out of history)`, 60).split("\n");
+        expect(out.some((l) => l.trim().startsWith(command))).toBe(true);
+        expect(out.every((l) => l.length <= 60)).toBe(true);
+        // Ended by ": " too; a synopsis with <placeholders> is no command, and wraps like prose.
+        const preview = fitWidth(`${"word ".repeat(8)}then run pulumi preview -s tt02: no change to existing access or secret values`, 60).split("\n");
+        expect(preview.every((l) => l.length <= 60)).toBe(true);
+        expect(preview.some((l) => l.includes("pulumi preview -s tt02:"))).toBe(true);
+        const problems = problemLines([`Unknown option '--colour'; usage: npm run plan -- --stack <name> [--json] [--config-dir <dir>] [--color]`], 60);
+        expect(problems[0]).toBe("Unknown option '--colour'; usage: npm run plan -- --stack");
+        expect(problems.slice(1).every((l) => l.startsWith("  ") && l.length <= 60)).toBe(true);
     });
 });
 

@@ -108,11 +108,20 @@ describe("no secret leaves the program except into the vault", () => {
         expect(messages.join("\n")).not.toContain("12345");
     });
 
+    /** The one problem on stderr: wrapped within 100 columns, its command to copy on one line (and whole in --json's errors). */
+    function expectProblem(run: { stdout: string; stderr: string }, problem: string) {
+        const lines = run.stderr.trimEnd().split("\n");
+        expect(lines.map((l) => l.trim()).join(" ")).toBe(problem);
+        for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+        expect(lines.some((l) => /^ {2}pulumi config set --secret --path 'appSecrets\[\d\]\.value' /.test(l))).toBe(true);
+        if (run.stdout.startsWith("{")) expect(JSON.parse(run.stdout).errors).toEqual([problem]);
+    }
+
     it("refuses an app secret stored in plain text, without printing it, from the plan CLI", async () => {
         const dir = writeStacks({ plain: { ...config, appSecrets: [{ section: "ExternalApi", key: "ApiKey", value: CANARY }] } });
         const run = await runPlanProcess(["--stack", "plain", "--config-dir", dir, "--json"]);
         expect(run.code).toBe(2);
-        expect(run.stderr.trim()).toBe("appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)");
+        expectProblem(run, "appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)");
         expect(run.stdout + run.stderr).not.toContain(CANARY);
     });
 
@@ -128,7 +137,7 @@ describe("no secret leaves the program except into the vault", () => {
         });
         const run = await runPlanProcess(["--stack", "mixed", "--config-dir", dir]);
         expect(run.code).toBe(2);
-        expect(run.stderr.trim()).toBe("appSecrets[1].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[1].value' (it prompts for the value, which keeps it out of shell history)");
+        expectProblem(run, "appSecrets[1].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[1].value' (it prompts for the value, which keeps it out of shell history)");
         expect(run.stdout + run.stderr).not.toContain(CANARY);
     });
 });
