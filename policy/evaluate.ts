@@ -34,6 +34,8 @@ export interface Finding {
 
 /** Finding id of a stack-file suppression that silences nothing. */
 export const STALE_SUPPRESSION = "stale-suppression";
+/** What fires it, for docs/reference.md. */
+export const STALE_SUPPRESSION_FIRES_WHEN = "A stack-file suppression matches no finding, or only mandatory ones it cannot silence.";
 
 export function suppressionMatches(s: PackSuppression, rule: string, principalId?: string, secretName?: string, setting?: string): boolean {
     if (s.rule !== rule) return false;

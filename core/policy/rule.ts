@@ -112,6 +112,11 @@ export interface Rule<Id extends RuleId = RuleId> {
     info: string;
     /** Why the rule exists. */
     explanation: string;
+    /**
+     * What `info` leaves out, for the rule table in docs/reference.md: the exact trigger, its
+     * thresholds (from the constants the check uses) and what changes the level from RULE_LEVELS.
+     */
+    firesWhen?: string;
     /** How to fix a finding: the stack-file key to change, or the policy/config.json entry (and why it needs a reason). */
     fix: string;
     check(resource: PolicyResource, context: ReviewContext): Verdict<FindingOf<Id>>;

@@ -8,6 +8,7 @@ export const rule: Rule<"access-policy-secrets-only"> = {
     info: "The access policy grants purge, or permissions on keys, certificates or storage.",
     explanation:
         "Apps and operators need secrets only. Purge destroys a secret and all its versions beyond recovery, and key, certificate and storage permissions reach material this project does not manage.",
+    firesWhen: "`all` in `secrets` counts as purge.",
     fix: "in accessGrants, give the principal access: read or access: write, or list only secret permissions other than purge and all under permissions.secrets",
     check(r) {
         if (r.type !== TYPES.accessPolicy) return NOT_APPLICABLE;

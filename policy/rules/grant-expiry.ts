@@ -21,6 +21,7 @@ export const rule: Rule<"grant-expiry"> = {
     info: "An access grant has ended or is about to end (accessGrants[].expires).",
     explanation:
         "A grant with expires ends at the end of that day (UTC): from then on the program no longer declares it, so the next pulumi up removes the access. An entry left behind after that reads like access someone has.",
+    firesWhen: `A grant whose \`expires\` has passed is no longer declared (delete its entry); one at most ${EXPIRES_SOON_DAYS} days away is reported too.`,
     fix: "delete the accessGrants entry of a grant that has ended; set a later accessGrants[].expires to keep the access",
     check(r, context) {
         const now = context.now ?? Date.now();

@@ -17,6 +17,7 @@ export const rule: Rule<"maskinporten-key-expiry"> = {
     info: "A Maskinporten key this stack registers is about to expire or has expired; pulumi up renews it.",
     explanation:
         "Maskinporten keeps a registered key for at most a year and then answers MP-121 (expired key): the apps stop getting tokens. pulumi up sends the key set again, which renews every key in it.",
+    firesWhen: `Advisory within ${RENEW_WITHIN_DAYS} days of a registered key's expiry (read by \`pulumi preview --refresh\`), mandatory once it has expired.`,
     fix: "run pulumi up on the stack (deploy.yml on main does): it sends the key set again, which renews every key in it",
     check(r, context) {
         if (r.type !== TYPES.maskinportenRegistration) return NOT_APPLICABLE;

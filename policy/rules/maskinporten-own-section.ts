@@ -11,6 +11,7 @@ export const rule: Rule<"maskinporten-own-section"> = {
     info: `The Maskinporten client is stored under ${PLATFORM_SECTION}, the section Altinn Studio provisions for the app's own client.`,
     explanation:
         "With scopes chosen in Altinn Studio (app-lib v8.3+) the platform creates the app's client, rotates its key and mounts it as MaskinportenSettings; Key Vault MaskinportenSettings--* secrets are merged into that key by key, giving credentials of neither client (Altinn/altinn-studio#20048). In v9 an app's MaskinportenSettings from Key Vault has no effect for its own client. A client of its own needs a section of its own.",
+    firesWhen: "Use a section of its own, e.g. `MaskinportenClients--<Name>` ([when to use this](when-to-use.md)).",
     fix: "give the client a section of its own in maskinportenClients[].section (stage its new key first: nextKeyGeneration), or suppress the finding in the stack file with a reason",
     check(r) {
         if (r.type !== TYPES.maskinportenClient || typeof r.props.section !== "string") return NOT_APPLICABLE;

@@ -14,6 +14,7 @@ export const rule: Rule<"prod-resources-protected"> = {
     info: "A prod access grant or secret is not protected against deletion.",
     explanation:
         "Removing a line from the prod stack file must not silently revoke access or delete a secret that running apps read; with protect, pulumi up stops and a person unprotects on purpose. A grant with `expires` is the exception: it is reviewed with its end date, and the up after that date must be able to remove it.",
+    firesWhen: "A prod grant or secret is not `protect`ed; a grant with `expires` is declared unprotected on purpose and accepted.",
     fix: "declare it with the protect resource option, as index.ts does for every grant and secret in prod (keep protect: prod there)",
     check(r, context) {
         if (!GUARDED.includes(r.type)) return NOT_APPLICABLE;

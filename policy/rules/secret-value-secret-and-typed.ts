@@ -7,6 +7,7 @@ export const rule: Rule<"secret-value-secret-and-typed"> = {
     info: "The Key Vault secret's value is not a Pulumi secret, or the secret has no content type.",
     explanation:
         "A value that is not a Pulumi secret is stored in plain text in the state and shown in previews; the content type tells the next reader what the value is without reading it. (CrossGuard hides secretness from policies, so there only the content type is checked; the offline plan checks both.)",
+    firesWhen: "A Key Vault secret has no content type, or (offline plan only: CrossGuard hides whether a value is a Pulumi secret) its value is not a Pulumi secret.",
     fix: "store the value as a secure: value (`pulumi config set --secret --path 'appSecrets[<i>].value'`); the components give every secret a value marked secret and a content type, so a finding here means the program changed",
     check(r) {
         if (r.type !== TYPES.secret) return NOT_APPLICABLE;

@@ -8,6 +8,7 @@ export const rule: Rule<"studio-host-allowed"> = {
     info: "The redeploy sends the Altinn Studio API key to a host not listed in policy/config.json allowedStudioHosts.",
     explanation:
         "The redeploy script sends the org's Studio API key (a prod deploy right) to redeploy.studioUrl; a one-line change in a stack file must not send it to another host.",
+    firesWhen: `\`redeploy.studioUrl\` points at a host not in \`allowedStudioHosts\` (default \`${JSON.stringify(DEFAULT_STUDIO_HOSTS)}\`): the redeploy would send the Studio API key there.`,
     fix: "set redeploy.studioUrl to https://altinn.studio, or add the host to allowedStudioHosts in policy/config.json (a change the code owners review)",
     check(r, context) {
         if (r.type !== TYPES.command) return NOT_APPLICABLE;

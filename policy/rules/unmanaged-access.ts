@@ -8,6 +8,7 @@ export const rule: Rule<"unmanaged-access"> = {
     info: "A principal has access to the vault that accessGrants does not declare.",
     explanation:
         "A grant someone adds in the portal is invisible to every review. The stack file should say who has access and why; orgs that want it to be the only way in set keyVault.unmanagedAccess: fail.",
+    firesWhen: "`pulumi preview` found a principal with access to the vault that `accessGrants` does not declare. Advisory unless `keyVault.unmanagedAccess: fail`; then only policy/config.json can silence it. Access an ended grant still holds stays advisory, so it never blocks the `up` that removes it.",
     fix:
         "adopt it (npm run adopt, with --state on a deployed stack; write its reason in accessGrants; pulumi import --file) or remove it in Azure; access that must stay is suppressed by rule and principal with a reason (in the stack file's suppressions while keyVault.unmanagedAccess is warn, in policy/config.json when it is fail)",
     check(r) {

@@ -22,6 +22,7 @@ export const rule: Rule<"write-access-reviewed"> = {
     info: "The grant allows changing or deleting secrets, not only reading them.",
     explanation:
         "Apps only read their secrets; write access is for the pipeline that rotates them. In prod, a writer must be on the pack's writeAllowlist so that adding one is a deliberate, reviewed change.",
+    firesWhen: "A grant can change or delete secrets. Mandatory in prod unless the principal is on `writeAllowlist` in policy/config.json.",
     fix: "give the principal access: read in accessGrants; a pipeline that must write goes on writeAllowlist in policy/config.json (a change the code owners review), or, where the finding is advisory, into the stack file's suppressions with a reason",
     check(r, context) {
         if (r.type !== TYPES.accessGrant) return NOT_APPLICABLE;

@@ -13,6 +13,7 @@ export const rule: Rule<"write-grant-expires"> = {
     info: "A prod grant that can change or delete secrets does not end soon enough.",
     explanation:
         "Write access to a prod vault is for a deploy pipeline or a short task. A person's write grant that lives forever outlasts the task it was given for; a date in the stack file ends it by itself. Long-lived identities are listed, with a reason, in policy/config.json (reviewed with the code).",
+    firesWhen: `Prod: a grant that can change secrets has no \`expires\`, or one more than \`maxWriteGrantDays\` (default ${DEFAULT_MAX_WRITE_GRANT_DAYS}) ahead, and its principal is not in \`longLivedPrincipals\`.`,
     fix: "set accessGrants[].expires to a date within policy/config.json maxWriteGrantDays, or list the principal in policy/config.json longLivedPrincipals with a reason saying why it keeps write access",
     check(r, context) {
         if (r.type !== TYPES.accessGrant) return NOT_APPLICABLE;

@@ -8,6 +8,9 @@ import { findingMessage, Finding, suppressionFor } from "../../policy/evaluate";
 import { REVIEW_FINDING_LEVELS } from "../../core/policy/ruleIds";
 
 export const ESC_ENVIRONMENT_ALLOWED = "esc-environment-allowed";
+/** What fires it, for docs/reference.md. */
+export const ESC_ENVIRONMENT_FIRES_WHEN =
+    "`npm run plan` and `npm run review`: the stack file imports a Pulumi ESC environment that `allowedEscEnvironments` in policy/config.json does not list; it can set any key, unseen offline.";
 
 /**
  * Each ESC environment the stack file imports that policy/config.json does not allow: mandatory in

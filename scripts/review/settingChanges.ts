@@ -11,9 +11,16 @@ import type { OtherChange } from "./stackDiff";
 
 export const SECRETS_PROVIDER_UNCHANGED = "secrets-provider-unchanged";
 export const ENFORCEMENT_NOT_LOWERED = "enforcement-not-lowered";
+/** What fires it, for docs/reference.md. */
+export const ENFORCEMENT_FIRES_WHEN = "`npm run review -- --base <ref>`: `keyVault.unmanagedAccess` goes from `fail` to `warn`, or `environment` away from prod.";
 
 /** The stack file's top-level keys that decide who can decrypt its secrets. */
 export const ENCRYPTION_KEYS = ["secretsprovider", "encryptedkey", "encryptionsalt"] as const;
+
+/** What fires it, for docs/reference.md. */
+export const SECRETS_PROVIDER_FIRES_WHEN = `\`npm run review -- --base <ref>\`: ${ENCRYPTION_KEYS.slice(0, -1)
+    .map((k) => `\`${k}\``)
+    .join(", ")} or \`${ENCRYPTION_KEYS.at(-1)}\` changes (who can decrypt the stack's secrets).`;
 
 function settingFinding(id: ReviewFindingId, environment: Environment, setting: string, info: string, text: string, fix: string, pack: PackSuppression[]): Finding {
     const finding: Finding = {

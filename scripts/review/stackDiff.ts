@@ -24,6 +24,9 @@ export interface OtherChange {
 }
 
 export const KEY_CHANGE_STAGED = "key-change-staged";
+/** What fires it, for docs/reference.md. */
+export const KEY_CHANGE_FIRES_WHEN =
+    "`npm run review -- --base <ref>` only: a client's active key would change without having been staged at the base ref, e.g. its section was renamed, even only in case. Suppressible in policy/config.json like a rule's.";
 
 /** Pair each head item with the base item it continues: same name, else same name ignoring case, else `sameThing`. */
 function pair<T>(base: T[], head: T[], name: (t: T) => string, sameThing?: (b: T, h: T) => boolean): { matched: [T, T][]; added: T[]; removed: T[] } {

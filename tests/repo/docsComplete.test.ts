@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { configKeyDocs } from "../../scripts/docs/configDocs";
 import { ENVIRONMENT_VARIABLES } from "../../scripts/docs/environmentDocs";
 import { REFERENCE_FILE } from "../../scripts/docs/docsCli";
-import { REVIEW_FINDING_IDS, RULE_IDS } from "../../core/policy/ruleIds";
+import { REVIEW_FINDING_IDS, RULE_IDS, RULE_LEVELS, RuleLevel } from "../../core/policy/ruleIds";
+import { ALL_RULES } from "../../policy/rules";
 import { STALE_SUPPRESSION } from "../../policy/evaluate";
 import { anchorsOf, linksOf } from "../support/markdown";
 import { ROOT } from "../support/helpers";
@@ -41,6 +42,17 @@ function variablesReadIn(file: string): string[] {
 describe("the docs cover the code", () => {
     it("every policy rule and finding id is in the reference's rule tables", () => {
         for (const id of [...RULE_IDS, ...REVIEW_FINDING_IDS, STALE_SUPPRESSION]) expect(reference, id).toMatch(new RegExp(`^\\| \`${id}\` \\|`, "m"));
+    });
+
+    it("the rule table's text is the rules' own: a rule whose level has cases says in firesWhen what decides them", () => {
+        for (const rule of ALL_RULES) {
+            const row = reference.split("\n").find((l) => l.startsWith(`| \`${rule.id}\` |`))!;
+            for (const text of [rule.info, rule.explanation, rule.firesWhen ?? ""]) expect(row, rule.id).toContain(text.replaceAll("|", "\\|"));
+            const level: RuleLevel = RULE_LEVELS[rule.id];
+            if (typeof level === "object" && "cases" in level) expect(rule.firesWhen, rule.id).toBeTruthy();
+        }
+        // No hand-written rule text in the generator: it can only drift from the rules.
+        expect(read("scripts/docs/ruleDocs.ts")).not.toMatch(/Partial<Record<RuleId/);
     });
 
     it("every npm script in package.json is documented", () => {
