@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { secretsByApp } from "../../components/studio/appRedeploy";
 import { evaluateConfig, Evaluation } from "../../scripts/offline/evaluate";
 import { plain, RecordedResource } from "../../scripts/offline/mocks";
-import { rawConfig, ROOT, RunResult, runPlan, writeStacks } from "../support/helpers";
+import { EXAMPLE_STACKS, rawConfig, ROOT, RunResult, runPlan, writeStacks } from "../support/helpers";
 import { TYPES } from "../../core/resourceNames";
 
 const KEY = "studio-key-must-not-reach-state-51c2";
@@ -83,7 +83,7 @@ describe("redeploys in the plan", () => {
             runPlan(["--stack", "before", "--config-dir", dir, "--json"]),
             runPlan(["--stack", "after", "--config-dir", dir, "--json"]),
             runPlan(["--stack", "manual", "--config-dir", dir]),
-            runPlan(["--stack", "prod", "--json"]),
+            runPlan(["--stack", "prod", "--config-dir", EXAMPLE_STACKS, "--json"]),
         ]);
     });
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { JWK_KEY } from "../../core/maskinporten/settings";
-import { ROOT, writeStacks } from "../support/helpers";
+import { EXAMPLE_STACKS, ROOT, writeStacks } from "../support/helpers";
 import { largeStack } from "../support/largeStack";
 
 const RECORD_FILE = path.join(ROOT, "tests/support/fixtures/resource-record.json");
@@ -72,8 +72,8 @@ describe("the resource record", () => {
     it("is what the program declares for tt02, prod and a large generated stack, unchanged", async () => {
         const generated = writeStacks({ large: largeStack() });
         const actual = {
-            tt02: await record(ROOT, "tt02"),
-            prod: await record(ROOT, "prod"),
+            tt02: await record(EXAMPLE_STACKS, "tt02"),
+            prod: await record(EXAMPLE_STACKS, "prod"),
             large: await record(generated, "large"),
         };
         const text = `${JSON.stringify(actual, null, 1)}\n`;

@@ -8,7 +8,7 @@ import { DOCS_CLI, docsMain, REFERENCE_FILE } from "../../scripts/docs/main";
 import { executeCli } from "../../scripts/cli/cli";
 import { configKeyDocs, JSON_SCHEMA_FILE, renderJsonSchema } from "../../scripts/docs/configDocs";
 import { renderReference } from "../../scripts/docs/reference";
-import { ROOT } from "../support/helpers";
+import { EXAMPLE_STACKS, ROOT } from "../support/helpers";
 
 describe("documentation matches the code", () => {
     it("docs/reference.md is the one generated from the code (run npm run docs)", () => {
@@ -50,14 +50,14 @@ describe("documentation matches the code", () => {
 describe("the stack file's JSON Schema", () => {
     const schema = JSON.parse(readFileSync(path.join(ROOT, JSON_SCHEMA_FILE), "utf8"));
     const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-    const stackFile = (name: string) => parse(readFileSync(path.join(ROOT, name), "utf8"));
+    const stackFile = (name: string) => parse(readFileSync(path.join(EXAMPLE_STACKS, name), "utf8"));
 
     it("is the one generated from core/config/schema.ts (run npm run docs)", () => {
         expect(readFileSync(path.join(ROOT, JSON_SCHEMA_FILE), "utf8")).toBe(renderJsonSchema());
     });
 
-    it.each(["Pulumi.tt02.yaml", "Pulumi.prod.yaml"])("accepts %s, which points editors at it", (name) => {
-        expect(readFileSync(path.join(ROOT, name), "utf8").split("\n")[0]).toBe(`# yaml-language-server: $schema=./${JSON_SCHEMA_FILE}`);
+    it.each(["Pulumi.tt02.yaml", "Pulumi.prod.yaml"])("accepts the example %s, which points editors at it", (name) => {
+        expect(readFileSync(path.join(EXAMPLE_STACKS, name), "utf8").split("\n")[0]).toBe(`# yaml-language-server: $schema=../../../../${JSON_SCHEMA_FILE}`);
         expect(validate(stackFile(name)), JSON.stringify(validate.errors)).toBe(true);
     });
 

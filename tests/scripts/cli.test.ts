@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCli, UsageError, usage } from "../../scripts/cli/cli";
-import { ROOT, RunResult, runNode, runScript, TYPESCRIPT, writeStacks } from "../support/helpers";
+import { EXAMPLE_STACKS, ROOT, RunResult, runNode, runScript, TYPESCRIPT, writeStacks } from "../support/helpers";
 
 const LOADED = path.join(ROOT, "tests", "support", "fixtures", "loadedModules.cjs");
 
@@ -95,7 +95,7 @@ beforeAll(async () => {
         runWatchingLoads("scripts/review/main.ts", ["--stack", "tt02", "--config-dir", dir]),
         runScript("scripts/bench/main.ts", ["--only", "grants-1", "--runs", "1"]),
         runScript("scripts/bench/main.ts", ["--only", "clients-7"]),
-        runWithClosedStdout("scripts/plan/main.ts", ["--stack", "tt02", "--json"]),
+        runWithClosedStdout("scripts/plan/main.ts", ["--stack", "tt02", "--config-dir", EXAMPLE_STACKS, "--json"]),
     ]);
 }, 120_000);
 

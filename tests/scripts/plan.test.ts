@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { RunResult, runPlan, runPlanProcess, writeStacks } from "../support/helpers";
+import { EXAMPLE_STACKS, RunResult, runPlan, runPlanProcess, writeStacks } from "../support/helpers";
 import { TYPES } from "../../core/resourceNames";
 
 const OPS = "11111111-2222-3333-4444-555555555555";
@@ -19,9 +19,9 @@ beforeAll(async () => {
         },
     });
     [tt02, prod, tt02Text, bad, missing] = await Promise.all([
-        runPlan(["--stack", "tt02", "--json"]),
-        runPlan(["--stack", "prod", "--json"]),
-        runPlan(["--stack", "tt02"]),
+        runPlan(["--stack", "tt02", "--config-dir", EXAMPLE_STACKS, "--json"]),
+        runPlan(["--stack", "prod", "--config-dir", EXAMPLE_STACKS, "--json"]),
+        runPlan(["--stack", "tt02", "--config-dir", EXAMPLE_STACKS]),
         // Bad config as a real process: exit 2 and one line per error, no stack trace from Node.
         runPlanProcess(["--stack", "broken", "--config-dir", dir, "--json"]),
         runPlan(["--stack", "staging"]),

@@ -15,12 +15,12 @@ import { diffStackFile } from "../../scripts/review/fileDiff";
 import { grantRows } from "../../scripts/review/grantReview";
 import { redeployChanges } from "../../scripts/review/redeploys";
 import { COMMENT_LIMIT, fitComment, renderReview } from "../../scripts/review/render";
-import { rawConfig, ROOT } from "../support/helpers";
+import { EXAMPLE_STACKS, rawConfig, ROOT } from "../support/helpers";
 import { guid, largeStack } from "../support/largeStack";
 
 const PROJECT = "altinn-app-secrets";
 const config = (c: Record<string, unknown>): StackConfig => parseStackConfig(rawConfig(c));
-const fromFile = (file: string) => stackConfigOf(parse(readFileSync(path.join(ROOT, file), "utf8")), PROJECT).config;
+const fromFile = (file: string) => stackConfigOf(parse(readFileSync(path.join(EXAMPLE_STACKS, file), "utf8")), PROJECT).config;
 
 interface Recorded {
     type: string;

@@ -13,6 +13,13 @@ import { ConfigError, ParseOptions, parseStackConfig } from "../../core/config/p
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
+/**
+ * The example stacks as shipped (a copy of the root Pulumi.tt02.yaml and Pulumi.prod.yaml): tests
+ * that depend on the examples read these, so an org that makes the root stack files its own, as the
+ * README says, keeps a green `npm test`. tests/repo/stackFiles.test.ts checks the root ones.
+ */
+export const EXAMPLE_STACKS = path.join(ROOT, "tests", "support", "fixtures", "stacks");
+
 export function resourcesOfType(resources: RecordedResource[], type: string): RecordedResource[] {
     return resources.filter((r) => r.type === type);
 }

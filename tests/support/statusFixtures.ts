@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import { vi } from "vitest";
-import { ROOT, writeStacks } from "./helpers";
+import { EXAMPLE_STACKS, ROOT, writeStacks } from "./helpers";
 
 export const FIXTURE_DIR = path.join(ROOT, "tests/support/fixtures/status");
 /** The day the fixtures' stacks were deployed, and the time status tests read them at. */
@@ -113,7 +113,7 @@ export async function fixtureOutputs(stack: FixtureStack): Promise<Obj> {
         vi.resetModules();
         const pulumi = await import("@pulumi/pulumi");
         const { evaluateStack } = await import("../../scripts/offline/evaluate");
-        const dir = stack === "tt02" || stack === "prod" ? ROOT : writeStacks({ [stack]: STACKS[stack] });
+        const dir = stack === "tt02" || stack === "prod" ? EXAMPLE_STACKS : writeStacks({ [stack]: STACKS[stack] });
         const ev = await evaluateStack(ROOT, stack, dir);
         const program = (await import(path.join(ROOT, "index.ts"))) as Obj;
         for (const [name, value] of Object.entries(program)) {
