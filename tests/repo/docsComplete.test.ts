@@ -11,8 +11,10 @@ import { REFERENCE_FILE } from "../../scripts/docs/docsCli";
 import { REVIEW_FINDING_IDS, RULE_IDS, RULE_LEVELS, RuleLevel } from "../../core/policy/ruleIds";
 import { ALL_RULES } from "../../policy/rules";
 import { STALE_SUPPRESSION } from "../../policy/evaluate";
+import { ConfigError, parseStackConfig } from "../../core/config/parse";
 import { anchorsOf, linksOf } from "../support/markdown";
-import { ROOT } from "../support/helpers";
+import { ROOT, writeStacks } from "../support/helpers";
+import { parseOptionsOf, readStackFiles } from "../../scripts/offline/stack";
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 const DOC_FILES = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
@@ -53,6 +55,34 @@ describe("the docs cover the code", () => {
         }
         // No hand-written rule text in the generator: it can only drift from the rules.
         expect(read("scripts/docs/ruleDocs.ts")).not.toMatch(/Partial<Record<RuleId/);
+    });
+
+    it("every file path the docs, Pulumi.yaml, .ci/run and the workflows name exists", () => {
+        const files = [...DOC_FILES, "Pulumi.yaml", ".ci/run", ...readdirSync(path.join(ROOT, ".github", "workflows")).map((f) => `.github/workflows/${f}`)];
+        const missing = files.flatMap((file) =>
+            [...read(file).matchAll(/(?<![\w./<-])((?:core|components|providers|policy|scripts|tests|docs|schema)\/[\w./-]*\.(?:ts|mjs|js|cjs|md|json|yaml))\b/g)]
+                .map((m) => m[1])
+                .filter((p) => !existsSync(path.join(ROOT, p)) && !existsSync(path.join(ROOT, path.dirname(file), p)))
+                .map((p) => `${file}: ${p}`),
+        );
+        expect(missing).toEqual([]);
+    });
+
+    it("the error lines docs/first-deploy.md quotes are the ones the config check prints", () => {
+        const quoted = (start: string) => new RegExp(`\`(${start}[^\`]*)\``).exec(read("docs/first-deploy.md"))![1].replace(/ ?\.\.\.$/, "");
+        // Through a stack file, as npm run plan reads it.
+        const errors = (config: Record<string, unknown>) => {
+            try {
+                const files = readStackFiles(ROOT, "tt02", writeStacks({ tt02: { org: "ttd", environment: "tt02", ...config } }));
+                parseStackConfig(files.config, parseOptionsOf(files));
+                return [];
+            } catch (e) {
+                return (e as ConfigError).errors;
+            }
+        };
+        const grant = { principalId: "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", access: "read", reason: "Operations read secrets" };
+        expect(errors({ accessGrants: [grant, grant, { ...grant, principalId: "bob" }] })).toContain(quoted("accessGrants\\[2\\]\\.principalId"));
+        expect(errors({ appSecrets: { secure: "v1:ciphertext" } }).some((l) => l.startsWith(quoted("appSecrets: is a secure")))).toBe(true);
     });
 
     it("every npm script in package.json is documented", () => {
