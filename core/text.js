@@ -35,23 +35,26 @@ exports.wrap = (text, lead = "", indent = lead.length, width = exports.terminalW
     return [...lines, line];
 };
 
-/** @param {string} a @param {string} b */
-function levenshtein(a, b) {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * Edits between two words (insert, delete, substitute, or swap two neighbours: `jsno` is one from
+ * `json`), the optimal-string-alignment distance.
+ * @param {string} a @param {string} b
+ */
+function editDistance(a, b) {
+    /** @type {number[][]} */
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
     for (let i = 1; i <= a.length; i++) {
-        let prev = row[0];
-        row[0] = i;
         for (let j = 1; j <= b.length; j++) {
-            const cur = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-            prev = cur;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
     }
-    return row[b.length];
+    return d[a.length][b.length];
 }
 
 /**
- * The closest of `candidates` to `word` (ignoring case), when it is close enough to be a typo.
+ * The closest of `candidates` to `word` (ignoring case), when it is close enough to be a typo: one
+ * edit for a word of up to four letters (`aws` is not `tls`), else two or a quarter of it.
  * @param {string} word @param {readonly string[]} candidates
  * @returns {string | undefined}
  */
@@ -60,8 +63,8 @@ exports.closest = (word, candidates) => {
     let best;
     let bestDistance = Infinity;
     for (const c of candidates) {
-        const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+        const d = editDistance(word.toLowerCase(), c.toLowerCase());
         if (d < bestDistance) [best, bestDistance] = [c, d];
     }
-    return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
+    return bestDistance <= (word.length <= 4 ? 1 : Math.max(2, Math.floor(word.length / 4))) ? best : undefined;
 };

@@ -144,7 +144,7 @@ function suppressions(v: unknown, file: string): PackSuppression[] {
         const extra = Object.keys(s).find((k) => !["rule", ...targets, "reason"].includes(k));
         if (extra !== undefined) throw new Error(`${at}.${extra} is not a key (expected rule, principalId, secretName or setting, and reason)`);
         if (typeof s.rule !== "string" || !ids.includes(s.rule)) throw new Error(`${at}.rule must be a rule id (one of ${ids.join(", ")})`);
-        if (targets.filter((t) => s[t] !== undefined).length !== 1) throw new Error(`${at}: exactly one of [principalId], [secretName] and [setting] must be specified`);
+        if (targets.filter((t) => s[t] !== undefined).length !== 1) throw new Error(`${at}: exactly one of principalId, secretName and setting must be specified`);
         if (s.principalId !== undefined && (typeof s.principalId !== "string" || !GUID_PATTERN.test(s.principalId))) throw new Error(`${at}.principalId must be an Entra object ID (GUID)`);
         if (s.secretName !== undefined && (typeof s.secretName !== "string" || !SECRET_NAME_PATTERN.test(s.secretName))) throw new Error(`${at}.secretName must be a Key Vault secret name`);
         if (s.setting !== undefined && (typeof s.setting !== "string" || !/^[A-Za-z0-9_.:\[\]=-]{1,200}$/.test(s.setting))) throw new Error(`${at}.setting must be a stack-file setting such as "secretsprovider" or "keyVault.unmanagedAccess"`);

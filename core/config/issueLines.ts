@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { PROJECT } from "./schema";
 import { pathText } from "./rules";
-import { closest } from "./closest";
+import { closest, didYouMean } from "./closest";
 import type { ParseOptions } from "./model";
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -51,8 +51,9 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<stri
         const secret = isSecret(path);
         // An appSecrets item that is not an object may be a misplaced secret: show its kind only.
         const underAppSecrets = path[0] === "appSecrets" && path.length === 2;
+        // A suggestion says how close a value is to a known word: none for a secret.
         lines.push(
-            `${pathText(path)}: ${template
+            `${pathText(path)}: ${(secret ? template.replace(/; did you mean [^;]*\?$/, "") : template)
                 .replaceAll("{path}", pathText(path))
                 .replaceAll("{value}", secret ? "the secret value" : JSON.stringify(value))
                 .replaceAll("{got}", secret ? "a secret value" : underAppSecrets ? kindOf(value) : describe(value))
@@ -74,7 +75,7 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<stri
         } else if (iss.code === "invalid_value" && !templated && valueAt(top, iss.path) === undefined) {
             line(iss.path, "is required");
         } else if (iss.code === "invalid_value" && !templated) {
-            line(iss.path, `{value} is not one of ${iss.values.map(String).join(", ")}`);
+            line(iss.path, `{value} is not one of ${iss.values.map(String).join(", ")}${didYouMean(valueAt(top, iss.path), iss.values.map(String))}`);
         } else {
             line(iss.path, iss.message);
         }

@@ -55,8 +55,8 @@ export function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
         // azure-native sends "User" when it is left out, and Azure refuses that for groups and service principals.
         if (rbac && !has(g, "principalType")) fail(at("principalType"), "is required with keyVault.authorization rbac (User, Group or ServicePrincipal)");
         const given = (["access", "permissions", "role"] as const).filter((k) => has(g, k));
-        if (given.length > 1) fail(at(), `only one of [${given.join("] and [")}] can be specified`);
-        else if (given.length === 0) fail(at(), rbac ? "one of [access] and [role] is required" : "one of [access] and [permissions] is required");
+        if (given.length > 1) fail(at(), `only one of ${given.join(" and ")} can be specified`);
+        else if (given.length === 0) fail(at(), rbac ? "needs access or role (one of them)" : "needs access or permissions (one of them)");
         if (rbac && has(g, "permissions")) fail(at("permissions"), "is for keyVault.authorization accessPolicy; with rbac use access or role");
         if (!rbac && has(g, "role")) fail(at("role"), "is for keyVault.authorization rbac; with accessPolicy use access or permissions");
         for (const key of ["roleAssignmentName", "description"] as const) {
@@ -114,7 +114,7 @@ export function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
         if (!has(a, "value") && !has(a, "generate")) {
             fail(["appSecrets", i, "value"], `is required; ${SET_VALUE}; or let the stack generate one: generate: { length: 32 }`);
         } else if (has(a, "value") && has(a, "generate")) {
-            fail(["appSecrets", i], "only one of [value] and [generate] can be specified");
+            fail(["appSecrets", i], "only one of value and generate can be specified");
         }
         if (typeof a.section === "string" && sectionProblem(a.section) === undefined && typeof a.key === "string" && keyProblem(a.key) === undefined) {
             claims.claim(a.section, a.key, ["appSecrets", i, "key"]);
@@ -138,7 +138,7 @@ export function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
     const unmanagedAccess = keyVault.unmanagedAccess === "fail" ? "fail" : "warn";
     items(value.suppressions).forEach((s, i) => {
         if (!isObj(s)) return;
-        if (has(s, "principalId") === has(s, "secretName")) fail(["suppressions", i], "exactly one of [principalId] and [secretName] must be specified");
+        if (has(s, "principalId") === has(s, "secretName")) fail(["suppressions", i], "exactly one of principalId and secretName must be specified");
         const rule = s.rule;
         if (environment && typeof rule === "string" && (RULE_IDS as string[]).includes(rule) && !stackMaySuppress(rule as RuleId, environment, unmanagedAccess)) {
             fail(

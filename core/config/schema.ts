@@ -22,6 +22,7 @@ import {
 } from "../vault/naming";
 import { AZURE_PERMISSIONS, DEFAULT_STUDIO_URL, LIMITS, MASKINPORTEN_KEY_SIZE, MIN_REASON_LENGTH, ORG_PATTERN, ORG_RULE, PERMISSION_KINDS } from "./limits";
 import { RULE_IDS } from "../policy/ruleIds";
+import { didYouMean } from "./closest";
 import { anyCase, anyCaseSource, appList, bounded, checked, doc, guid, GUID_SOURCE, list, reason, secretValue, section, strict, text, visible, webUrl, wholeNumber, withJson } from "./schemaKit";
 import { EXPIRES_PATTERN, expiresProblem } from "../vault/grantExpiry";
 
@@ -113,7 +114,9 @@ export const AccessGrantSchema = strict(
         ),
         role: doc(
             withJson(
-                z.string().refine((r) => roleId(r) !== undefined, { error: "{value} is neither a known built-in role name nor a role definition GUID" }),
+                z.string().refine((r) => roleId(r) !== undefined, {
+                    error: (iss) => `{value} is neither a known built-in role name nor a role definition GUID${didYouMean(iss.input, Object.keys(BUILTIN_ROLES))}`,
+                }),
                 // A built-in role by its exact name, a role definition GUID, or a role definition's ID.
                 { anyOf: [{ enum: Object.keys(BUILTIN_ROLES) }, { pattern: `^${GUID_SOURCE}$` }, { pattern: `/${anyCaseSource("roleDefinitions")}/${GUID_SOURCE}$` }] },
             ).optional(),
@@ -218,7 +221,12 @@ export const AppSecretSchema = strict(
 export const SuppressionSchema = strict(
     {
         rule: doc(
-            withJson(text().refine((r) => (RULE_IDS as readonly string[]).includes(r), { error: `{value} is not a rule id (one of ${RULE_IDS.join(", ")})` }), { enum: [...RULE_IDS] }),
+            withJson(
+                text().refine((r) => (RULE_IDS as readonly string[]).includes(r), {
+                    error: (iss) => `{value} is not a rule id${didYouMean(iss.input, RULE_IDS) || ` (one of ${RULE_IDS.join(", ")})`}`,
+                }),
+                { enum: [...RULE_IDS] },
+            ),
             "The policy rule, e.g. `principal-allowlisted`. Only rules whose findings are advisory in this environment; mandatory ones are suppressed in `policy/config.json`.",
             { type: "rule id" },
         ),

@@ -10,7 +10,7 @@ import { ACCESS_PRESETS, BUILTIN_ROLES } from "./roles";
 /** Why `grant` cannot be declared in `mode`, or undefined. Config parsing reports the same earlier. */
 export function grantProblem(grant: AccessGrantConfig, mode: AuthorizationMode): string | undefined {
     const forms = (["access", "permissions", "roleId"] as const).filter((k) => grant[k] !== undefined);
-    if (forms.length !== 1) return "exactly one of [access], [permissions] and [role] must be specified";
+    if (forms.length !== 1) return "exactly one of access, permissions and role must be specified";
     if (mode === "rbac" && grant.permissions) return "[permissions] needs accessPolicy authorization";
     if (mode === "accessPolicy" && grant.roleId) return "[role] needs rbac authorization";
     const reason = visibleTextProblem(grant.reason, MIN_REASON_LENGTH);

@@ -129,7 +129,7 @@ export function parseCli(spec: CliSpec, argv: string[]): CliValues | undefined {
     } catch (e) {
         // parseArgs's messages are one line but end with advice meant for scripts; keep the first sentence.
         const message = (e as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
-        throw new UsageError(`${message}${didYouMean(e, Object.keys(options))}; ${synopsis(spec)}`);
+        throw new UsageError(`${message}${didYouMean(e, Object.keys(options))}${npmAteAnOption(e, spec)}; ${synopsis(spec)}`);
     }
     if (values.help) return undefined;
     for (const [name, o] of Object.entries(spec.options)) {
@@ -137,6 +137,17 @@ export function parseCli(spec: CliSpec, argv: string[]): CliValues | undefined {
         if (o.type === "string" && values[name] === "") throw new UsageError(`--${name} needs a value; ${synopsis(spec)}`);
     }
     return values;
+}
+
+/**
+ * For a stray argument (`npm run plan --stack tt02` hands the command only `tt02`: npm keeps options
+ * before `--` for itself): where the `--` goes, with the command's first required option.
+ */
+function npmAteAnOption(e: unknown, spec: CliSpec): string {
+    if ((e as { code?: string }).code !== "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return "";
+    const given = /'([^']*)'/.exec((e as Error).message)?.[1] ?? "<value>";
+    const required = Object.entries(spec.options).find(([, o]) => o.required && o.type === "string")?.[0];
+    return ` (npm run passes on only what follows --, as in: npm run ${spec.command} -- ${required ? `--${required} ` : ""}${given})`;
 }
 
 /** For an unknown `--option`: ` (did you mean --stack?)` when one of `known` is close; else "". */

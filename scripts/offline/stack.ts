@@ -3,7 +3,7 @@
  * `Pulumi.yaml` for the project, `Pulumi.<stack>.yaml` for the values.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, ParseOptions } from "../../core/config/parse";
@@ -106,13 +106,29 @@ export function stackFileProblems(doc: unknown, file: string): string[] {
     return problems;
 }
 
+/** For a stack that is not there: ` (did you mean tt02? stacks here: prod, tt02)`, or what is there. */
+function otherStacks(stack: string, configDir: string): string {
+    let names: string[];
+    try {
+        names = readdirSync(configDir)
+            .map((f) => /^Pulumi\.([\w.-]+)\.yaml$/.exec(f)?.[1])
+            .filter((s): s is string => s !== undefined)
+            .sort();
+    } catch {
+        return "";
+    }
+    if (names.length === 0) return " (no Pulumi.<stack>.yaml there)";
+    const guess = closest(stack, names);
+    return ` (${guess ? `did you mean ${guess}? ` : ""}stacks here: ${names.join(", ")})`;
+}
+
 /** `root` holds Pulumi.yaml; `configDir` holds the stack files (Pulumi's stackConfigDir). */
 export function readStackFiles(root: string, stack: string, configDir = root): StackFiles {
     if (!/^[\w.-]+$/.test(stack)) throw new InputError(`--stack: ${JSON.stringify(stack)} is not a stack name`);
     const projectFile = path.join(root, "Pulumi.yaml");
     const stackFile = path.join(configDir, `Pulumi.${stack}.yaml`);
     if (!existsSync(projectFile)) throw new InputError(`Pulumi.yaml not found in ${root}`);
-    if (!existsSync(stackFile)) throw new InputError(`Pulumi.${stack}.yaml not found: no stack named ${JSON.stringify(stack)} in ${configDir}`);
+    if (!existsSync(stackFile)) throw new InputError(`Pulumi.${stack}.yaml not found: no stack named ${JSON.stringify(stack)} in ${configDir}${otherStacks(stack, configDir)}`);
     const project = (readYaml(projectFile) as { name?: unknown } | null)?.name;
     if (typeof project !== "string") throw new InputError("Pulumi.yaml: name is missing");
     const doc = readYaml(stackFile);

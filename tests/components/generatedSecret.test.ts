@@ -50,7 +50,7 @@ describe("a generated app secret", () => {
                 return (e as InstanceType<typeof ConfigError>).errors;
             }
         };
-        expect(errorsOf({ value: "x-value", generate: {} })).toEqual(["appSecrets[0]: only one of [value] and [generate] can be specified"]);
+        expect(errorsOf({ value: "x-value", generate: {} })).toEqual(["appSecrets[0]: only one of value and generate can be specified"]);
         expect(errorsOf({})[0]).toMatch(/^appSecrets\[0\]\.value: is required; .*or let the stack generate one: generate: \{ length: 32 \}$/);
         expect(errorsOf({ generate: { length: 8 } })).toEqual(["appSecrets[0].generate.length: must be a whole number from 16 to 1024, got number 8"]);
         expect(errorsOf({ generate: { lenght: 32 } })[0]).toMatch(/^appSecrets\[0\]\.generate\.lenght: unknown key \(expected one of length, generation\); did you mean length\?$/);

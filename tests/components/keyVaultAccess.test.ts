@@ -158,7 +158,7 @@ describe("AccessGrant input checks", () => {
     it("refuses a grant with two forms, naming both fields", async () => {
         const { grantProblem } = await import("../../components/keyvault/accessGrant");
         expect(grantProblem({ principalId: READER, access: "read", permissions: { secrets: ["get"] }, reason: "Operations team" }, "accessPolicy")).toBe(
-            "exactly one of [access], [permissions] and [role] must be specified",
+            "exactly one of access, permissions and role must be specified",
         );
         expect(grantProblem({ principalId: READER, permissions: { secrets: ["get"] }, reason: "Operations team" }, "rbac")).toBe("[permissions] needs accessPolicy authorization");
         expect(grantProblem({ principalId: READER, access: "read", reason: "short" }, "rbac")).toBe("[reason] is shorter than 10 characters");

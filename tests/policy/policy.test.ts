@@ -222,7 +222,7 @@ describe("suppressions", () => {
     it("refuse an unknown rule id and a missing target", () => {
         expect(errorsOf([{ rule: "no-such-rule", reason: "Because we said so" }])).toEqual([
             `suppressions[0].rule: "no-such-rule" is not a rule id (one of ${RULE_IDS.join(", ")})`,
-            "suppressions[0]: exactly one of [principalId] and [secretName] must be specified",
+            "suppressions[0]: exactly one of principalId and secretName must be specified",
         ]);
     });
 });
@@ -261,7 +261,7 @@ describe("pack config", () => {
         expect(() => parsePackConfig({ suppressions: [{ ...ok, reason: "ok" }] })).toThrow("policy/config.json: suppressions[0].reason is shorter than 10 characters");
         expect(() => parsePackConfig({ suppressions: [{ ...ok, reason: "line one is long\nline two" }] })).toThrow("suppressions[0].reason must be one line");
         expect(() => parsePackConfig({ suppressions: [{ ...ok, rule: "nope" }] })).toThrow("policy/config.json: suppressions[0].rule must be a rule id");
-        expect(() => parsePackConfig({ suppressions: [{ rule: ok.rule, reason: ok.reason }] })).toThrow("policy/config.json: suppressions[0]: exactly one of [principalId], [secretName] and [setting] must be specified");
+        expect(() => parsePackConfig({ suppressions: [{ rule: ok.rule, reason: ok.reason }] })).toThrow("policy/config.json: suppressions[0]: exactly one of principalId, secretName and setting must be specified");
         expect(() => parsePackConfig({ suppressions: [{ ...ok, principalId: "bob" }] })).toThrow("policy/config.json: suppressions[0].principalId must be an Entra object ID (GUID)");
     });
 });

@@ -60,7 +60,8 @@ describe("parseCli", () => {
             return "no error";
         };
         expect(message(["--stack", "tt02", "--jsno"])).toMatch(/^Unknown option '--jsno' \(did you mean --json\?\); usage: npm run plan -- --stack <name> \[--json\]$/);
-        expect(message(["tt02"])).toMatch(/^Unexpected argument 'tt02'.*; usage: /);
+        // `npm run plan --stack tt02` hands the command only tt02: say where the -- goes.
+        expect(message(["tt02"])).toMatch(/^Unexpected argument 'tt02'.* \(npm run passes on only what follows --, as in: npm run plan -- --stack tt02\); usage: /);
         expect(message(["--stack"])).toMatch(/^Option '-s, --stack <value>' argument missing; usage: /);
         expect(message(["--json"])).toBe("--stack is required; usage: npm run plan -- --stack <name> [--json]");
         for (const argv of [["--jsno"], ["tt02"], ["--stack"], ["--json"]]) expect(message(argv).split("\n")).toHaveLength(1);

@@ -24,7 +24,7 @@ beforeAll(async () => {
         runPlan(["--stack", "tt02", "--config-dir", EXAMPLE_STACKS]),
         // Bad config as a real process: exit 2 and one line per error, no stack trace from Node.
         runPlanProcess(["--stack", "broken", "--config-dir", dir, "--json"]),
-        runPlan(["--stack", "staging"]),
+        runPlan(["--stack", "staging", "--config-dir", EXAMPLE_STACKS]),
     ]);
 });
 
@@ -127,14 +127,20 @@ describe("plan on bad input", () => {
             'environment: "at22" is not one of tt02, prod',
             'accessGrants[0].principalId: "bob" is not an Entra object ID (GUID)',
             "accessGrants[1].reason: is required",
-            "accessGrants[1]: only one of [access] and [permissions] can be specified",
+            "accessGrants[1]: only one of access and permissions can be specified",
         ]);
         expect(bad.stderr).not.toMatch(/\n\s+at /);
     });
 
     it("exits 2 naming the missing stack file for an unknown stack", () => {
         expect(missing.code).toBe(2);
-        expect(missing.stderr.trim()).toMatch(/^Pulumi\.staging\.yaml not found: no stack named "staging" in /);
+        expect(missing.stderr.trim()).toMatch(/^Pulumi\.staging\.yaml not found: no stack named "staging" in .* \(stacks here: prod, tt02\)$/);
+    });
+
+    it("suggests the stack meant when a name is mistyped", async () => {
+        const typo = await runPlan(["--stack", "tt2", "--config-dir", EXAMPLE_STACKS]);
+        expect(typo.code).toBe(2);
+        expect(typo.stderr.trim()).toMatch(/ \(did you mean tt02\? stacks here: prod, tt02\)$/);
         expect(missing.stderr.trim().split("\n")).toHaveLength(1);
     });
 });
