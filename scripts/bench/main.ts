@@ -99,6 +99,9 @@ function measurePulumiLoad(runs: number, started: bigint): Figure {
     return { name: "pulumi-load", medianMs: median(times), medianCpuMs: median(cpu), maxRssMb: rss, resources: 0 };
 }
 
+/** `1 stack`, `2 stacks`. */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 function measure(dir: string, stack: string, runs: number, started: bigint): Figure {
     const times: number[] = [];
     const cpu: number[] = [];
@@ -119,7 +122,7 @@ function measure(dir: string, stack: string, runs: number, started: bigint): Fig
         rss = Math.max(rss, stats.maxRssKb / 1024);
         cpu.push(stats.cpuMs);
         const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-        progress(`  ${stack.padEnd(12)} run ${i + 1}/${runs}: ${String(resources).padStart(4)} resources in ${(times[i] / 1000).toFixed(1).padStart(5)} s  (${elapsed.toFixed(0)} s elapsed)`);
+        progress(`  ${stack.padEnd(12)} run ${i + 1}/${runs}: ${String(resources).padStart(4)} ${resources === 1 ? "resource " : "resources"} in ${(times[i] / 1000).toFixed(1).padStart(5)} s  (${elapsed.toFixed(0)} s elapsed)`);
     }
     return { name: stack, medianMs: median(times), medianCpuMs: median(cpu), maxRssMb: rss, resources };
 }
@@ -142,12 +145,12 @@ if (require.main === module) runCli(BENCH_CLI, async (args) => {
         if (unknown.length) throw new UsageError(`--only: ${unknown.map((s) => JSON.stringify(s)).join(", ")} is not one of ${Object.keys(all).join(", ")}`);
         const stacks = Object.fromEntries(only.map((s) => [s, all[s]]));
         for (const [name, config] of Object.entries(stacks)) writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
-        progress(`bench: loading @pulumi/pulumi and ${Object.keys(stacks).length} stacks, ${runs} runs each`);
+        progress(`bench: loading @pulumi/pulumi and ${count(Object.keys(stacks).length, "stack")}, ${count(runs, "run")} each`);
         const pulumiLoad = measurePulumiLoad(runs, started);
         const figures = Object.keys(stacks).map((s) => measure(dir, s, runs, started));
-        const out = [`median of ${runs} runs each, a fresh node process per run (node start-up included)`];
+        const out = [runs === 1 ? "one run each, a fresh node process per run (node start-up included)" : `median of ${runs} runs each, a fresh node process per run (node start-up included)`];
         for (const f of [pulumiLoad, ...figures]) {
-            const what = f === pulumiLoad ? "require(\"@pulumi/pulumi\")" : `${String(f.resources).padStart(4)} resources`;
+            const what = f === pulumiLoad ? "require(\"@pulumi/pulumi\")" : `${String(f.resources).padStart(4)} ${f.resources === 1 ? "resource" : "resources"}`;
             out.push(`  ${f.name.padEnd(12)} ${f.medianMs.toFixed(0).padStart(6)} ms  ${f.medianCpuMs.toFixed(0).padStart(6)} ms CPU  ${f.maxRssMb.toFixed(0).padStart(4)} MB max RSS  ${what}`);
         }
         const single = figures.find((f) => f.name === "clients-1");

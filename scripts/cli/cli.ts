@@ -128,7 +128,7 @@ export function parseCli(spec: CliSpec, argv: string[]): CliValues | undefined {
         values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as CliValues;
     } catch (e) {
         // parseArgs's messages are one line but end with advice meant for scripts; keep the first sentence.
-        const message = (e as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+        const message = (e as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "").replace(/\.$/, "");
         throw new UsageError(`${message}${didYouMean(e, Object.keys(options))}${npmAteAnOption(e, spec)}; ${synopsis(spec)}`);
     }
     if (values.help) return undefined;

@@ -27,6 +27,11 @@ function git(cwd: string, args: string[]): string {
 export function checkRef(configDir: string, ref: string): void {
     if (!/^[\w./~^@{}-]+$/.test(ref)) throw new InputError(`--base: ${JSON.stringify(ref)} is not a git ref`);
     try {
+        git(configDir, ["rev-parse", "--is-inside-work-tree"]);
+    } catch {
+        throw new InputError(`--base: ${configDir} is not in a git repository, so there is no ${JSON.stringify(ref)} to compare with (commit the stack file, or leave out --base)`);
+    }
+    try {
         git(configDir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     } catch {
         throw new InputError(`--base: ${JSON.stringify(ref)} is not a commit in the git repository at ${configDir}`);

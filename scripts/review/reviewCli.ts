@@ -54,6 +54,7 @@ export async function reviewMain(args: CliValues): Promise<CliResult> {
     const configDir = typeof args["config-dir"] === "string" ? path.resolve(args["config-dir"]) : root;
     const format = args.format ?? (process.stdout.isTTY ? "text" : "markdown");
     if (format !== "markdown" && format !== "text") throw new UsageError(`--format: ${JSON.stringify(format)} is not markdown or text`);
+    if (args.json && args.format !== undefined) throw new UsageError("--format and --json cannot be combined; choose one");
     const at = ref ? readBaseStack(configDir, stack, ref) : undefined;
     const evaluation = await evaluateStack(root, stack, configDir);
     const head = evaluation.config;

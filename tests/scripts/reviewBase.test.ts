@@ -59,6 +59,19 @@ beforeAll(async () => {
     ]);
 }, 60_000);
 
+describe("review --base that cannot be compared", () => {
+    it("says so when the stack file is in no git repository at all, and refuses --json with --format", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "no-git-"));
+        writeFileSync(path.join(dir, "Pulumi.tt02.yaml"), HEAD);
+        const run = await runReview(["--stack", "tt02", "--config-dir", dir, "--base", "main"]);
+        expect(run.code).toBe(2);
+        expect(run.stderr.trim()).toBe(`--base: ${dir} is not in a git repository, so there is no "main" to compare with (commit the stack file, or leave out --base)`);
+        const both = await runReview(["--stack", "tt02", "--config-dir", dir, "--json", "--format", "text"]);
+        expect(both.code).toBe(2);
+        expect(JSON.parse(both.stdout)).toEqual({ exitCode: 2, errors: ["--format and --json cannot be combined; choose one"] });
+    });
+});
+
 describe("review --base with an invalid stack file at the base", () => {
     it("exits 2 saying the base's stack file is invalid and why, every problem on its own line", () => {
         expect(invalidConfig.code).toBe(2);
