@@ -92,10 +92,18 @@ function stackLeaves(doc: Record<string, unknown>): Leaves {
     return out;
 }
 
+/** A grant's own entry (`accessGrants[principalId=...]`), when the path is inside one. */
+const GRANT_ENTRY = /^accessGrants\[principalId=[^\]]*\]/;
+
 function diffLeaves(base: Leaves, head: Leaves): FileChange[] {
     const out: FileChange[] = [];
+    const entries = (leaves: Leaves) => new Set([...leaves.keys()].map((p) => GRANT_ENTRY.exec(p)?.[0]).filter((e) => e !== undefined));
+    const [baseGrants, headGrants] = [entries(base), entries(head)];
     for (const path of [...new Set([...base.keys(), ...head.keys()])].sort()) {
         if (COVERED.some((c) => c.test(path))) continue;
+        // A grant added or removed is a row of the grants section, every key of it included.
+        const grant = GRANT_ENTRY.exec(path)?.[0];
+        if (grant && baseGrants.has(grant) !== headGrants.has(grant)) continue;
         const b = base.get(path);
         const h = head.get(path);
         if (JSON.stringify(stable(b)) === JSON.stringify(stable(h))) continue;

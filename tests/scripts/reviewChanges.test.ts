@@ -103,6 +103,14 @@ describe("the rest of the stack file", () => {
         expect(diffStackFile(doc("v1:AAAA"), doc("v1:BBBB"))).toEqual([{ path: "azure-native:clientSecret", before: "(secret)", after: "(secret) changed" }]);
         expect(JSON.stringify(diffStackFile({}, { config: { "pulumi:x": [{ secure: "v1:CCCC" }] } }))).not.toContain("CCCC");
     });
+
+    it("leaves an added or removed grant's keys to the grants section, and shows a kept grant's principalType change", () => {
+        const grant = (id: number, principalType: string) => ({ principalId: guid(id, 1), principalType, access: "read", reason: "Operations read secrets" });
+        const doc = (...grants: unknown[]) => ({ config: { [`${PROJECT}:accessGrants`]: grants } });
+        expect(diffStackFile(doc(grant(1, "Group"), grant(2, "Group")), doc(grant(2, "Group")))).toEqual([]);
+        expect(diffStackFile(doc(grant(2, "Group")), doc(grant(2, "Group"), grant(3, "User")))).toEqual([]);
+        expect(diffStackFile(doc(grant(2, "Group")), doc(grant(2, "User")))).toEqual([{ path: `accessGrants[principalId=${guid(2, 1)}].principalType`, before: "Group", after: "User" }]);
+    });
 });
 
 describe("the largest allowed stack's review (issue 20, item 11)", () => {
