@@ -110,7 +110,7 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
             out.push(...wrap(`API ${r.apiUrl} (gets the admin token), authority ${r.authority} (gets the signed grant)`, "      sends to: ", 16));
         }
     }
-    if (report.clients.some((c) => !c.registration)) out.push(...wrap("The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).", "  "));
+    if (report.clients.some((c) => !c.registration && c.publicJwks.keys.length > 0)) out.push(...wrap("The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).", "  "));
     if (report.clients.length === 0) out.push("  none");
     out.push("");
     out.push(`App settings per app (${report.appSettings.length})`);

@@ -183,3 +183,16 @@ describe("plan text output reads well at 100 columns", () => {
         expect(tt02Text.stdout).not.toContain("{}");
     });
 });
+
+describe("plan text for an adopted client", () => {
+    it("asks for no public key to register when the only client keeps its adopted key (keyGeneration 0)", async () => {
+        const client = { section: "MaskinportenClients--ServiceOwner", clientId: "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", format: "legacy", scope: "altinn:serviceowner", keyGeneration: 0, apps: ["app-a"] };
+        const dir = writeStacks({ adopted: { org: "ttd", environment: "tt02", redeploy: { enabled: false }, maskinportenClients: [client] }, staged: { org: "ttd", environment: "tt02", redeploy: { enabled: false }, maskinportenClients: [{ ...client, nextKeyGeneration: 1 }] } });
+        const [adopted, staged] = [await runPlan(["--stack", "adopted", "--config-dir", dir]), await runPlan(["--stack", "staged", "--config-dir", dir])];
+        expect(adopted.code).toBe(0);
+        expect(adopted.stdout).toContain("active key: the one already in the vault");
+        expect(adopted.stdout).not.toContain("register by hand");
+        // Once a key of its own is staged, there is one to register.
+        expect(staged.stdout).toContain("The public keys to register by hand");
+    });
+});
