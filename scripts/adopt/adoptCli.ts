@@ -114,7 +114,7 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
     if (sub && parts.subscriptionId.toLowerCase() !== sub) throw new InputError([`--vault-json: describes a vault in subscription ${parts.subscriptionId}, but keyVault.subscriptionId is ${sub}`]);
     const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed, secretPaths: files.secretPaths, escEnvironments: files.escEnvironments });
     const importText = `${JSON.stringify(adoption.importFile, null, 2)}\n`;
-    const merged = args.write && Object.keys(adoption.fragment.config).length ? mergeStackFile(stackText, adoption.fragmentYaml, path.basename(stackFile)) : undefined;
+    const merged = args.write && Object.keys(adoption.fragment.config).length ? mergeStackFile(stackText, adoption.fragmentYaml, path.basename(stackFile), `adopt-${stack}.yaml`) : undefined;
     writeOutputs(outDir, args.write ? [{ file: importFile, text: importText }] : [{ file: yamlFile, text: adoption.fragmentYaml }, { file: importFile, text: importText }], args.force === true);
     if (merged) writeStackFile(stackFile, stackText, merged.text);
     const written = [...(merged ? [stackFile] : []), ...(args.write ? [] : [yamlFile]), importFile];
