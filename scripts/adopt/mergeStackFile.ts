@@ -169,7 +169,8 @@ function diffOf(text: string, planned: Edit[]): string[] {
         .sort((a, b) => a.start - b.start)
         .flatMap((e) => {
             const from = lineStart(text, e.start);
-            const to = lineEnd(text, Math.max(e.start, e.end - 1));
+            // An edit that takes a line's newline with it (a removal) reaches into the next line.
+            const to = lineEnd(text, e.end > e.start && text[e.end - 1] === "\n" ? e.end : Math.max(e.start, e.end - 1));
             let old = text.slice(from, to).split("\n");
             let now = (text.slice(from, e.start) + e.text + text.slice(e.end, to)).split("\n");
             let line = text.slice(0, from).split("\n").length;

@@ -97,6 +97,12 @@ describe("mergeStackFile: edits at the same place", () => {
         expect(merged.text).toContain(`    # ops\n    - principalId: ${OPS}\n      reason: Operations team reads secrets\n      permissions:\n`);
     });
 
+    it("shows a removed line as removed, with no empty line added in its place", () => {
+        const stack = `config:\n  p:accessGrants:\n    - principalId: ${OPS}\n      access: read\n      reason: why\n`;
+        const merged = mergeStackFile(stack, `config:\n  p:accessGrants:\n    - principalId: ${OPS}\n      reason: why\n`, "Pulumi.x.yaml");
+        expect(merged.diff).toEqual(["@@ line 4", `      - principalId: ${OPS}`, "-       access: read"]);
+    });
+
     it("refuses with exit 2, naming the fragment to merge by hand, when the merged text does not read as YAML", () => {
         // Removing `access` removes the anchor a later key refers to: the spliced text has a dangling alias.
         const stack = `config:\n  p:accessGrants:\n    - principalId: ${OPS}\n      access: &level read\n      reason: why\n  other:level: *level\n`;
