@@ -51,6 +51,13 @@ function readText(file: string): string {
     }
 }
 
+/** `file` as a person types it in `cwd`: relative when inside it, else absolute; quoted when the shell would split it. */
+export function typedPath(cwd: string, file: string): string {
+    const relative = path.relative(cwd, file);
+    const typed = relative && relative.split(path.sep)[0] !== ".." && !path.isAbsolute(relative) ? relative : file;
+    return /^[\w@%+=:,./-]+$/.test(typed) ? typed : `'${typed.replace(/'/g, "'\\''")}'`;
+}
+
 export interface AdoptDeps {
     /** Project root (Pulumi.yaml). */
     root: string;
@@ -122,16 +129,18 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
         return { code: 0, output: JSON.stringify({ stack, summary: adoption.summary, fragment: adoption.fragment, importFile: adoption.importFile, written, stackFileChanges: merged?.diff ?? [] }, null, 2) };
     }
     const changes = args.write ? ["", merged ? `Changes to Pulumi.${stack}.yaml:` : `Pulumi.${stack}.yaml: nothing to change.`, ...(merged?.diff ?? [])] : [];
+    // Paths as the user types them here: printed bare, a file under --out would not be found.
+    const typed = (file: string) => typedPath(cwd, file);
     const output = [
         ...adoption.summary,
         ...changes,
         "",
         `Wrote ${written.join(" and ")}. Next:`,
         args.write
-            ? `  1. In Pulumi.${stack}.yaml, write every empty reason (and clientId/scope).`
-            : `  1. Replace those keys in Pulumi.${stack}.yaml with adopt-${stack}.yaml (or run again with --write); write every empty reason (and clientId/scope).`,
-        `  2. npm run plan -- --stack ${stack}   (refuses empty reasons; shows adopted clients keeping their key)`,
-        `  3. Commit, then: pulumi import -s ${stack} --file ${path.basename(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
+            ? `  1. In ${typed(stackFile)}, write every empty reason (and clientId/scope).`
+            : `  1. Replace those keys in ${typed(stackFile)} with ${typed(yamlFile)} (or run again with --write); write every empty reason (and clientId/scope).`,
+        `  2. npm run plan -- --stack ${stack}${args["config-dir"] ? ` --config-dir ${typed(configDir)}` : ""}   (refuses empty reasons; shows adopted clients keeping their key)`,
+        `  3. Commit, then: pulumi import -s ${stack} --file ${typed(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
         `  4. pulumi preview -s ${stack}: no change to existing access or secret values`,
         "  5. Rotate adopted Maskinporten keys when convenient: nextKeyGeneration: 1, register, keyGeneration: 1.",
     ];

@@ -52,7 +52,7 @@ async function adopt(stackText: string, extra: string[], policies = [{ objectId:
     writeFileSync(path.join(dir, "Pulumi.tt02.yaml"), stackText);
     writeFileSync(path.join(dir, "v.json"), JSON.stringify(vault(policies)));
     writeFileSync(path.join(dir, "s.json"), "[]");
-    const run = await runAdopt(["--stack", "tt02", "--config-dir", dir, "--out", dir, "--vault-json", path.join(dir, "v.json"), "--secrets-json", path.join(dir, "s.json"), ...extra], { root: ROOT, env: {} }, { width });
+    const run = await runAdopt(["--stack", "tt02", "--config-dir", dir, "--out", dir, "--vault-json", path.join(dir, "v.json"), "--secrets-json", path.join(dir, "s.json"), ...extra], { root: ROOT, env: {}, cwd: dir }, { width });
     return { ...run, dir, after: readFileSync(path.join(dir, "Pulumi.tt02.yaml"), "utf8") };
 }
 
@@ -114,6 +114,30 @@ describe("adopt --write", () => {
         expect(merged.text.endsWith('  altinn-app-secrets:maskinportenClients:\n    - section: Partner\n      clientId: ""\n')).toBe(true);
         expect(merged.diff).toContain("-       permissions: { secrets: [get, list] }");
         expect(merged.diff).toContain("+       permissions: { secrets: [get, list, Set] }");
+    });
+});
+
+describe("adopt's Next: steps", () => {
+    it("name the files as the user types them from the current folder: relative inside it, absolute outside it", async () => {
+        const first = await adopt(STACK, []);
+        const args = (out: string, extra: string[] = []) => ["--stack", "tt02", "--config-dir", first.dir, "--out", out, "--vault-json", path.join(first.dir, "v.json"), "--secrets-json", path.join(first.dir, "s.json"), ...extra];
+        const inside = await runAdopt(args("adopt/"), { root: ROOT, env: {}, cwd: first.dir });
+        expect(inside.code).toBe(0);
+        const text = inside.stdout.join("\n");
+        expect(text).toContain("1. Replace those keys in Pulumi.tt02.yaml with adopt/adopt-tt02.yaml (or run again with --write)");
+        expect(text).toContain(`2. npm run plan -- --stack tt02 --config-dir ${first.dir}   (refuses`);
+        expect(text).toContain("pulumi import -s tt02 --file adopt/import-tt02.json --protect=false");
+        // From another folder: absolute.
+        const outside = await runAdopt(args(path.join(first.dir, "far")), { root: ROOT, env: {}, cwd: ROOT });
+        expect(outside.stderr).toEqual([]);
+        const far = path.join(first.dir, "far");
+        expect(outside.stdout.join("\n")).toContain(`1. Replace those keys in ${path.join(first.dir, "Pulumi.tt02.yaml")} with ${path.join(far, "adopt-tt02.yaml")} (or`);
+        expect(outside.stdout.join("\n")).toContain(`pulumi import -s tt02 --file ${path.join(far, "import-tt02.json")} --protect=false`);
+        // With a space in --out: quoted, so a copy works as printed.
+        const spaced = await runAdopt(args("with space", ["--write"]), { root: ROOT, env: {}, cwd: first.dir });
+        expect(spaced.stderr).toEqual([]);
+        expect(spaced.stdout.join("\n")).toContain("1. In Pulumi.tt02.yaml, write every empty reason");
+        expect(spaced.stdout.join("\n")).toContain("pulumi import -s tt02 --file 'with space/import-tt02.json' --protect=false");
     });
 });
 
