@@ -21,9 +21,9 @@ export const ADOPT_CLI: CliSpec = {
     options: {
         stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
         out: { type: "string", value: "<dir>", description: "where to write the two files. Defaults to the current folder" },
-        "vault-json": { type: "string", value: "<file>", description: "read the vault from saved `az keyvault show` output instead of Azure" },
-        "secrets-json": { type: "string", value: "<file>", description: "with --vault-json: saved `az keyvault secret list` output" },
-        "role-assignments-json": { type: "string", value: "<file>", description: "with --vault-json, required for an RBAC vault: saved `az role assignment list --scope <vault id> --include-inherited` output" },
+        "vault-json": { type: "string", value: "<file>", description: "read the vault from saved `az keyvault show --name <vault> --resource-group <rg> -o json` output instead of Azure (then --secrets-json too)" },
+        "secrets-json": { type: "string", value: "<file>", description: "required with --vault-json: saved `az keyvault secret list --vault-name <vault> -o json` output (names and metadata, no values)" },
+        "role-assignments-json": { type: "string", value: "<file>", description: "with --vault-json, required for an RBAC vault: saved `az role assignment list --scope <vault id> --include-inherited -o json` output" },
         state: {
             type: "string",
             value: "<file>",

@@ -69,6 +69,8 @@ const secretScoped = {
 };
 
 let rbacVault = false;
+/** How the fake ARM answers the secret listing: whole, refused, failing on its second page, or with an entry that has no name. */
+let secretListing: "whole" | "forbidden" | "second page fails" | "nameless" = "whole";
 const requests: string[] = [];
 let server: Server;
 let endpoint: string;
@@ -98,6 +100,10 @@ beforeAll(async () => {
         if (req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(401).end(JSON.stringify({ error: { code: "AuthenticationFailed", message: "no token" } }));
         const p = url.pathname.replace(/^\/+/, "/");
         if (p === VAULT) return void res.end(JSON.stringify(armVault()));
+        if (p === `${VAULT}/secrets` && secretListing === "forbidden") return void res.writeHead(403).end(JSON.stringify({ error: { code: "AuthorizationFailed", message: "no read on secrets" } }));
+        if (p === `${VAULT}/secrets` && url.searchParams.has("page")) return void res.writeHead(500).end(JSON.stringify({ error: { code: "InternalServerError", message: "try later" } }));
+        if (p === `${VAULT}/secrets` && secretListing === "second page fails") return void res.end(JSON.stringify({ value: [armSecret(secretNames[0])], nextLink: `${endpoint}${VAULT}/secrets?page=2` }));
+        if (p === `${VAULT}/secrets` && secretListing === "nameless") return void res.end(JSON.stringify({ value: [armSecret(secretNames[0]), { type: "Microsoft.KeyVault/vaults/secrets", properties: {} }] }));
         if (p === `${VAULT}/secrets`) return void res.end(JSON.stringify({ value: [...secretNames.map((n) => armSecret(n)), armSecret("Ours--Managed", { "managed-by": "altinn-app-secrets" })] }));
         if (p === `${VAULT}/providers/Microsoft.Authorization/roleAssignments` && url.searchParams.get("$filter") === "atScope()") {
             return void res.end(JSON.stringify({ value: roleAssignments }));
@@ -296,6 +302,27 @@ describe("npm run adopt, live against a fake ARM (RBAC vault)", () => {
     });
 });
 
+describe("npm run adopt, live: a secret listing that fails is no empty vault", () => {
+    it("exits 2, writing nothing, when the listing is refused, fails on a later page, or has an entry without a name", async () => {
+        rbacVault = false;
+        const lines: Record<string, string[]> = {};
+        try {
+            for (const way of ["forbidden", "second page fails", "nameless"] as const) {
+                secretListing = way;
+                const r = await adopt(["--stack", "tt02"], { tt02: baseConfig });
+                expect(r.code, way).toBe(2);
+                expect(() => r.yaml(), way).toThrow();
+                lines[way] = r.stderr;
+            }
+        } finally {
+            secretListing = "whole";
+        }
+        expect(lines.forbidden).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: AuthorizationFailed (HTTP 403); the live read needs Reader on the vault`]);
+        expect(lines["second page fails"]).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: InternalServerError (HTTP 500)`]);
+        expect(lines.nameless).toEqual([`vault ${VAULT_NAME}: secret list: entry 1 has neither a name nor a secret id`]);
+    });
+});
+
 describe("npm run adopt from saved az output", () => {
     function files(vault: unknown, secrets: unknown, assignments?: unknown): string[] {
         const dir = mkdtempSync(path.join(tmpdir(), "az-out-"));
@@ -335,8 +362,12 @@ describe("npm run adopt from saved az output", () => {
         expect(r.code).toBe(2);
         expect(r.stderr).toEqual([
             expect.stringMatching(/^--secrets-json: .*secrets\.json is not valid JSON$/),
-            "--role-assignments-json: required for an RBAC vault (save: az role assignment list --scope <vault id> --include-inherited)",
+            "--role-assignments-json: required for an RBAC vault (save it: az role assignment list --scope <vault id> --include-inherited -o json)",
         ]);
+        rbacVault = false;
+        // Without the secret list adopt would take the vault to hold none, and leave existing secrets out of the import file.
+        const noSecrets = await adopt(files(armVault(), []).filter((a, i, all) => a !== "--secrets-json" && all[i - 1] !== "--secrets-json"), { tt02: baseConfig });
+        expect(noSecrets).toMatchObject({ code: 2, stderr: [`--secrets-json: required with --vault-json, or adopt would take the vault to hold no secrets (save it: az keyvault secret list --vault-name ${VAULT_NAME} -o json)`] });
         const wrong = await adopt(files({ id: "/subscriptions/x", properties: {} }, []), { tt02: baseConfig });
         expect(wrong.stderr).toEqual([
             "--vault-json: id is not a Key Vault resource ID (expected the output of az keyvault show)",
