@@ -30,7 +30,7 @@ export const ADOPT_CLI: CliSpec = {
             description: "the stack's state (pulumi stack export -s <name> > state.json): what it already manages is neither imported again nor rewritten, and existing parents are referred to by URN. Without it, the stack is taken to have no resources yet",
         },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
-        force: { type: "boolean", description: "overwrite existing output files (they may hold reasons you wrote)" },
+        force: { type: "boolean", description: "overwrite existing output files (adopt-<stack>.yaml may hold reasons you wrote)" },
         write: {
             type: "boolean",
             description: "merge the fragment into Pulumi.<stack>.yaml itself (comments and formatting kept; refused if a secure: value would be lost or the file changes meanwhile), print what changed, and write only import-<stack>.json to --out",

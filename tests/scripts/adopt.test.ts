@@ -262,12 +262,12 @@ describe("npm run adopt, live against a fake ARM (access-policy vault)", () => {
         expect(plan.stdout).toContain("Vault audit (offline)\n  not run offline: pulumi preview and up read the vault");
     });
 
-    it("refuses to overwrite an earlier fragment, which may hold reasons", async () => {
+    it("refuses to overwrite an earlier fragment, which may hold reasons, or an earlier import file, saying which is which", async () => {
         const again = await runAdopt(["--stack", "tt02", "--config-dir", result.configDir, "--out", result.out], { root: ROOT, access: { credential, endpoint, clientOptions: { tlsOptions: { ca } } }, env: {} });
         expect(again.code).toBe(2);
         expect(again.stderr).toEqual([
             `${path.join(result.out, "adopt-tt02.yaml")} exists (it may hold reasons you wrote); move it away or pass --force`,
-            `${path.join(result.out, "import-tt02.json")} exists (it may hold reasons you wrote); move it away or pass --force`,
+            `${path.join(result.out, "import-tt02.json")} exists (an import file an earlier adopt wrote; nothing in it is written by hand); move it away or pass --force`,
         ]);
     });
 });
