@@ -168,6 +168,9 @@ describe("npm run adopt, live against a fake ARM (access-policy vault)", () => {
         const text = result.stdout.join("\n");
         expect(text).toContain(`Vault ${VAULT_NAME} (accessPolicy, tenant ${TENANT}): 3 access policies`);
         expect(text).toContain(`${HAND} (access policy: secrets: Get,List)`);
+        // The stack's own grant exists as declared: imported too, and said so.
+        expect(text).toContain(`Access the stack already declares, found in Azure and imported as it is: 1\n  ${OPS} (access policy: secrets: get,list)`);
+        expect(text).toContain(`Set in the fragment: keyVault.tenantId: ${TENANT}, the vault's, so access policies name it whoever deploys`);
         expect(text).toContain(`${APP} (access policy: secrets: get): a compound identity`);
         expect(text).toContain("MaskinportenSettings (legacy): keeps its existing key (keyGeneration: 0)");
         expect(text).toContain("Integrations--AppB--Authority does not exist yet; pulumi up creates it");
@@ -279,6 +282,10 @@ describe("npm run adopt, live against a fake ARM (RBAC vault)", () => {
         const result = await adopt(["--stack", "tt02"], { tt02: rbacConfig });
         expect(result.stderr).toEqual([]);
         expect(result.code).toBe(0);
+        const text = result.stdout.join("\n");
+        expect(text).toContain(`Access the stack already declares, found in Azure and imported as it is: 1\n  ${OPS} (role assignment ${raName}: Key Vault Secrets User)`);
+        // Role assignments name no tenant: the summary says what keyVault.tenantId does in an RBAC vault.
+        expect(text).toContain(`Set in the fragment: keyVault.tenantId: ${TENANT}, the vault's, so the vault audit checks the vault's tenant, not the deploying identity's (role assignments name no tenant)`);
         const fragment = parse(result.yaml()) as { config: Record<string, unknown> };
         expect(fragment.config["altinn-app-secrets:accessGrants"]).toEqual([
             // The assignments have no description: "" keeps it so, instead of storing the reason.
