@@ -4,32 +4,24 @@
  * appended), and they must land in the fragment's order. A merge that does not read back as YAML is
  * a refusal (exit 2), never a crash. Saved `az` output only.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../core/config/parse";
-import { vaultResourceId } from "../../core/vault/roles";
-import { runAdopt } from "../../scripts/adopt/adoptCli";
 import { mergeStackFile } from "../../scripts/adopt/mergeStackFile";
 import { parseOptionsOf, readStackFiles } from "../../scripts/offline/stack";
 import { configErrors, ROOT } from "../support/helpers";
+import { adoptSaved, OPS, stackFile, SUB, TENANT } from "../support/savedVault";
 
-const SUB = "0f0f0f0f-1111-4222-8333-444444444444";
-const TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
-const OPS = "11111111-2222-3333-4444-555555555555";
 const PIPELINE = "22222222-3333-4444-5555-666666666666";
 const BREAK_GLASS = "33333333-4444-4555-8666-777777777777";
-const VAULT = vaultResourceId(SUB, "altinnapps-digdir-tt02-rg", "digdir-tt02-apps-kv");
 
 /** A first stack file as the README has a user write it: org set, one grant, keyVault left at its defaults. */
-const STACK = `# yaml-language-server: $schema=./schema/stack-config.schema.json
-# digdir in tt02. Reviewed by the platform team.
-config:
-  altinn-app-secrets:org: digdir
-  altinn-app-secrets:environment: tt02
-  altinn-app-secrets:keyVault:
+const STACK = stackFile(
+    "digdir",
+    "digdir in tt02. Reviewed by the platform team.",
+    `  altinn-app-secrets:keyVault:
     authorization: accessPolicy
   altinn-app-secrets:accessGrants:
     # Operations, see the runbook
@@ -39,44 +31,24 @@ config:
   altinn-app-secrets:redeploy:
     enabled: true # apps are redeployed when a secret changes
     studioUrl: https://altinn.studio
-`;
+`,
+);
 
 const WITH_IDS = STACK.replace("    authorization: accessPolicy\n", `    authorization: accessPolicy\n    subscriptionId: ${SUB}\n    tenantId: ${TENANT}\n`);
 const WITH_PERMISSIONS = STACK.replace("      access: read\n", "      permissions: { secrets: [get, list] }\n");
 
 /** The vault as the portal left it: the stack's principal (spelled Get, List) and two more, and hand-made Maskinporten secrets. */
-const VAULT_JSON = {
-    id: VAULT,
-    name: "digdir-tt02-apps-kv",
-    properties: {
-        tenantId: TENANT,
-        enableRbacAuthorization: false,
-        accessPolicies: [
-            { tenantId: TENANT, objectId: OPS, permissions: { secrets: ["Get", "List"] } },
-            { tenantId: TENANT, objectId: PIPELINE, permissions: { secrets: ["Get", "List", "Set"], keys: ["Get"] } },
-            { tenantId: TENANT, objectId: BREAK_GLASS, permissions: { secrets: ["Get"] } },
+const adoptWrite = (stackText: string) =>
+    adoptSaved(stackText, ["--write"], {
+        org: "digdir",
+        policies: [
+            { objectId: OPS, secrets: ["Get", "List"] },
+            { objectId: PIPELINE, secrets: ["Get", "List", "Set"], keys: ["Get"] },
+            { objectId: BREAK_GLASS, secrets: ["Get"] },
         ],
-    },
-};
-const SECRETS_JSON = ["MaskinportenSettings--ClientId", "MaskinportenSettings--EncodedJwk", "MaskinportenSettings--Scope"].map((name) => ({
-    id: `https://digdir-tt02-apps-kv.vault.azure.net/secrets/${name}`,
-    name,
-}));
-
-async function adoptWrite(stackText: string) {
-    const dir = mkdtempSync(path.join(tmpdir(), "adopt-merge-"));
-    const stackFile = path.join(dir, "Pulumi.tt02.yaml");
-    writeFileSync(stackFile, stackText);
-    writeFileSync(path.join(dir, "v.json"), JSON.stringify(VAULT_JSON));
-    writeFileSync(path.join(dir, "s.json"), JSON.stringify(SECRETS_JSON));
-    const out = path.join(dir, "adopt");
-    mkdirSync(out);
-    const run = await runAdopt(
-        ["--stack", "tt02", "--config-dir", dir, "--out", out, "--vault-json", path.join(dir, "v.json"), "--secrets-json", path.join(dir, "s.json"), "--write"],
-        { root: ROOT, env: {}, cwd: dir },
-    );
-    return { ...run, dir, after: readFileSync(stackFile, "utf8") };
-}
+        secretNames: ["MaskinportenSettings--ClientId", "MaskinportenSettings--EncodedJwk", "MaskinportenSettings--Scope"],
+        out: "adopt",
+    });
 
 type Grant = { principalId: string; access?: string; permissions?: Record<string, string[]>; reason: string };
 const configOf = (text: string) => (parse(text) as { config: Record<string, unknown> }).config;
