@@ -61,6 +61,12 @@ describe("mergeStackFile: edits at the same place", () => {
         expect(merged.text).toBe("config:\n  p:settings:\n    a: 1 # kept\n    b: 2\n    c: 3\n  p:other: x\n");
     });
 
+    it("fills an empty last key before adding the keys that follow it", () => {
+        // accessGrants: left empty at the end of config, and the fragment adds maskinportenClients after it.
+        const merged = mergeStackFile("config:\n  p:org: ttd\n  p:accessGrants:\n", "config:\n  p:accessGrants:\n    - principalId: a\n  p:maskinportenClients:\n    - section: S\n", "Pulumi.x.yaml");
+        expect(merged.text).toBe("config:\n  p:org: ttd\n  p:accessGrants:\n    - principalId: a\n  p:maskinportenClients:\n    - section: S\n");
+    });
+
     it("puts a key new to an existing grant in that grant, before the grants appended after it", () => {
         const stack = `config:\n  p:accessGrants:\n    # ops\n    - principalId: ${OPS}\n      access: read\n      reason: Operations team reads secrets\n`;
         const fragment = `config:\n  p:accessGrants:\n    - principalId: ${OPS}\n      reason: Operations team reads secrets\n      permissions:\n        secrets: [Get, List]\n    - principalId: ${PIPELINE}\n      permissions:\n        secrets: [Get]\n      reason: ""\n    - principalId: ${BREAK_GLASS}\n      permissions:\n        secrets: [Get]\n      reason: ""\n`;
