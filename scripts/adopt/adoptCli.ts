@@ -52,7 +52,7 @@ function readText(file: string): string {
 }
 
 /** `file` as a person types it in `cwd`: relative when inside it, else absolute; quoted when the shell would split it. */
-export function typedPath(cwd: string, file: string): string {
+function typedPath(cwd: string, file: string): string {
     const relative = path.relative(cwd, file);
     const typed = relative && relative.split(path.sep)[0] !== ".." && !path.isAbsolute(relative) ? relative : file;
     return /^[\w@%+=:,./-]+$/.test(typed) ? typed : `'${typed.replace(/'/g, "'\\''")}'`;
