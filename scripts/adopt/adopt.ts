@@ -33,7 +33,7 @@ export function planAdoption(input: AdoptionInput): Adoption {
         comments: new Map(),
         imports: [],
         components: new Map(),
-        notes: { adopted: [], notAdopted: [], firstUpChanges: [], secrets: [] },
+        notes: { adopted: [], matched: [], notAdopted: [], firstUpChanges: [], secrets: [] },
     };
 
     // accessGrants: the stack's own, then today's unmanaged access. Everything azure-native reads
@@ -84,12 +84,13 @@ function secretIndex(input: AdoptionInput): SecretIndex {
 
 /** What was adopted, what was not and why, what the first up changes, and the secrets adopt leaves alone. */
 function notesSummary(ctx: Adopting): string[] {
-    const { adopted, notAdopted, firstUpChanges, secrets } = ctx.notes;
+    const { adopted, matched, notAdopted, firstUpChanges, secrets } = ctx.notes;
     const listed = (header: string, lines: string[]) => [header, ...lines.map((l) => `  ${l}`)];
     const declaredSecrets = new Set([...ctx.clients.flatMap((raw) => clientKeys(raw).map((key) => secretName(String(raw.section), key).toLowerCase())), ...ctx.secrets.appSecretNames]);
     const leftAlone = ctx.input.secrets.filter((s) => !declaredSecrets.has(s.name.toLowerCase()));
     return [
         ...listed(`Access adopted into accessGrants with reason "" (the plan refuses them until a person writes why): ${adopted.length}`, adopted),
+        ...(matched.length ? listed(`Access the stack already declares, found in Azure and imported as it is: ${matched.length}`, matched) : []),
         ...(notAdopted.length ? listed(`Access not adopted (what stays unmanaged is reported by the unmanaged-access finding): ${notAdopted.length}`, notAdopted) : []),
         ...(firstUpChanges.length ? listed(`Access the stack declares differently from Azure (imported; the first up applies the stack's): ${firstUpChanges.length}`, firstUpChanges) : []),
         ...(secrets.length ? listed("Maskinporten and app secrets:", secrets) : []),

@@ -21,16 +21,16 @@ export const ADOPT_CLI: CliSpec = {
     options: {
         stack: { type: "string", short: "s", value: "<name>", description: "the stack: reads Pulumi.<name>.yaml", required: true },
         out: { type: "string", value: "<dir>", description: "where to write the two files. Defaults to the current folder" },
-        "vault-json": { type: "string", value: "<file>", description: "read the vault from saved `az keyvault show` output instead of Azure" },
-        "secrets-json": { type: "string", value: "<file>", description: "with --vault-json: saved `az keyvault secret list` output" },
-        "role-assignments-json": { type: "string", value: "<file>", description: "with --vault-json, required for an RBAC vault: saved `az role assignment list --scope <vault id> --include-inherited` output" },
+        "vault-json": { type: "string", value: "<file>", description: "read the vault from saved `az keyvault show --name <vault> --resource-group <rg> -o json` output instead of Azure (then --secrets-json too)" },
+        "secrets-json": { type: "string", value: "<file>", description: "required with --vault-json: saved `az keyvault secret list --vault-name <vault> -o json` output (names and metadata, no values)" },
+        "role-assignments-json": { type: "string", value: "<file>", description: "with --vault-json, required for an RBAC vault: saved `az role assignment list --scope <vault id> --include-inherited -o json` output" },
         state: {
             type: "string",
             value: "<file>",
             description: "the stack's state (pulumi stack export -s <name> > state.json): what it already manages is neither imported again nor rewritten, and existing parents are referred to by URN. Without it, the stack is taken to have no resources yet",
         },
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file. Defaults to the project folder" },
-        force: { type: "boolean", description: "overwrite existing output files (they may hold reasons you wrote)" },
+        force: { type: "boolean", description: "overwrite existing output files (adopt-<stack>.yaml may hold reasons you wrote)" },
         write: {
             type: "boolean",
             description: "merge the fragment into Pulumi.<stack>.yaml itself (comments and formatting kept; refused if a secure: value would be lost or the file changes meanwhile), print what changed, and write only import-<stack>.json to --out",
@@ -49,6 +49,13 @@ function readText(file: string): string {
     } catch {
         return ""; // readStackFiles says what is wrong with it
     }
+}
+
+/** `file` as a person types it in `cwd`: relative when inside it, else absolute; quoted when the shell would split it. */
+function typedPath(cwd: string, file: string): string {
+    const relative = path.relative(cwd, file);
+    const typed = relative && relative.split(path.sep)[0] !== ".." && !path.isAbsolute(relative) ? relative : file;
+    return /^[\w@%+=:,./-]+$/.test(typed) ? typed : `'${typed.replace(/'/g, "'\\''")}'`;
 }
 
 export interface AdoptDeps {
@@ -114,7 +121,7 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
     if (sub && parts.subscriptionId.toLowerCase() !== sub) throw new InputError([`--vault-json: describes a vault in subscription ${parts.subscriptionId}, but keyVault.subscriptionId is ${sub}`]);
     const adoption = planAdoption({ stack, project: files.project, config, rawConfig: files.config, vault: snapshot.vault, secrets: snapshot.secrets, dataActionsByRole: snapshot.dataActionsByRole, managed, secretPaths: files.secretPaths, escEnvironments: files.escEnvironments });
     const importText = `${JSON.stringify(adoption.importFile, null, 2)}\n`;
-    const merged = args.write && Object.keys(adoption.fragment.config).length ? mergeStackFile(stackText, adoption.fragmentYaml, path.basename(stackFile)) : undefined;
+    const merged = args.write && Object.keys(adoption.fragment.config).length ? mergeStackFile(stackText, adoption.fragmentYaml, path.basename(stackFile), `adopt-${stack}.yaml`) : undefined;
     writeOutputs(outDir, args.write ? [{ file: importFile, text: importText }] : [{ file: yamlFile, text: adoption.fragmentYaml }, { file: importFile, text: importText }], args.force === true);
     if (merged) writeStackFile(stackFile, stackText, merged.text);
     const written = [...(merged ? [stackFile] : []), ...(args.write ? [] : [yamlFile]), importFile];
@@ -122,16 +129,18 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
         return { code: 0, output: JSON.stringify({ stack, summary: adoption.summary, fragment: adoption.fragment, importFile: adoption.importFile, written, stackFileChanges: merged?.diff ?? [] }, null, 2) };
     }
     const changes = args.write ? ["", merged ? `Changes to Pulumi.${stack}.yaml:` : `Pulumi.${stack}.yaml: nothing to change.`, ...(merged?.diff ?? [])] : [];
+    // Paths as the user types them here: printed bare, a file under --out would not be found.
+    const typed = (file: string) => typedPath(cwd, file);
     const output = [
         ...adoption.summary,
         ...changes,
         "",
         `Wrote ${written.join(" and ")}. Next:`,
         args.write
-            ? `  1. In Pulumi.${stack}.yaml, write every empty reason (and clientId/scope).`
-            : `  1. Replace those keys in Pulumi.${stack}.yaml with adopt-${stack}.yaml (or run again with --write); write every empty reason (and clientId/scope).`,
-        `  2. npm run plan -- --stack ${stack}   (refuses empty reasons; shows adopted clients keeping their key)`,
-        `  3. Commit, then: pulumi import -s ${stack} --file ${path.basename(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
+            ? `  1. In ${typed(stackFile)}, write every empty reason (and clientId/scope).`
+            : `  1. Replace those keys in ${typed(stackFile)} with ${typed(yamlFile)} (or run again with --write); write every empty reason (and clientId/scope).`,
+        `  2. npm run plan -- --stack ${stack}${args["config-dir"] ? ` --config-dir ${typed(configDir)}` : ""}   (refuses empty reasons; shows adopted clients keeping their key)`,
+        `  3. Commit, then: pulumi import -s ${stack} --file ${typed(importFile)}${config.environment === "prod" ? "" : " --protect=false"}`,
         `  4. pulumi preview -s ${stack}: no change to existing access or secret values`,
         "  5. Rotate adopted Maskinporten keys when convenient: nextKeyGeneration: 1, register, keyGeneration: 1.",
     ];

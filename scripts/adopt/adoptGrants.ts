@@ -128,6 +128,7 @@ function importDeclaredPolicy(ctx: Adopting, g: AccessGrantConfig, i: number): v
             ctx.notes.firstUpChanges.push(`${g.principalId}: Azure has ${describeAccess({ permissions: theirs })}; the first up sets what the stack declares, ${describeAccess({ permissions: ours })}`);
         }
     }
+    if (samePermissions(ours, theirs, false)) ctx.notes.matched.push(`${g.principalId} (access policy: ${describeAccess({ permissions: theirs })})`);
     importGrant(ctx, g.principalId, `${ctx.keyVault.id}/accessPolicy/${existing.objectId}`);
 }
 
@@ -143,6 +144,7 @@ function importDeclaredAssignment(ctx: Adopting, g: AccessGrantConfig, i: number
     const fields = assignmentFields(ctx, existing, g);
     Object.assign(ctx.grants[i], fields);
     if (fields.description !== undefined) ctx.comments.set(`accessGrants:${i}`, " description: the assignment's own, kept so importing changes nothing; delete the key to store the reason instead");
+    ctx.notes.matched.push(`${g.principalId} (role assignment ${existing.name}: ${roleName(role)})`);
     importGrant(ctx, g.principalId, existing.id);
 }
 

@@ -89,7 +89,8 @@ export interface Adopting {
     readonly imports: ImportEntry[];
     /** The parents of `imports`, by name. */
     readonly components: Map<string, ImportEntry>;
-    readonly notes: { adopted: string[]; notAdopted: string[]; firstUpChanges: string[]; secrets: string[] };
+    /** Summary lines: access adopted, access the stack declares that was imported as it is (`matched`), not adopted, changed by the first up; secrets. */
+    readonly notes: { adopted: string[]; matched: string[]; notAdopted: string[]; firstUpChanges: string[]; secrets: string[] };
 }
 
 /** The keyVault section: what the fragment sets, and how the program sends the vault once it is merged. */

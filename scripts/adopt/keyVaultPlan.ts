@@ -59,7 +59,9 @@ export function planKeyVault(input: AdoptionInput, mode: AuthorizationMode): Key
     }
     if (!kv.tenantId && !esc) {
         set("tenantId", vault.tenantId);
-        summary.push(`Set in the fragment: keyVault.tenantId: ${vault.tenantId}, the vault's, so access policies name it whoever deploys`);
+        // What the key does depends on the mode: access policies name the tenant, role assignments do not.
+        const why = mode === "rbac" ? "so the vault audit checks the vault's tenant, not the deploying identity's (role assignments name no tenant)" : "so access policies name it whoever deploys";
+        summary.push(`Set in the fragment: keyVault.tenantId: ${vault.tenantId}, the vault's, ${why}`);
     }
     const id = names ? vaultResourceId(names.subscriptionId, sent.resourceGroupName, sent.name) : vault.id;
     const subscriptionId = kv.subscriptionId ?? names?.subscriptionId.toLowerCase() ?? "";

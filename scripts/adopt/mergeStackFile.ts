@@ -114,26 +114,49 @@ function ciphertexts(value: unknown, out: string[] = []): string[] {
     return out;
 }
 
-/** `stackText` with the fragment's `config` keys replaced, and the diff. Throws InputError when it cannot be done safely. */
-export function mergeStackFile(stackText: string, fragmentYaml: string, file: string): MergedStackFile {
+/**
+ * The edits applied to `text`, last offset first so each applies where it was planned. Edits at the
+ * same offset (only insertions share one: keys added together, a key added to a grant where new
+ * grants are appended) land in the order they were made, which is the fragment's.
+ */
+function applyEdits(text: string, planned: Edit[]): string {
+    const order = planned.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i);
+    return order.reduce((out, { e }) => out.slice(0, e.start) + e.text + out.slice(e.end), text);
+}
+
+/** `text` parsed, or undefined when it is not valid YAML (the parser's message would point into text never written). */
+function parsed(text: string): Record<string, unknown> | undefined {
+    try {
+        return parse(text) as Record<string, unknown>;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * `stackText` with the fragment's `config` keys replaced, and the diff. Throws InputError when it
+ * cannot be done safely; each refusal says to merge `fragmentFile` (adopt's output without --write) by hand.
+ */
+export function mergeStackFile(stackText: string, fragmentYaml: string, file: string, fragmentFile = "adopt's fragment"): MergedStackFile {
+    const byHand = `nothing written: run adopt without --write and merge ${fragmentFile} into it by hand`;
     const doc = parseDocument(stackText);
     const fragment = parseDocument(fragmentYaml).get("config", true) as YAMLMap;
     const config = doc.get("config", true);
     if (doc.errors.length || !isMap(config) || config.flow || !isMap(fragment)) {
-        throw new InputError([`${file}: ${doc.errors.length ? "not valid YAML" : "has no block config: map"}; merge adopt's fragment by hand (run without --write)`]);
+        throw new InputError([`${file}: ${doc.errors.length ? "not valid YAML" : "has no block config: map"}; ${byHand}`]);
     }
     const all = fragment.items.length ? edits(stackText, config, Object.assign(new YAMLMap(), { items: [...config.items.filter((p) => !fragment.has(p.key)), ...fragment.items] })) : [];
     const planned = all.filter((e) => !(e.text === "" && e.start === e.end));
-    let text = stackText;
-    for (const e of [...planned].sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+    const text = applyEdits(stackText, planned);
 
     // Check the splice: the new file reads as the old one with the fragment's keys replaced.
     const expected = { ...(parse(stackText) as Record<string, unknown>) };
     expected.config = { ...(expected.config as Record<string, unknown>), ...(fragment.toJSON() as Record<string, unknown>) };
-    const got = parse(text) as Record<string, unknown>;
-    const keysOf = (c: unknown) => Object.keys(c as object).sort();
+    const got = parsed(text);
+    if (!got) throw new InputError([`${file}: merged with adopt's fragment it would not be valid YAML; ${byHand}`]);
+    const keysOf = (c: unknown) => (c && typeof c === "object" ? Object.keys(c).sort() : []);
     if (!same({ ...got, config: undefined }, { ...expected, config: undefined }) || !same(keysOf(got.config), keysOf(expected.config)) || keysOf(expected.config).some((k) => !same((got.config as Record<string, unknown>)[k], (expected.config as Record<string, unknown>)[k]))) {
-        throw new InputError([`${file}: adopt could not merge its fragment without changing anything else; merge adopt's fragment by hand (run without --write)`]);
+        throw new InputError([`${file}: adopt could not merge its fragment without changing anything else; ${byHand}`]);
     }
     const lost = ciphertexts(parse(stackText)).filter((c) => !ciphertexts(got).includes(c));
     if (lost.length) throw new InputError([`${file}: merging would drop ${lost.length} secure: value(s); nothing written`]);
@@ -146,7 +169,8 @@ function diffOf(text: string, planned: Edit[]): string[] {
         .sort((a, b) => a.start - b.start)
         .flatMap((e) => {
             const from = lineStart(text, e.start);
-            const to = lineEnd(text, Math.max(e.start, e.end - 1));
+            // An edit that takes a line's newline with it (a removal) reaches into the next line.
+            const to = lineEnd(text, e.end > e.start && text[e.end - 1] === "\n" ? e.end : Math.max(e.start, e.end - 1));
             let old = text.slice(from, to).split("\n");
             let now = (text.slice(from, e.start) + e.text + text.slice(e.end, to)).split("\n");
             let line = text.slice(0, from).split("\n").length;

@@ -17,7 +17,7 @@ export function outputProblems(outDir: string, files: string[], force: boolean):
         const found = lstat(file);
         if (!found) return [];
         if (found.isDirectory()) return [`--out: ${file} is a folder`];
-        return force ? [] : [`${file} exists (it may hold reasons you wrote); move it away or pass --force`];
+        return force ? [] : [`${file} exists (${file.endsWith(".json") ? "an import file an earlier adopt wrote; nothing in it is written by hand" : "it may hold reasons you wrote"}); move it away or pass --force`];
     });
 }
 

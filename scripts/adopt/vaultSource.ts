@@ -122,7 +122,11 @@ function listFromJson(json: unknown, flag: string, what: string): Record<string,
 }
 
 export function secretsFromJson(json: unknown, flag = "--secrets-json"): VaultSecretInfo[] {
-    const secrets = listFromJson(json, flag, "az keyvault secret list").map(secretOf);
+    return checkedSecrets(listFromJson(json, flag, "az keyvault secret list").map(secretOf), flag);
+}
+
+/** Secrets whose names are Key Vault's: a nameless entry is refused, not listed as "undefined". */
+function checkedSecrets(secrets: VaultSecretInfo[], flag: string): VaultSecretInfo[] {
     const bad = secrets.findIndex((s) => !s.name);
     if (bad >= 0) throw new InputError([`${flag}: entry ${bad} has neither a name nor a secret id`]);
     // Key Vault allows nothing else; anything else is not az output, and would reach the summary and the fragment.
@@ -183,10 +187,15 @@ export function readSavedOutput(files: SavedOutput): VaultSnapshot {
         }
     };
     const vault = attempt(() => vaultFromJson(readJsonFile(files.vaultJson, "--vault-json")));
-    const secrets = files.secretsJson ? attempt(() => secretsFromJson(readJsonFile(files.secretsJson!, "--secrets-json"))) : [];
+    // Never "no secrets" for want of the list: the import file would leave existing ones out, and up stop at the first.
+    const secrets = files.secretsJson ? attempt(() => secretsFromJson(readJsonFile(files.secretsJson!, "--secrets-json"))) : undefined;
+    if (!files.secretsJson) {
+        const name = (vault && vaultIdParts(vault.id)?.name) ?? "<vault>";
+        problems.push(`--secrets-json: required with --vault-json, or adopt would take the vault to hold no secrets (save it: az keyvault secret list --vault-name ${name} -o json)`);
+    }
     const roleAssignments = files.roleAssignmentsJson ? attempt(() => roleAssignmentsFromJson(readJsonFile(files.roleAssignmentsJson!, "--role-assignments-json"))) : [];
     if (vault?.enableRbacAuthorization && !files.roleAssignmentsJson) {
-        problems.push("--role-assignments-json: required for an RBAC vault (save: az role assignment list --scope <vault id> --include-inherited)");
+        problems.push("--role-assignments-json: required for an RBAC vault (save it: az role assignment list --scope <vault id> --include-inherited -o json)");
     }
     if (problems.length) throw new InputError(problems);
     return { vault: { ...vault!, roleAssignments: roleAssignments! }, secrets: secrets!, dataActionsByRole: {} };
@@ -222,6 +231,24 @@ export async function readLive(access: AzureAccess, subscriptionId: string, reso
     }
 }
 
+/**
+ * The vault's secrets through ARM (Microsoft.KeyVault/vaults/secrets/read, which Reader has): metadata
+ * only, ARM's answers hold no value and none is kept. A page that fails or lacks its list throws (the
+ * SDK checks both): a listing cut short is an error, never fewer secrets.
+ */
+async function listSecrets(kv: import("@azure/arm-keyvault").KeyVaultManagementClient, resourceGroupName: string, vaultName: string): Promise<VaultSecretInfo[]> {
+    const listed: VaultSecretInfo[] = [];
+    try {
+        for await (const s of kv.secrets.list(resourceGroupName, vaultName)) listed.push(secretOf(s as unknown as Record<string, unknown>));
+    } catch (e) {
+        if (signInProblem(e, vaultName)) throw e;
+        const { statusCode, code } = e as { statusCode?: number; code?: string };
+        if (!statusCode) throw new Error(`listing its secrets: ${(e as Error).message}`);
+        throw new Error(`listing its secrets: ${code ?? "failed"} (HTTP ${statusCode})${statusCode === 403 ? "; the live read needs Reader on the vault" : ""}`);
+    }
+    return checkedSecrets(listed, `vault ${vaultName}: secret list`);
+}
+
 async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, resourceGroupName: string, vaultName: string): Promise<VaultSnapshot> {
     const { KeyVaultManagementClient } = await import("@azure/arm-keyvault");
     const { AuthorizationManagementClient } = await import("@azure/arm-authorization");
@@ -229,11 +256,7 @@ async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, re
     const kv = new KeyVaultManagementClient(access.credential, subscriptionId, options);
     const v = await kv.vaults.get(resourceGroupName, vaultName);
     const vault = vaultFromJson(v, `vault ${vaultName}`);
-    const secrets: VaultSecretInfo[] = [];
-    for await (const s of kv.secrets.list(resourceGroupName, vaultName)) {
-        // Metadata only: the ARM secrets API has no value in its answers, and none is kept here.
-        secrets.push({ name: String(s.name), ...(s.properties?.contentType ? { contentType: s.properties.contentType } : {}), ...(s.tags ? { tags: s.tags } : {}) });
-    }
+    const secrets = await listSecrets(kv, resourceGroupName, vaultName);
     const roleAssignments: VaultRoleAssignment[] = [];
     const dataActionsByRole: Record<string, string[]> = {};
     if (vault.enableRbacAuthorization) {

@@ -69,6 +69,8 @@ const secretScoped = {
 };
 
 let rbacVault = false;
+/** How the fake ARM answers the secret listing: whole, refused, failing on its second page, or with an entry that has no name. */
+let secretListing: "whole" | "forbidden" | "second page fails" | "nameless" = "whole";
 const requests: string[] = [];
 let server: Server;
 let endpoint: string;
@@ -98,6 +100,10 @@ beforeAll(async () => {
         if (req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(401).end(JSON.stringify({ error: { code: "AuthenticationFailed", message: "no token" } }));
         const p = url.pathname.replace(/^\/+/, "/");
         if (p === VAULT) return void res.end(JSON.stringify(armVault()));
+        if (p === `${VAULT}/secrets` && secretListing === "forbidden") return void res.writeHead(403).end(JSON.stringify({ error: { code: "AuthorizationFailed", message: "no read on secrets" } }));
+        if (p === `${VAULT}/secrets` && url.searchParams.has("page")) return void res.writeHead(500).end(JSON.stringify({ error: { code: "InternalServerError", message: "try later" } }));
+        if (p === `${VAULT}/secrets` && secretListing === "second page fails") return void res.end(JSON.stringify({ value: [armSecret(secretNames[0])], nextLink: `${endpoint}${VAULT}/secrets?page=2` }));
+        if (p === `${VAULT}/secrets` && secretListing === "nameless") return void res.end(JSON.stringify({ value: [armSecret(secretNames[0]), { type: "Microsoft.KeyVault/vaults/secrets", properties: {} }] }));
         if (p === `${VAULT}/secrets`) return void res.end(JSON.stringify({ value: [...secretNames.map((n) => armSecret(n)), armSecret("Ours--Managed", { "managed-by": "altinn-app-secrets" })] }));
         if (p === `${VAULT}/providers/Microsoft.Authorization/roleAssignments` && url.searchParams.get("$filter") === "atScope()") {
             return void res.end(JSON.stringify({ value: roleAssignments }));
@@ -162,11 +168,15 @@ describe("npm run adopt, live against a fake ARM (access-policy vault)", () => {
         const text = result.stdout.join("\n");
         expect(text).toContain(`Vault ${VAULT_NAME} (accessPolicy, tenant ${TENANT}): 3 access policies`);
         expect(text).toContain(`${HAND} (access policy: secrets: Get,List)`);
+        // The stack's own grant exists as declared: imported too, and said so.
+        expect(text).toContain(`Access the stack already declares, found in Azure and imported as it is: 1\n  ${OPS} (access policy: secrets: get,list)`);
+        expect(text).toContain(`Set in the fragment: keyVault.tenantId: ${TENANT}, the vault's, so access policies name it whoever deploys`);
         expect(text).toContain(`${APP} (access policy: secrets: get): a compound identity`);
         expect(text).toContain("MaskinportenSettings (legacy): keeps its existing key (keyGeneration: 0)");
         expect(text).toContain("Integrations--AppB--Authority does not exist yet; pulumi up creates it");
         expect(text).toContain("left alone: Unrelated--Thing, Ours--Managed");
-        expect(text).toContain("pulumi import -s tt02 --file import-tt02.json --protect=false");
+        // --out is a folder outside the current one: the path is given whole.
+        expect(text).toContain(`pulumi import -s tt02 --file ${path.join(result.out, "import-tt02.json")} --protect=false`);
     });
 
     it("writes accessGrants with today's permissions and reason \"\" after the stack's own", () => {
@@ -255,12 +265,12 @@ describe("npm run adopt, live against a fake ARM (access-policy vault)", () => {
         expect(plan.stdout).toContain("Vault audit (offline)\n  not run offline: pulumi preview and up read the vault");
     });
 
-    it("refuses to overwrite an earlier fragment, which may hold reasons", async () => {
+    it("refuses to overwrite an earlier fragment, which may hold reasons, or an earlier import file, saying which is which", async () => {
         const again = await runAdopt(["--stack", "tt02", "--config-dir", result.configDir, "--out", result.out], { root: ROOT, access: { credential, endpoint, clientOptions: { tlsOptions: { ca } } }, env: {} });
         expect(again.code).toBe(2);
         expect(again.stderr).toEqual([
             `${path.join(result.out, "adopt-tt02.yaml")} exists (it may hold reasons you wrote); move it away or pass --force`,
-            `${path.join(result.out, "import-tt02.json")} exists (it may hold reasons you wrote); move it away or pass --force`,
+            `${path.join(result.out, "import-tt02.json")} exists (an import file an earlier adopt wrote; nothing in it is written by hand); move it away or pass --force`,
         ]);
     });
 });
@@ -272,6 +282,10 @@ describe("npm run adopt, live against a fake ARM (RBAC vault)", () => {
         const result = await adopt(["--stack", "tt02"], { tt02: rbacConfig });
         expect(result.stderr).toEqual([]);
         expect(result.code).toBe(0);
+        const text = result.stdout.join("\n");
+        expect(text).toContain(`Access the stack already declares, found in Azure and imported as it is: 1\n  ${OPS} (role assignment ${raName}: Key Vault Secrets User)`);
+        // Role assignments name no tenant: the summary says what keyVault.tenantId does in an RBAC vault.
+        expect(text).toContain(`Set in the fragment: keyVault.tenantId: ${TENANT}, the vault's, so the vault audit checks the vault's tenant, not the deploying identity's (role assignments name no tenant)`);
         const fragment = parse(result.yaml()) as { config: Record<string, unknown> };
         expect(fragment.config["altinn-app-secrets:accessGrants"]).toEqual([
             // The assignments have no description: "" keeps it so, instead of storing the reason.
@@ -292,6 +306,27 @@ describe("npm run adopt, live against a fake ARM (RBAC vault)", () => {
         expect(result.stdout.join("\n")).toContain(`${ADMIN} (role assignment at /subscriptions/${SUB}: Key Vault Administrator): assigned above the vault`);
         expect(result.stdout.join("\n")).toContain(`${APP} (role assignment at ${secretScoped.properties.scope}: Key Vault Secrets User): assigned to a part of the vault, which a grant cannot declare`);
         expect(result.stdout.join("\n")).not.toContain("Owner");
+    });
+});
+
+describe("npm run adopt, live: a secret listing that fails is no empty vault", () => {
+    it("exits 2, writing nothing, when the listing is refused, fails on a later page, or has an entry without a name", async () => {
+        rbacVault = false;
+        const lines: Record<string, string[]> = {};
+        try {
+            for (const way of ["forbidden", "second page fails", "nameless"] as const) {
+                secretListing = way;
+                const r = await adopt(["--stack", "tt02"], { tt02: baseConfig });
+                expect(r.code, way).toBe(2);
+                expect(() => r.yaml(), way).toThrow();
+                lines[way] = r.stderr;
+            }
+        } finally {
+            secretListing = "whole";
+        }
+        expect(lines.forbidden).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: AuthorizationFailed (HTTP 403); the live read needs Reader on the vault`]);
+        expect(lines["second page fails"]).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: InternalServerError (HTTP 500)`]);
+        expect(lines.nameless).toEqual([`vault ${VAULT_NAME}: secret list: entry 1 has neither a name nor a secret id`]);
     });
 });
 
@@ -334,8 +369,12 @@ describe("npm run adopt from saved az output", () => {
         expect(r.code).toBe(2);
         expect(r.stderr).toEqual([
             expect.stringMatching(/^--secrets-json: .*secrets\.json is not valid JSON$/),
-            "--role-assignments-json: required for an RBAC vault (save: az role assignment list --scope <vault id> --include-inherited)",
+            "--role-assignments-json: required for an RBAC vault (save it: az role assignment list --scope <vault id> --include-inherited -o json)",
         ]);
+        rbacVault = false;
+        // Without the secret list adopt would take the vault to hold none, and leave existing secrets out of the import file.
+        const noSecrets = await adopt(files(armVault(), []).filter((a, i, all) => a !== "--secrets-json" && all[i - 1] !== "--secrets-json"), { tt02: baseConfig });
+        expect(noSecrets).toMatchObject({ code: 2, stderr: [`--secrets-json: required with --vault-json, or adopt would take the vault to hold no secrets (save it: az keyvault secret list --vault-name ${VAULT_NAME} -o json)`] });
         const wrong = await adopt(files({ id: "/subscriptions/x", properties: {} }, []), { tt02: baseConfig });
         expect(wrong.stderr).toEqual([
             "--vault-json: id is not a Key Vault resource ID (expected the output of az keyvault show)",

@@ -318,7 +318,8 @@ describe("adopt again, on a stack that already manages the vault (--state)", () 
             const dir = mkdtempSync(path.join(tmpdir(), "adopt-state-"));
             writeFileSync(path.join(dir, "s.json"), JSON.stringify(state));
             writeFileSync(path.join(dir, "v.json"), JSON.stringify(armVault(false)));
-            return runAdopt(["--stack", "tt02", "--vault-json", path.join(dir, "v.json"), "--state", path.join(dir, "s.json"), "--config-dir", writeStacks({ tt02: lastConfig }), "--out", dir], { root: ROOT, env: {} });
+            writeFileSync(path.join(dir, "secrets.json"), "[]");
+            return runAdopt(["--stack", "tt02", "--vault-json", path.join(dir, "v.json"), "--secrets-json", path.join(dir, "secrets.json"), "--state", path.join(dir, "s.json"), "--config-dir", writeStacks({ tt02: lastConfig }), "--out", dir], { root: ROOT, env: {} });
         };
         expect((await run({ deployment: { resources: [{ urn: `urn:pulumi:prod::altinn-app-secrets::${STACK_TYPE}::x`, type: STACK_TYPE }] } })).stderr).toEqual([
             "--state: is the state of stack prod of project altinn-app-secrets, not tt02 of altinn-app-secrets",

@@ -8,24 +8,18 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { vaultResourceId } from "../../core/vault/roles";
 import { runAdopt } from "../../scripts/adopt/adoptCli";
 import { mergeStackFile, writeStackFile } from "../../scripts/adopt/mergeStackFile";
 import { ROOT } from "../support/helpers";
+import { adoptSaved, OPS, stackFile, SUB, TENANT } from "../support/savedVault";
 
-const SUB = "0f0f0f0f-1111-4222-8333-444444444444";
-const TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
-const OPS = "11111111-2222-3333-4444-555555555555";
 const HAND = "77777777-8888-4999-8aaa-bbbbbbbbbbbb";
-const VAULT = vaultResourceId(SUB, "altinnapps-ttd-tt02-rg", "ttd-tt02-apps-kv");
 
 /** A stack file as a person writes one: comments, a flow list, an aligned comment, a secure value. */
-const STACK = `# yaml-language-server: $schema=./schema/stack-config.schema.json
-# Our tt02 stack. Reviewed by the platform team.
-config:
-  altinn-app-secrets:org: ttd
-  altinn-app-secrets:environment: tt02
-  altinn-app-secrets:keyVault:
+const STACK = stackFile(
+    "ttd",
+    "Our tt02 stack. Reviewed by the platform team.",
+    `  altinn-app-secrets:keyVault:
     subscriptionId: ${SUB}     # the apps subscription
     tenantId: ${TENANT}
   altinn-app-secrets:accessGrants:
@@ -39,22 +33,10 @@ config:
       apps: [app-a]
       value:
         secure: v1:c29tZSBub25jZQ==:c29tZSBjaXBoZXJ0ZXh0
-`;
+`,
+);
 
-const vault = (policies: { objectId: string; secrets: string[] }[]) => ({
-    id: VAULT,
-    name: "ttd-tt02-apps-kv",
-    properties: { tenantId: TENANT, enableRbacAuthorization: false, accessPolicies: policies.map((p) => ({ tenantId: TENANT, objectId: p.objectId, permissions: { secrets: p.secrets } })) },
-});
-
-async function adopt(stackText: string, extra: string[], policies = [{ objectId: OPS, secrets: ["get", "list"] }, { objectId: HAND, secrets: ["Get"] }], width = 100) {
-    const dir = mkdtempSync(path.join(tmpdir(), "adopt-write-"));
-    writeFileSync(path.join(dir, "Pulumi.tt02.yaml"), stackText);
-    writeFileSync(path.join(dir, "v.json"), JSON.stringify(vault(policies)));
-    writeFileSync(path.join(dir, "s.json"), "[]");
-    const run = await runAdopt(["--stack", "tt02", "--config-dir", dir, "--out", dir, "--vault-json", path.join(dir, "v.json"), "--secrets-json", path.join(dir, "s.json"), ...extra], { root: ROOT, env: {} }, { width });
-    return { ...run, dir, after: readFileSync(path.join(dir, "Pulumi.tt02.yaml"), "utf8") };
-}
+const adopt = (stackText: string, extra: string[], policies = [{ objectId: OPS, secrets: ["get", "list"] }, { objectId: HAND, secrets: ["Get"] }], width = 100) => adoptSaved(stackText, extra, { policies, width });
 
 describe("adopt --write", () => {
     it("merges the adopted grant into the stack file, keeping every other line as written, and shows the change", async () => {
@@ -114,6 +96,30 @@ describe("adopt --write", () => {
         expect(merged.text.endsWith('  altinn-app-secrets:maskinportenClients:\n    - section: Partner\n      clientId: ""\n')).toBe(true);
         expect(merged.diff).toContain("-       permissions: { secrets: [get, list] }");
         expect(merged.diff).toContain("+       permissions: { secrets: [get, list, Set] }");
+    });
+});
+
+describe("adopt's Next: steps", () => {
+    it("name the files as the user types them from the current folder: relative inside it, absolute outside it", async () => {
+        const first = await adopt(STACK, []);
+        const args = (out: string, extra: string[] = []) => ["--stack", "tt02", "--config-dir", first.dir, "--out", out, "--vault-json", path.join(first.dir, "v.json"), "--secrets-json", path.join(first.dir, "s.json"), ...extra];
+        const inside = await runAdopt(args("adopt/"), { root: ROOT, env: {}, cwd: first.dir });
+        expect(inside.code).toBe(0);
+        const text = inside.stdout.join("\n");
+        expect(text).toContain("1. Replace those keys in Pulumi.tt02.yaml with adopt/adopt-tt02.yaml (or run again with --write)");
+        expect(text).toContain(`2. npm run plan -- --stack tt02 --config-dir ${first.dir}   (refuses`);
+        expect(text).toContain("pulumi import -s tt02 --file adopt/import-tt02.json --protect=false");
+        // From another folder: absolute.
+        const outside = await runAdopt(args(path.join(first.dir, "far")), { root: ROOT, env: {}, cwd: ROOT });
+        expect(outside.stderr).toEqual([]);
+        const far = path.join(first.dir, "far");
+        expect(outside.stdout.join("\n")).toContain(`1. Replace those keys in ${path.join(first.dir, "Pulumi.tt02.yaml")} with ${path.join(far, "adopt-tt02.yaml")} (or`);
+        expect(outside.stdout.join("\n")).toContain(`pulumi import -s tt02 --file ${path.join(far, "import-tt02.json")} --protect=false`);
+        // With a space in --out: quoted, so a copy works as printed.
+        const spaced = await runAdopt(args("with space", ["--write"]), { root: ROOT, env: {}, cwd: first.dir });
+        expect(spaced.stderr).toEqual([]);
+        expect(spaced.stdout.join("\n")).toContain("1. In Pulumi.tt02.yaml, write every empty reason");
+        expect(spaced.stdout.join("\n")).toContain("pulumi import -s tt02 --file 'with space/import-tt02.json' --protect=false");
     });
 });
 
