@@ -6,6 +6,7 @@ import { PROJECT, PROVIDER_NAMESPACES } from "./schema";
 import { pathText } from "./rules";
 import { CONTROL_CHARACTER } from "./limits";
 import { closest } from "./closest";
+import { environmentNamedBy } from "../altinn/environments";
 import type { ParseOptions, RawConfig } from "./model";
 
 const NAMESPACES: readonly string[] = [PROJECT, ...PROVIDER_NAMESPACES];
@@ -100,7 +101,7 @@ export function contextErrors(top: Record<string, unknown>, lines: string[], opt
         });
     }
     const env = top.environment;
-    const named = opts.stack === undefined ? undefined : /(?:^|-)(tt02|prod)$/i.exec(opts.stack)?.[1]?.toLowerCase();
+    const named = opts.stack === undefined ? undefined : environmentNamedBy(opts.stack);
     if (named !== undefined && (env === "tt02" || env === "prod") && env !== named) {
         out.push(`environment: stack ${JSON.stringify(opts.stack)} must declare environment ${named}, not ${env} (a stack named after an environment manages that environment)`);
     }
