@@ -49,7 +49,7 @@ export function usage(width = terminalWidth()) {
     return [
         ...wrap("usage: node scripts/redeploy.mjs [--org <org>] [--app <app>] [--env <tt02|prod>] [--studio-url <url>] [--dry-run]", "", 4, width),
         "",
-        ...para("Redeploys the tag an Altinn app runs in an environment, so it restarts and reads its new Key Vault secret versions. When a deployment's outcome is unknown (timeout, dropped connection, 502/504), it asks Altinn Studio whether the deployment started before sending it again. Prints one line."),
+        ...para("Redeploys the tag an Altinn app runs in an environment, so it restarts and reads its new Key Vault secret versions. When a deployment's outcome is unknown (timeout, dropped connection, 502/504), it asks Altinn Studio whether the deployment started before sending it again. Prints what it did in one sentence, within the terminal's width (100 columns when not a terminal, as in Pulumi's log)."),
         "",
         ...para("Options (each overrides its environment variable):"),
         ...table(OPTIONS, width),

@@ -119,15 +119,22 @@ interface Run {
     posts: number;
 }
 
-/** The script's main, in this process: same code path as `node scripts/redeploy.mjs`, no 100 ms spawn. */
-async function run(env: Record<string, string> = {}, args: string[] = []): Promise<Run> {
+/**
+ * The script's main, in this process: same code path as `node scripts/redeploy.mjs`, no 100 ms spawn.
+ * Every line it prints fits 100 columns (the width when not a terminal, and in Pulumi's log); stdout
+ * and stderr come back with each message whole, its continued lines (indented by two) joined again.
+ */
+async function run(env: Record<string, string> = {}, args: string[] = []): Promise<Run & { lines: string[] }> {
     const started = Date.now();
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(args, { ...ENV(), ...env }, { out: (l: string) => out.push(l), err: (l: string) => err.push(l) });
     allOutput.push(...out, ...err);
-    const text = (lines: string[]) => lines.map((l) => `${l}\n`).join("");
-    return { code, stdout: text(out), stderr: text(err), ms: Date.now() - started, posts: seen.filter((s) => s.method === "POST").length };
+    const lines = [...out, ...err];
+    for (const line of lines.flatMap((l) => l.split("\n"))) expect(line.length, line).toBeLessThanOrEqual(100);
+    const whole = args.includes("--help") ? (t: string) => t : (t: string) => t.replaceAll("\n  ", " ");
+    const text = (printed: string[]) => (printed.length ? `${whole(printed.join("\n"))}\n` : "");
+    return { code, stdout: text(out), stderr: text(err), ms: Date.now() - started, posts: seen.filter((s) => s.method === "POST").length, lines };
 }
 
 const methods = () => seen.map((s) => s.method);
@@ -208,6 +215,28 @@ describe("redeploy: the usual answers", () => {
             expect(r).toMatchObject({ code: 0, stdout: line, stderr: "", posts: 0 });
             expect(methods()).toEqual(["GET"]);
         }
+    });
+
+    it("keeps what it prints within the width, 100 when not said: a long line continues indented, a URL whole", async () => {
+        handler = fakeStudio(() => "ok").handler;
+        const printed = async (width?: number) => {
+            const out: string[] = [];
+            const err: string[] = [];
+            await main(["--dry-run"], ENV(), { out: (l: string) => out.push(l), err: (l: string) => err.push(l), outWidth: width, errWidth: width });
+            await main([], { ...ENV(), ALTINN_STUDIO_API_KEY: "" }, { out: (l: string) => out.push(l), err: (l: string) => err.push(l), outWidth: width, errWidth: width });
+            return [...out, ...err];
+        };
+        const wide = await printed();
+        expect(wide.slice(0, 3)).toEqual([
+            "dry run: would redeploy ttd/app-a 1.4.2 to tt02 (POST",
+            `  ${url}${DEPLOYMENTS} with`,
+            '  {"tagName":"1.4.2","envName":"tt02"}); nothing sent',
+        ]);
+        expect(wide.length).toBeGreaterThan(4);
+        for (const line of wide) expect(line.length, line).toBeLessThanOrEqual(100);
+        const narrow = await printed(40);
+        expect(narrow).toContain(`  ${url}${DEPLOYMENTS}`);
+        for (const line of narrow.filter((l) => !l.includes(url))) expect(line.length, line).toBeLessThanOrEqual(40);
     });
 
     it("keeps --help within the terminal's width, 100 when not a terminal", async () => {
@@ -351,7 +380,7 @@ describe("redeploy: which tag runs", () => {
         expect((await run()).stdout).toBe("redeployed ttd/app-a 1.9.0 to tt02\n");
     });
 
-    it("prints a tag name from Studio as one clean line: no newline, workflow command or terminal escape", async () => {
+    it("prints a tag name from Studio clean: no line break of its own, workflow command or terminal escape", async () => {
         const hostile = `1.4.2\n::error file=README.md::pwned\r\n\u001b[2J\u001b]0;title\u0007\u009b${"x".repeat(500)}`;
         handler = only([], [{ release: "ttd-app-a", version: hostile, envName: "tt02" }]);
         const r = await run();
@@ -360,6 +389,13 @@ describe("redeploy: which tag runs", () => {
         expect(r.stdout.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
         // Studio gets its own tag back, as it gave it.
         expect(JSON.parse(seen[1].body)).toEqual({ tagName: hostile, envName: "tt02" });
+    });
+
+    it("starts no line with :: when a long line is continued (a CI log would run it as a workflow command)", async () => {
+        handler = only([], [{ release: "ttd-app-a", version: `${"a".repeat(70)} ::error::pwned`, envName: "tt02" }]);
+        const r = await run();
+        expect(r.code).toBe(0);
+        expect(r.lines).toEqual(["redeployed ttd/app-a", `  ${"a".repeat(70)} ::error::pwned to tt02`]);
     });
 
     it("an app never deployed to the environment: one line, exit 0, nothing sent", async () => {
@@ -371,7 +407,7 @@ describe("redeploy: which tag runs", () => {
             [{ release: "ttd-app-a", version: null, envName: "tt02" }],
         );
         const r = await run();
-        expect(r).toEqual({ code: 0, stdout: "ttd/app-a: not deployed to tt02 yet, nothing to redeploy\n", stderr: "", posts: 0, ms: r.ms });
+        expect(r).toEqual({ code: 0, stdout: "ttd/app-a: not deployed to tt02 yet, nothing to redeploy\n", stderr: "", posts: 0, ms: r.ms, lines: r.lines });
         expect(methods()).toEqual(["GET"]);
         const dry = await run({}, ["--dry-run"]);
         expect(dry).toMatchObject({ code: 0, stdout: "dry run: ttd/app-a: not deployed to tt02 yet, nothing to redeploy\n", posts: 0 });
