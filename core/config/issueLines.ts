@@ -3,7 +3,7 @@
  */
 import type { z } from "zod";
 import { PROJECT } from "./schema";
-import { pathText } from "./rules";
+import { pathText, stackFlag } from "./rules";
 import { closest } from "./closest";
 import type { ParseOptions } from "./model";
 
@@ -53,6 +53,7 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<stri
         const underAppSecrets = path[0] === "appSecrets" && path.length === 2;
         lines.push(
             `${pathText(path)}: ${template
+                .replaceAll("{stack}", stackFlag(opts.stack))
                 .replaceAll("{path}", pathText(path))
                 .replaceAll("{value}", secret ? "the secret value" : JSON.stringify(value))
                 .replaceAll("{got}", secret ? "a secret value" : underAppSecrets ? kindOf(value) : describe(value))
