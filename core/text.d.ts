@@ -6,5 +6,10 @@ export declare const DEFAULT_WIDTH: number;
 export declare function terminalWidth(stream?: { isTTY?: boolean; columns?: number }): number;
 /** Break `text` into lines of at most `width` columns, the first after `lead`, the rest indented by `indent`. */
 export declare function wrap(text: string, lead?: string, indent?: number, width?: number): string[];
+/**
+ * `wrap`, keeping each command in the text (`pulumi config set ...`) whole on one line, and starting
+ * no line with `::` (a CI log's workflow command).
+ */
+export declare function wrapKeepingCommands(text: string, lead: string, indent: number, width?: number): string[];
 /** The closest of `candidates` to `word` (ignoring case), when it is close enough to be a typo. */
 export declare function closest(word: string, candidates: readonly string[]): string | undefined;

@@ -36,6 +36,27 @@ exports.wrap = (text, lead = "", indent = lead.length, width = exports.terminalW
 };
 
 /**
+ * A command inside a line (`set it with: pulumi config set --secret --path '...' (it prompts ...)`),
+ * up to the punctuation after it (`,` `;` `(` `)` or `: `).
+ */
+const INLINE_COMMAND = /\b(?:pulumi|npm|az|gh) (?:(?!: )[^,;()])*[^,;():\s]/g;
+const GLUE = "\u0000";
+
+/**
+ * `wrap`, keeping each command in the text on one line: it moves whole to the next line rather than
+ * break where a paste would run half of it. A synopsis (`<name>`, `[--json]`) is no command to run.
+ * Nor does a line it starts begin with `::`: a CI log takes such a line, indent and all, for a
+ * workflow command (`::error::`), so a word of untrusted text starting with `::` stays on the line
+ * before it.
+ * @param {string} text @param {string} lead @param {number} indent @param {number} [width]
+ * @returns {string[]}
+ */
+exports.wrapKeepingCommands = (text, lead, indent, width = exports.terminalWidth()) => {
+    const glued = text.replace(INLINE_COMMAND, (command) => (/<|\[--/.test(command) ? command : command.replaceAll(" ", GLUE))).replace(/ +(?=::)/g, GLUE);
+    return exports.wrap(glued, lead, indent, width).map((line) => line.replaceAll(GLUE, " "));
+};
+
+/**
  * Edits between two words (insert, delete, substitute, or swap two neighbours: `jsno` is one from
  * `json`), the optimal-string-alignment distance.
  * @param {string} a @param {string} b

@@ -14,9 +14,10 @@
  * Plain Node, no dependencies: it runs with whatever `npm ci` installed, or nothing at all.
  */
 import {
-    deploymentsUrl, lines, MAX_BODY_BYTES, MAX_LINE_CHARS, printable, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt, startedSince, UsageError,
+    deploymentsUrl, lines, MAX_BODY_BYTES, messageLines, readDeployments, RedeployError, retryAfterMs, runningTag, runStartedAt, startedSince, UsageError,
 } from "./redeploy/core.mjs";
 import { optionsFrom, usage } from "./redeploy/options.mjs";
+import { terminalWidth } from "../core/text.js";
 
 export { RedeployError, UsageError };
 
@@ -259,34 +260,31 @@ export async function redeploy(o) {
 }
 
 /**
- * The whole command: parse, redeploy, print one line. Resolves to the exit code.
+ * The whole command: parse, redeploy, print what it did or why not. Resolves to the exit code.
  * @param {string[]} argv
  * @param {Record<string, string | undefined>} env
- * @param {{ out: (line: string) => void, err: (line: string) => void }} io
+ * @param {{ out: (line: string) => void, err: (line: string) => void, outWidth?: number, errWidth?: number }} io
+ *   where lines go, and the columns each may use (100 when not said: a pipe, Pulumi's log)
  * @returns {Promise<number>}
  */
 export async function main(argv, env, io) {
-    const key = env.ALTINN_STUDIO_API_KEY;
-    // Belt and braces: no line leaves with the key in it, whatever an error or a server echoed (a key too
-    // short to be real is left alone); every line stays one line. Blanked before and after cleaning (which
-    // removes escape codes, so could join a key echoed with one inside); cut last.
-    const blank = (/** @type {string} */ text) => (key && key.length >= 8 ? text.split(key).join("***") : text);
-    const clean = (/** @type {string} */ line) => printable(blank(printable(blank(line), Number.MAX_SAFE_INTEGER)), MAX_LINE_CHARS);
+    const print = (/** @type {(line: string) => void} */ to, /** @type {string} */ message, /** @type {number | undefined} */ width) =>
+        messageLines(message, env.ALTINN_STUDIO_API_KEY, width).forEach((l) => to(l));
     try {
         const parsed = optionsFrom(argv, env);
         if (parsed.help) {
             io.out(usage());
             return 0;
         }
-        io.out(clean(await redeploy(parsed.options)));
+        print(io.out, await redeploy(parsed.options), io.outWidth);
         return 0;
     } catch (e) {
         if (e instanceof UsageError) {
-            io.err(clean(e.message));
+            print(io.err, e.message, io.errWidth);
             return 2;
         }
         const message = e instanceof RedeployError ? e.message : `redeploy failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
-        io.err(clean(message));
+        print(io.err, message, io.errWidth);
         return 1;
     }
 }
@@ -296,5 +294,7 @@ if (process.argv[1]?.endsWith("redeploy.mjs")) {
     void main(process.argv.slice(2), process.env, {
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),
+        outWidth: terminalWidth(process.stdout),
+        errWidth: terminalWidth(process.stderr),
     }).then((code) => (process.exitCode = code));
 }

@@ -3,7 +3,7 @@
  */
 import type { z } from "zod";
 import { PROJECT } from "./schema";
-import { pathText } from "./rules";
+import { pathText, stackFlag } from "./rules";
 import { closest, didYouMean } from "./closest";
 import type { ParseOptions } from "./model";
 
@@ -54,6 +54,7 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<stri
         // A suggestion says how close a value is to a known word: none for a secret.
         lines.push(
             `${pathText(path)}: ${(secret ? template.replace(/; did you mean [^;]*\?$/, "") : template)
+                .replaceAll("{stack}", stackFlag(opts.stack))
                 .replaceAll("{path}", pathText(path))
                 .replaceAll("{value}", secret ? "the secret value" : JSON.stringify(value))
                 .replaceAll("{got}", secret ? "a secret value" : underAppSecrets ? kindOf(value) : describe(value))

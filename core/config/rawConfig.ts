@@ -3,9 +3,10 @@
  * and the checks the schema cannot make (namespaces, control characters, how values were stored).
  */
 import { PROJECT, PROVIDER_NAMESPACES } from "./schema";
-import { pathText } from "./rules";
+import { pathText, SET_VALUE, stackFlag } from "./rules";
 import { CONTROL_CHARACTER } from "./limits";
 import { closest } from "./closest";
+import { environmentNamedBy } from "../altinn/environments";
 import type { ParseOptions, RawConfig } from "./model";
 
 const NAMESPACES: readonly string[] = [PROJECT, ...PROVIDER_NAMESPACES];
@@ -95,12 +96,12 @@ export function contextErrors(top: Record<string, unknown>, lines: string[], opt
             const v = a !== null && typeof a === "object" ? (a as Record<string, unknown>).value : undefined;
             const stored = appSecretsStoredSecret && !(opts.plainTextPaths ?? []).includes(path);
             if (typeof v === "string" && v !== "" && !stored) {
-                out.push(`${path}: is stored in plain text in the stack file; set it with: pulumi config set --secret --path '${path}' (it prompts for the value, which keeps it out of shell history)`);
+                out.push(`${path}: is stored in plain text in the stack file; ${SET_VALUE.replaceAll("{stack}", stackFlag(opts.stack)).replaceAll("{path}", path)}`);
             }
         });
     }
     const env = top.environment;
-    const named = opts.stack === undefined ? undefined : /(?:^|-)(tt02|prod)$/i.exec(opts.stack)?.[1]?.toLowerCase();
+    const named = opts.stack === undefined ? undefined : environmentNamedBy(opts.stack);
     if (named !== undefined && (env === "tt02" || env === "prod") && env !== named) {
         out.push(`environment: stack ${JSON.stringify(opts.stack)} must declare environment ${named}, not ${env} (a stack named after an environment manages that environment)`);
     }

@@ -22,8 +22,14 @@ export const CLIENT_SECRET_KEYS = {
     builtin: ["Authority", "ClientId", "JwkBase64"],
 } as const satisfies Record<string, readonly string[]>;
 
-/** How to set an app secret's value without it reaching shell history (`{path}`: the key path). */
-export const SET_VALUE = "set it with: pulumi config set --secret --path '{path}' (it prompts for the value, which keeps it out of shell history)";
+/**
+ * How to set an app secret's value without it reaching shell history (`{path}`: the key path;
+ * `{stack}`: `stackFlag`'s text).
+ */
+export const SET_VALUE = "set it with: pulumi config set{stack} --secret --path '{path}' (it prompts for the value, which keeps it out of shell history)";
+
+/** ` -s <stack>` when the stack is known: without it `pulumi config set` writes to whichever stack is selected, perhaps prod. */
+export const stackFlag = (stack: string | undefined): string => (stack ? ` -s ${stack}` : "");
 
 type Obj = Record<string, unknown>;
 type Path = (string | number)[];

@@ -5,7 +5,7 @@
  *
  * Messages may hold placeholders that issueLines.ts fills in per issue, so that a value is echoed
  * only where it is not a secret: `{value}` (the value, quoted), `{got}` (its kind and value),
- * `{kind}` (its kind only) and `{path}` (the key path).
+ * `{kind}` (its kind only), `{path}` (the key path) and `{stack}` (` -s <stack>` when known).
  */
 import { z } from "zod";
 import { ACCESS_PRESETS, BUILTIN_ROLES, roleId } from "../vault/roles";

@@ -1,7 +1,7 @@
 /**
  * The building blocks of the config schema: documented keys (for the README and the JSON Schema),
  * strict objects, and the value types several keys share. Messages may hold the placeholders
- * issueLines.ts fills in per issue (`{value}`, `{got}`, `{kind}`, `{path}`).
+ * issueLines.ts fills in per issue (`{value}`, `{got}`, `{kind}`, `{path}`, `{stack}`).
  */
 import { z } from "zod";
 import { SET_VALUE } from "./rules";

@@ -5,9 +5,10 @@
  * The result is checked before it is written: it must read as the old file with the fragment's
  * keys replaced, and keep every `secure:` value. Pure, except `writeStackFile`.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Document, isCollection, isMap, isPair, isSeq, Node, Pair, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
 import { InputError } from "../cli/cli";
+import { cannotWrite } from "../cli/files";
 
 /** One change to the text: replace `[start, end)` with `text`. */
 interface Edit {
@@ -186,6 +187,14 @@ function diffOf(text: string, planned: Edit[]): string[] {
 export function writeStackFile(file: string, readText: string, merged: string): void {
     if (readFileSync(file, "utf8") !== readText) throw new InputError([`${file} changed while adopt ran; nothing written: run adopt again`]);
     const temp = `${file}.adopt-${process.pid}`;
-    writeFileSync(temp, merged, { flag: "wx" });
-    renameSync(temp, file);
+    let written = false;
+    try {
+        writeFileSync(temp, merged, { flag: "wx" });
+        written = true;
+        renameSync(temp, file);
+    } catch (e) {
+        if (written) rmSync(temp, { force: true });
+        // A stack file in a folder the user may read but not write: theirs to fix, not a bug.
+        throw cannotWrite(file, e, "--write");
+    }
 }

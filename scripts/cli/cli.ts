@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../core/config/parse";
-import { closest, DEFAULT_WIDTH, terminalWidth, wrap } from "../../core/text";
+import { closest, DEFAULT_WIDTH, terminalWidth, wrap, wrapKeepingCommands } from "../../core/text";
 
 /** Bad command-line arguments: reported in one line with the usage, exit 2. */
 export class UsageError extends Error {}
@@ -58,22 +58,6 @@ export { DEFAULT_WIDTH, terminalWidth, wrap };
 
 /** A command to copy and run (`pulumi state unprotect '<urn>'`): wrapping it would break it. */
 const COMMAND = /^\s*(?:pulumi|npm|az|gh) /;
-
-/**
- * A command inside a line (`set it with: pulumi config set --secret --path '...' (it prompts ...)`),
- * up to the punctuation after it (`,` `;` `(` `)` or `: `).
- */
-const INLINE_COMMAND = /\b(?:pulumi|npm|az|gh) (?:(?!: )[^,;()])*[^,;():\s]/g;
-const GLUE = "\u0000";
-
-/**
- * `wrap`, keeping each command in the text on one line: it moves whole to the next line rather than
- * break where a paste would run half of it. A synopsis (`<name>`, `[--json]`) is no command to run.
- */
-function wrapKeepingCommands(text: string, lead: string, indent: number, width: number): string[] {
-    const glued = text.replace(INLINE_COMMAND, (command) => (/<|\[--/.test(command) ? command : command.replaceAll(" ", GLUE)));
-    return wrap(glued, lead, indent, width).map((line) => line.replaceAll(GLUE, " "));
-}
 
 /** Every line of `text` that is longer than `width`, wrapped with the indent it starts with; commands stay whole. */
 export function fitWidth(text: string, width = terminalWidth()): string {

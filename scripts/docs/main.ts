@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { CliResult, CliValues, runCli } from "../cli/cli";
+import { cannotWrite } from "../cli/files";
 import { JSON_SCHEMA_FILE, renderJsonSchema } from "./configDocs";
 import { DOCS_CLI, REFERENCE_FILE } from "./docsCli";
 import { renderReference } from "./reference";
@@ -29,8 +30,12 @@ export async function docsMain(values: CliValues, root = path.resolve(__dirname,
         if (fresh === old) continue;
         stale.push(f.name);
         if (!values.check) {
-            mkdirSync(path.dirname(file), { recursive: true });
-            writeFileSync(file, fresh);
+            try {
+                mkdirSync(path.dirname(file), { recursive: true });
+                writeFileSync(file, fresh);
+            } catch (e) {
+                throw cannotWrite(file, e);
+            }
         }
     }
     const names = `${REFERENCE_FILE} and ${JSON_SCHEMA_FILE}`;

@@ -57,7 +57,8 @@ export function offlinePlaceholder(ciphertext: unknown): string {
     return `offline-placeholder-${createHash("sha256").update(String(ciphertext)).digest("hex").slice(0, 16)}`;
 }
 
-function readYaml(file: string): unknown {
+/** A YAML file, bounded like a stack file; bad YAML or a file too large is one line naming it. */
+export function readYaml(file: string): unknown {
     const size = statSync(file).size;
     if (size > LIMITS.stackFileBytes) throw new InputError(`${path.basename(file)}: ${size} bytes; a stack file may hold at most ${LIMITS.stackFileBytes} (split the stack)`);
     try {

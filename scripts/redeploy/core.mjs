@@ -1,9 +1,11 @@
 // @ts-check
 /**
  * The pure half of the redeploy script: the Studio deployments answer, which tag runs, whether a
- * deployment already started (options.mjs reads the options). No I/O here, so every rule is
- * tested directly.
+ * deployment already started, what a message prints as (options.mjs reads the options). No I/O
+ * here, so every rule is tested directly.
  */
+
+import { DEFAULT_WIDTH, wrapKeepingCommands } from "../../core/text.js";
 
 /** A failure with a one-line message meant for a person (exit 1). */
 export class RedeployError extends Error {}
@@ -176,6 +178,20 @@ export function printable(value, max) {
         .replace(/\s+/g, " ")
         .trim();
     return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/**
+ * A message as the lines to print. Belt and braces: none leaves with the key in it, whatever an error
+ * or a server echoed (a key too short to be real is left alone), and the message holds no line break
+ * of its own. Blanked before and after cleaning (which removes escape codes, so could join a key
+ * echoed with one inside); cut; then within `width` (a pipe's or Pulumi's log's 100 when not said):
+ * a long one continues on lines indented by two spaces, a URL or command whole.
+ * @param {string} message @param {string | undefined} key @param {number} [width]
+ * @returns {string[]}
+ */
+export function messageLines(message, key, width = DEFAULT_WIDTH) {
+    const blank = (/** @type {string} */ text) => (key && key.length >= 8 ? text.split(key).join("***") : text);
+    return wrapKeepingCommands(printable(blank(printable(blank(message), Number.MAX_SAFE_INTEGER)), MAX_LINE_CHARS), "", 2, width);
 }
 
 /** @param {string} tag */

@@ -14,11 +14,11 @@ const OPTIONS = [
     ["--app <app>", "app name (ALTINN_APP)"],
     ["--env <env>", `tt02, or prod (Studio's "production") (ALTINN_ENV)`],
     ["--studio-url <url>", `Altinn Studio's origin, without a path (${DEFAULT_STUDIO_URL}) (ALTINN_STUDIO_URL)`],
-    ["--dry-run", "read which tag runs (a GET) and say what would be deployed; send no deployment"],
+    ["--dry-run", "read which tag runs (a GET, which takes the API key too) and say what would be deployed; send no deployment"],
     ["-h, --help", "print this and exit"],
 ];
 const ENVIRONMENT = [
-    ["ALTINN_STUDIO_API_KEY", "Altinn Studio API key (required; read from the environment only, never printed)"],
+    ["ALTINN_STUDIO_API_KEY", "Altinn Studio API key (required, with --dry-run too; read from the environment only, never printed)"],
     ["REDEPLOY_TIMEOUT_MS", "time for each request, answer included (15000)"],
     ["REDEPLOY_ATTEMPTS", "attempts per request, and looks for a started deployment after an unknown outcome (4)"],
     ["REDEPLOY_BACKOFF_MS", "wait before the first retry, doubled each time (1000)"],
@@ -49,7 +49,7 @@ export function usage(width = terminalWidth()) {
     return [
         ...wrap("usage: node scripts/redeploy.mjs [--org <org>] [--app <app>] [--env <tt02|prod>] [--studio-url <url>] [--dry-run]", "", 4, width),
         "",
-        ...para("Redeploys the tag an Altinn app runs in an environment, so it restarts and reads its new Key Vault secret versions. When a deployment's outcome is unknown (timeout, dropped connection, 502/504), it asks Altinn Studio whether the deployment started before sending it again. Prints one line."),
+        ...para("Redeploys the tag an Altinn app runs in an environment, so it restarts and reads its new Key Vault secret versions. When a deployment's outcome is unknown (timeout, dropped connection, 502/504), it asks Altinn Studio whether the deployment started before sending it again. Prints what it did in one sentence, within the terminal's width (100 columns when not a terminal, as in Pulumi's log)."),
         "",
         ...para("Options (each overrides its environment variable):"),
         ...table(OPTIONS, width),
@@ -124,7 +124,11 @@ export function optionsFrom(argv, env) {
     const studioUrl = checkStudioUrl(url ?? DEFAULT_STUDIO_URL, urlFrom);
 
     const apiKey = env.ALTINN_STUDIO_API_KEY;
-    if (!apiKey) throw new UsageError("ALTINN_STUDIO_API_KEY is not set: export an Altinn Studio API key in the environment that runs pulumi up");
+    if (!apiKey) {
+        throw new UsageError(
+            "ALTINN_STUDIO_API_KEY is not set: every run reads Studio's deployments list with it, --dry-run too; by hand, export an Altinn Studio API key in this shell; under pulumi up, in the environment that runs pulumi up",
+        );
+    }
     return {
         help: false,
         options: {

@@ -1,8 +1,9 @@
 /** The access review's command line and work; `scripts/review/main.ts` runs it as a process. */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../core/config/parse";
 import { CliResult, CliSpec, CliValues, UsageError } from "../cli/cli";
+import { writeNamedFile } from "../cli/files";
 import { markdownToText } from "./terminalText";
 import { evaluateStack } from "../offline/evaluate";
 import { packConfigOf, planFindings } from "../offline/findings";
@@ -84,7 +85,7 @@ export async function reviewMain(args: CliValues): Promise<CliResult> {
     }
     const input: ReviewInput = { stack, org: head.org, environment: head.environment, rows: grantRows(head), findings, studioUrl: head.redeploy.studioUrl, base };
     const markdown = renderReview(input);
-    if (typeof args.full === "string") writeFileSync(args.full, `${markdown}\n`);
+    if (typeof args.full === "string") writeNamedFile(args.full, `${markdown}\n`, "--full");
     // Exit like the plan: 1 when a mandatory finding is not suppressed.
     const code = findings.some(blocks) ? 1 : 0;
     // The findings' internal ids (`Access::write`) are for tools and tests, not for what a person reads.

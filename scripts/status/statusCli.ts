@@ -1,10 +1,12 @@
 /** `npm run status`'s command line and work; `scripts/status/main.ts` runs it as a process. */
 import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
 import { CliResult, CliSpec, CliValues, InputError, UsageError } from "../cli/cli";
 import { statusFromOutputs } from "../../core/status/model";
 import { PulumiRun, readOutputsFile, readPulumiOutputs } from "./outputs";
 import { renderStatusMarkdown, renderStatusText } from "./render";
 import { issueUpdate } from "./issue";
+import { checkOutputs } from "./checkOutputs";
 
 export const STATUS_CLI: CliSpec = {
     command: "status",
@@ -21,10 +23,11 @@ export const STATUS_CLI: CliSpec = {
     exitCodes: { 0: "shown" },
 };
 
-/** What a test can set: the time, and how the Pulumi CLI is run. */
+/** What a test can set: the time, how the Pulumi CLI is run, and the project folder (with the stack files). */
 export interface StatusDeps {
     now?: number;
     pulumi?: PulumiRun;
+    root?: string;
 }
 
 const STACK = /^[\w.-]+(?:\/[\w.-]+){0,2}$/;
@@ -50,8 +53,10 @@ export async function statusMain(args: CliValues, deps: StatusDeps = {}): Promis
     if (args["issue-body"] !== undefined && !args["alerts-json"]) throw new UsageError("--issue-body goes with --alerts-json");
     const previous = issueBody(args["issue-body"] as string | undefined);
     const now = deps.now ?? Date.now();
-    const outputs = typeof args.outputs === "string" ? readOutputsFile(args.outputs) : await readPulumiOutputs(stack, deps.pulumi);
-    if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs)) throw new InputError(["the stack outputs are not a JSON object (pulumi stack output --json prints one)"]);
+    const file = typeof args.outputs === "string" ? args.outputs : undefined;
+    const read = file !== undefined ? readOutputsFile(file) : await readPulumiOutputs(stack, deps.pulumi);
+    const source = file !== undefined ? { name: `--outputs ${file}`, file: true } : { name: `pulumi stack output --stack ${stack}`, file: false };
+    const outputs = await checkOutputs(read, stack, source, deps.root ?? path.resolve(__dirname, "..", ".."));
     const status = statusFromOutputs(outputs, stack, now);
     if (args.json) return { output: JSON.stringify(status, null, 2), code: 0 };
     if (args.markdown) return { output: renderStatusMarkdown(status, now), code: 0 };

@@ -68,6 +68,16 @@ describe("parseStackConfig", () => {
         expect(c.appSecrets).toEqual([{ section: "ExternalApi", key: "ApiKey", value: "from-pulumi-config-secret", apps: ["app-a"] }]);
     });
 
+    it("names the stack in the command that sets an app secret's value, when the stack is known", () => {
+        // Without -s, pulumi config set writes to whichever stack is selected, perhaps prod.
+        const set = (stack: string) => `set it with: pulumi config set${stack} --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)`;
+        const plain = rawConfig({ ...base, appSecrets: [appSecret({})] });
+        expect(configErrors(plain, { secretKeys: [], stack: "tt02" })).toEqual([`appSecrets[0].value: is stored in plain text in the stack file; ${set(" -s tt02")}`]);
+        expect(configErrors(plain, { secretKeys: [] })).toEqual([`appSecrets[0].value: is stored in plain text in the stack file; ${set("")}`]);
+        const missing = rawConfig({ ...base, appSecrets: [appSecret({ value: undefined })] });
+        expect(configErrors(missing, { stack: "ttd-tt02" })).toEqual([`appSecrets[0].value: is required; ${set(" -s ttd-tt02")}; or let the stack generate one: generate: { length: 32 }`]);
+    });
+
     const clientCases: [string, Record<string, unknown>, string][] = [
         ["section with underscore", { maskinportenClients: [client({}), client({ section: "Maskin_porten" })] }, 'maskinportenClients[1].section: "Maskin_porten" may only contain letters, digits and hyphens (Key Vault secret names allow 0-9a-zA-Z-)'],
         ["section with tripled hyphen", { maskinportenClients: [client({ section: "A---B" })] }, 'maskinportenClients[0].section: "A---B" has a leading, trailing or tripled hyphen that .NET configuration would read differently (nest sections with "--")'],

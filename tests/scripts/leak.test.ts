@@ -113,7 +113,7 @@ describe("no secret leaves the program except into the vault", () => {
         const lines = run.stderr.trimEnd().split("\n");
         expect(lines.map((l) => l.trim()).join(" ")).toBe(problem);
         for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
-        expect(lines.some((l) => /^ {2}pulumi config set --secret --path 'appSecrets\[\d\]\.value' /.test(l))).toBe(true);
+        expect(lines.some((l) => /^ {2}pulumi config set -s \w+ --secret --path 'appSecrets\[\d\]\.value' /.test(l))).toBe(true);
         if (run.stdout.startsWith("{")) expect(JSON.parse(run.stdout).errors).toEqual([problem]);
     }
 
@@ -121,7 +121,8 @@ describe("no secret leaves the program except into the vault", () => {
         const dir = writeStacks({ plain: { ...config, appSecrets: [{ section: "ExternalApi", key: "ApiKey", value: CANARY }] } });
         const run = await runPlanProcess(["--stack", "plain", "--config-dir", dir, "--json"]);
         expect(run.code).toBe(2);
-        expectProblem(run, "appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)");
+        // With the stack: without -s, pulumi config set writes to whichever stack is selected, perhaps prod.
+        expectProblem(run, "appSecrets[0].value: is stored in plain text in the stack file; set it with: pulumi config set -s plain --secret --path 'appSecrets[0].value' (it prompts for the value, which keeps it out of shell history)");
         expect(run.stdout + run.stderr).not.toContain(CANARY);
     });
 
@@ -137,7 +138,7 @@ describe("no secret leaves the program except into the vault", () => {
         });
         const run = await runPlanProcess(["--stack", "mixed", "--config-dir", dir]);
         expect(run.code).toBe(2);
-        expectProblem(run, "appSecrets[1].value: is stored in plain text in the stack file; set it with: pulumi config set --secret --path 'appSecrets[1].value' (it prompts for the value, which keeps it out of shell history)");
+        expectProblem(run, "appSecrets[1].value: is stored in plain text in the stack file; set it with: pulumi config set -s mixed --secret --path 'appSecrets[1].value' (it prompts for the value, which keeps it out of shell history)");
         expect(run.stdout + run.stderr).not.toContain(CANARY);
     });
 });

@@ -119,15 +119,22 @@ interface Run {
     posts: number;
 }
 
-/** The script's main, in this process: same code path as `node scripts/redeploy.mjs`, no 100 ms spawn. */
-async function run(env: Record<string, string> = {}, args: string[] = []): Promise<Run> {
+/**
+ * The script's main, in this process: same code path as `node scripts/redeploy.mjs`, no 100 ms spawn.
+ * Every line it prints fits 100 columns (the width when not a terminal, and in Pulumi's log); stdout
+ * and stderr come back with each message whole, its continued lines (indented by two) joined again.
+ */
+async function run(env: Record<string, string> = {}, args: string[] = []): Promise<Run & { lines: string[] }> {
     const started = Date.now();
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(args, { ...ENV(), ...env }, { out: (l: string) => out.push(l), err: (l: string) => err.push(l) });
     allOutput.push(...out, ...err);
-    const text = (lines: string[]) => lines.map((l) => `${l}\n`).join("");
-    return { code, stdout: text(out), stderr: text(err), ms: Date.now() - started, posts: seen.filter((s) => s.method === "POST").length };
+    const lines = [...out, ...err];
+    for (const line of lines.flatMap((l) => l.split("\n"))) expect(line.length, line).toBeLessThanOrEqual(100);
+    const whole = args.includes("--help") ? (t: string) => t : (t: string) => t.replaceAll("\n  ", " ");
+    const text = (printed: string[]) => (printed.length ? `${whole(printed.join("\n"))}\n` : "");
+    return { code, stdout: text(out), stderr: text(err), ms: Date.now() - started, posts: seen.filter((s) => s.method === "POST").length, lines };
 }
 
 const methods = () => seen.map((s) => s.method);
@@ -210,11 +217,35 @@ describe("redeploy: the usual answers", () => {
         }
     });
 
+    it("keeps what it prints within the width, 100 when not said: a long line continues indented, a URL whole", async () => {
+        handler = fakeStudio(() => "ok").handler;
+        const printed = async (width?: number) => {
+            const out: string[] = [];
+            const err: string[] = [];
+            await main(["--dry-run"], ENV(), { out: (l: string) => out.push(l), err: (l: string) => err.push(l), outWidth: width, errWidth: width });
+            await main([], { ...ENV(), ALTINN_STUDIO_API_KEY: "" }, { out: (l: string) => out.push(l), err: (l: string) => err.push(l), outWidth: width, errWidth: width });
+            return [...out, ...err];
+        };
+        const wide = await printed();
+        expect(wide.slice(0, 3)).toEqual([
+            "dry run: would redeploy ttd/app-a 1.4.2 to tt02 (POST",
+            `  ${url}${DEPLOYMENTS} with`,
+            '  {"tagName":"1.4.2","envName":"tt02"}); nothing sent',
+        ]);
+        expect(wide.length).toBeGreaterThan(4);
+        for (const line of wide) expect(line.length, line).toBeLessThanOrEqual(100);
+        const narrow = await printed(40);
+        expect(narrow).toContain(`  ${url}${DEPLOYMENTS}`);
+        for (const line of narrow.filter((l) => !l.includes(url))) expect(line.length, line).toBeLessThanOrEqual(40);
+    });
+
     it("keeps --help within the terminal's width, 100 when not a terminal", async () => {
         const r = await run({}, ["--help"]);
         for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
         for (const width of [80, 60, 40]) for (const line of usage(width).split("\n")) expect(line.length).toBeLessThanOrEqual(width);
         expect(r.stdout).toContain("--dry-run");
+        // --dry-run reads Studio's deployments list, which takes the key: the help says so.
+        expect(r.stdout.replace(/\s+/g, " ")).toContain("ALTINN_STUDIO_API_KEY Altinn Studio API key (required, with --dry-run too;");
     });
 
     it("runs as `node scripts/redeploy.mjs` with the environment the Pulumi command passes", async () => {
@@ -351,7 +382,7 @@ describe("redeploy: which tag runs", () => {
         expect((await run()).stdout).toBe("redeployed ttd/app-a 1.9.0 to tt02\n");
     });
 
-    it("prints a tag name from Studio as one clean line: no newline, workflow command or terminal escape", async () => {
+    it("prints a tag name from Studio clean: no line break of its own, workflow command or terminal escape", async () => {
         const hostile = `1.4.2\n::error file=README.md::pwned\r\n\u001b[2J\u001b]0;title\u0007\u009b${"x".repeat(500)}`;
         handler = only([], [{ release: "ttd-app-a", version: hostile, envName: "tt02" }]);
         const r = await run();
@@ -360,6 +391,13 @@ describe("redeploy: which tag runs", () => {
         expect(r.stdout.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
         // Studio gets its own tag back, as it gave it.
         expect(JSON.parse(seen[1].body)).toEqual({ tagName: hostile, envName: "tt02" });
+    });
+
+    it("starts no line with :: when a long line is continued (a CI log would run it as a workflow command)", async () => {
+        handler = only([], [{ release: "ttd-app-a", version: `${"a".repeat(70)} ::error::pwned`, envName: "tt02" }]);
+        const r = await run();
+        expect(r.code).toBe(0);
+        expect(r.lines).toEqual(["redeployed ttd/app-a", `  ${"a".repeat(70)} ::error::pwned to tt02`]);
     });
 
     it("an app never deployed to the environment: one line, exit 0, nothing sent", async () => {
@@ -371,7 +409,7 @@ describe("redeploy: which tag runs", () => {
             [{ release: "ttd-app-a", version: null, envName: "tt02" }],
         );
         const r = await run();
-        expect(r).toEqual({ code: 0, stdout: "ttd/app-a: not deployed to tt02 yet, nothing to redeploy\n", stderr: "", posts: 0, ms: r.ms });
+        expect(r).toEqual({ code: 0, stdout: "ttd/app-a: not deployed to tt02 yet, nothing to redeploy\n", stderr: "", posts: 0, ms: r.ms, lines: r.lines });
         expect(methods()).toEqual(["GET"]);
         const dry = await run({}, ["--dry-run"]);
         expect(dry).toMatchObject({ code: 0, stdout: "dry run: ttd/app-a: not deployed to tt02 yet, nothing to redeploy\n", posts: 0 });
@@ -508,9 +546,14 @@ describe("redeploy: refusals and faults", () => {
     });
 });
 
+/** Said by hand and under pulumi up alike: which of the two runs it cannot know. */
+const NO_KEY =
+    "ALTINN_STUDIO_API_KEY is not set: every run reads Studio's deployments list with it, --dry-run too; by hand, export an Altinn Studio API key in this shell; under pulumi up, in the environment that runs pulumi up";
+
 describe("redeploy: bad input is exit 2 with one line naming the flag or variable", () => {
     it.each([
-        [{ ALTINN_STUDIO_API_KEY: "" }, [], "ALTINN_STUDIO_API_KEY is not set: export an Altinn Studio API key in the environment that runs pulumi up"],
+        [{ ALTINN_STUDIO_API_KEY: "" }, [], NO_KEY],
+        [{ ALTINN_STUDIO_API_KEY: "" }, ["--dry-run"], NO_KEY],
         [{ ALTINN_STUDIO_URL: "http://altinn.studio" }, [], "ALTINN_STUDIO_URL: http://altinn.studio is not https; the API key is never sent in clear text"],
         [{}, ["--studio-url", "https://user:pw@altinn.studio"], "--studio-url: a Studio URL has no user info, query or fragment"],
         [{ ALTINN_STUDIO_URL: "https://altinn.studio/designer/" }, [], "ALTINN_STUDIO_URL: https://altinn.studio/designer/ has a path; give Altinn Studio's origin only, https://altinn.studio"],

@@ -80,7 +80,7 @@ describe("npm run status: arguments and outputs", () => {
         writeFileSync(path.join(dir, "a.json"), "not json");
         writeFileSync(path.join(dir, "b.json"), "[1]");
         expect((await status(["--stack", "tt02", "--outputs", path.join(dir, "a.json")])).stderr).toMatch(/^--outputs .*a\.json: not JSON; save the outputs with: pulumi stack output --json --stack <name> > outputs.json\n$/);
-        expect((await status(["--stack", "tt02", "--outputs", path.join(dir, "b.json")])).stderr).toBe("the stack outputs are not a JSON object (pulumi stack output --json prints one)\n");
+        expect((await status(["--stack", "tt02", "--outputs", path.join(dir, "b.json")])).stderr).toMatch(/^--outputs .*b\.json: not a JSON object, as pulumi stack output --json prints; save the outputs of stack tt02 with: pulumi stack output --json --stack tt02 > outputs.json\n$/);
     });
 });
 
@@ -101,6 +101,13 @@ describe("npm run status with the Pulumi CLI", () => {
         expect(run.code).toBe(0);
         expect(run.stdout).toContain("Status of stack rotating: org ttd, environment prod");
         expect(JSON.parse(readFileSync(fake.argsFile, "utf8"))).toEqual(["stack", "output", "--json", "--stack", "rotating"]);
+    });
+
+    it("a stack that holds none of this program's outputs (never deployed, or another project's) is one line", async () => {
+        const fake = fakePulumi(`process.stdout.write("{}");`);
+        const run = await status(["--stack", "tt02"], { pulumi: { command: fake.command } });
+        expect(run.code).toBe(2);
+        expect(run.stderr).toBe("pulumi stack output --stack tt02: not the stack outputs of this program: no org, environment or vault output, and every deployment exports org, environment and vault; is tt02 a stack of this project, deployed with pulumi up?\n");
     });
 
     it("a missing CLI is one line suggesting --outputs", async () => {
