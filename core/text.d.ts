@@ -11,5 +11,10 @@ export declare function wrap(text: string, lead?: string, indent?: number, width
  * no line with `::` (a CI log's workflow command).
  */
 export declare function wrapKeepingCommands(text: string, lead: string, indent: number, width?: number): string[];
+/**
+ * `text` as a CI log may show it without running any of it (no line starting with `::`, no `##[`,
+ * no lone CR); with `json`, JSON that reads back the same.
+ */
+export declare function defuseWorkflowCommands(text: string, json?: boolean): string;
 /** The closest of `candidates` to `word` (ignoring case), when it is close enough to be a typo. */
 export declare function closest(word: string, candidates: readonly string[]): string | undefined;

@@ -14,8 +14,16 @@ exports.DEFAULT_WIDTH = 100;
 exports.terminalWidth = (stream = process.stdout) => (stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns : exports.DEFAULT_WIDTH);
 
 /**
+ * A word a CI log would read as the start of a workflow command (`::error::`) if a line began with
+ * it: the runner trims the line first, and .NET's white space is JavaScript's \s and U+0085 (NEL).
+ */
+const STARTS_COMMAND = /^[\s\u0085]*::/;
+
+/**
  * Break `text` into lines of at most `width` columns (the terminal's by default), the first after
- * `lead`, the rest indented by `indent`. A single word longer than a line (a URL) stays whole.
+ * `lead`, the rest indented by `indent`. A single word longer than a line (a URL) stays whole. No
+ * line it starts begins with a word starting with `::` (after any white space, a no-break space
+ * too): such a word stays on the line before, as does an empty word (a second space).
  * @param {string} text @param {string} [lead] @param {number} [indent] @param {number} [width]
  * @returns {string[]}
  */
@@ -26,7 +34,7 @@ exports.wrap = (text, lead = "", indent = lead.length, width = exports.terminalW
     // A hanging indent that would leave less than a third of the line drops to two spaces.
     const hang = indent > width / 1.5 ? 2 : indent;
     for (const word of text.split(" ")) {
-        if (line.trim() && line.length + 1 + word.length > width) {
+        if (line.trim() && line.length + 1 + word.length > width && word !== "" && !STARTS_COMMAND.test(word)) {
             lines.push(line);
             line = " ".repeat(hang);
         }
@@ -54,6 +62,24 @@ const GLUE = "\u0000";
 exports.wrapKeepingCommands = (text, lead, indent, width = exports.terminalWidth()) => {
     const glued = text.replace(INLINE_COMMAND, (command) => (/<|\[--/.test(command) ? command : command.replaceAll(" ", GLUE))).replace(/ +(?=::)/g, GLUE);
     return exports.wrap(glued, lead, indent, width).map((line) => line.replaceAll(GLUE, " "));
+};
+
+/**
+ * `text` as a CI log may show it without running any of it: GitHub Actions takes a line that starts
+ * with `::` (after white space) for a workflow command, and `##[` anywhere in a line for one too
+ * (its older syntax, still parsed), and a lone CR ends a line. A zero-width space goes between the
+ * two colons or hashes, which a reader sees as the same text; a lone CR becomes U+FFFD. With `json`
+ * (text that is JSON, where these can only be inside strings) `##[` becomes `#\u0023[`, which reads
+ * back as the same string, and nothing else changes. Idempotent.
+ * @param {string} text @param {boolean} [json]
+ * @returns {string}
+ */
+exports.defuseWorkflowCommands = (text, json = false) => {
+    if (json) return text.replace(/##\[/g, "#\\u0023[");
+    return text
+        .replace(/\r(?!\n)/g, "\uFFFD")
+        .replace(/##\[/g, "#\u200B#[")
+        .replace(/^((?:[^\S\n]|\u0085)*):(?=:)/gm, "$1:\u200B");
 };
 
 /**
