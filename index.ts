@@ -10,6 +10,7 @@ import { AppRedeploy, secretsByApp } from "./components/studio/appRedeploy";
 import { AppSecret } from "./components/keyvault/appSecret";
 import { ENVIRONMENT_FACTS } from "./core/altinn/environments";
 import { ConfigError, parseStackConfig, PROJECT, StackConfig } from "./core/config/parse";
+import { defuseWorkflowCommands } from "./core/text";
 import { KeyVaultAccess } from "./components/keyvault/keyVaultAccess";
 import { MaskinportenClient } from "./components/maskinporten/maskinportenClient";
 import { allowedHostsOfPackConfig } from "./core/maskinporten/hosts";
@@ -28,7 +29,8 @@ function readStackConfig(): StackConfig {
         return parseStackConfig(raw, { secretKeys: isSecret ? Object.keys(raw).filter((k) => isSecret(k)) : undefined, stack: pulumi.getStack() });
     } catch (e) {
         // RunError: Pulumi prints the lines without a stack trace.
-        if (e instanceof ConfigError) throw new pulumi.RunError(`invalid stack configuration:\n${e.message}`);
+        // Pulumi indents each line, and the runner trims that: a key named ::add-mask:: must not run.
+        if (e instanceof ConfigError) throw new pulumi.RunError(defuseWorkflowCommands(`invalid stack configuration:\n${e.message}`));
         throw e;
     }
 }

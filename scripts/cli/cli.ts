@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../core/config/parse";
-import { closest, DEFAULT_WIDTH, terminalWidth, wrap, wrapKeepingCommands } from "../../core/text";
+import { closest, DEFAULT_WIDTH, defuseWorkflowCommands, terminalWidth, wrap, wrapKeepingCommands } from "../../core/text";
 
 /** Bad command-line arguments: reported in one line with the usage, exit 2. */
 export class UsageError extends Error {}
@@ -224,6 +224,23 @@ export function jsonErrors(code: number, lines: string[]): string {
  * `print.errorWidth` (default `width`): wrap stderr's problems to it (`problemLines`).
  */
 export async function executeCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[], print: { width?: number; errorWidth?: number } = {}): Promise<CliRun> {
+    const run = await runMain(spec, main, argv, print);
+    // What a CI log shows, from a stack file, Azure or Studio, never runs there as a workflow command.
+    return { ...run, stdout: defuseWorkflowCommands(run.stdout, isJson(run.stdout)), stderr: defuseWorkflowCommands(run.stderr) };
+}
+
+/** Whether `text` is JSON (`--json`, `--alerts-json`): then it is defused as JSON, to read back the same. */
+function isJson(text: string): boolean {
+    if (!/^\s*[[{]/.test(text)) return false;
+    try {
+        JSON.parse(text);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+async function runMain(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv: string[], print: { width?: number; errorWidth?: number }): Promise<CliRun> {
     const errorText = (lines: string[]) => problemLines(lines, print.errorWidth ?? print.width).map((l) => `${l}\n`).join("");
     const failed = (code: number, lines: string[]): CliRun => ({
         code,

@@ -5,7 +5,7 @@
  * here, so every rule is tested directly.
  */
 
-import { DEFAULT_WIDTH, wrapKeepingCommands } from "../../core/text.js";
+import { DEFAULT_WIDTH, defuseWorkflowCommands, wrapKeepingCommands } from "../../core/text.js";
 
 /** A failure with a one-line message meant for a person (exit 1). */
 export class RedeployError extends Error {}
@@ -191,7 +191,8 @@ export function printable(value, max) {
  */
 export function messageLines(message, key, width = DEFAULT_WIDTH) {
     const blank = (/** @type {string} */ text) => (key && key.length >= 8 ? text.split(key).join("***") : text);
-    return wrapKeepingCommands(printable(blank(printable(blank(message), Number.MAX_SAFE_INTEGER)), MAX_LINE_CHARS), "", 2, width);
+    // `##[` runs anywhere in a line of a CI log (Pulumi's output under pulumi up too).
+    return wrapKeepingCommands(printable(blank(printable(blank(message), Number.MAX_SAFE_INTEGER)), MAX_LINE_CHARS), "", 2, width).map((l) => defuseWorkflowCommands(l));
 }
 
 /** @param {string} tag */
