@@ -59,17 +59,28 @@ export function namespaceErrors(raw: RawConfig): string[] {
     return errors;
 }
 
-/** Strings (and keys) holding CR, LF, tab or another control character; secret values are opaque and exempt. */
+/**
+ * `##[` anywhere in a line of a GitHub Actions log starts a workflow command (`##[add-mask]`), and
+ * pulumi preview prints the values it sends to Azure (a grant's reason is an RBAC assignment's
+ * description) into the pull request's log, where this program cannot defuse them.
+ */
+const WORKFLOW_COMMAND = "##[";
+const RUNS_IN_CI = "contains ##[, which a GitHub Actions log (pulumi preview in CI) runs as a workflow command; write it without";
+
+/** Strings (and keys) holding CR, LF, tab or another control character, or `##[`; secret values are opaque and exempt. */
 export function controlCharacterErrors(value: unknown, path: (string | number)[] = [], out: string[] = []): string[] {
     const isSecretValue = path.length === 3 && path[0] === "appSecrets" && path[2] === "value";
     if (isSecretValue) return out;
     if (typeof value === "string" && CONTROL_CHARACTER.test(value)) {
         out.push(`${pathText(path)}: contains a control character (CR, LF, tab or another); write it as one line of printable text`);
+    } else if (typeof value === "string" && value.includes(WORKFLOW_COMMAND)) {
+        out.push(`${pathText(path)}: ${RUNS_IN_CI}`);
     } else if (Array.isArray(value)) {
         value.forEach((v, i) => controlCharacterErrors(v, [...path, i], out));
     } else if (value !== null && typeof value === "object") {
         for (const [k, v] of Object.entries(value)) {
             if (CONTROL_CHARACTER.test(k)) out.push(`${pathText([...path, k])}: unknown key with a control character in its name`);
+            else if (k.includes(WORKFLOW_COMMAND)) out.push(`${pathText([...path, k])}: unknown key that ${RUNS_IN_CI}`);
             else controlCharacterErrors(v, [...path, k], out);
         }
     }
