@@ -5,8 +5,8 @@
  * The result is checked before it is written: it must read as the old file with the fragment's
  * keys replaced, and keep every `secure:` value. Pure, except `writeStackFile`.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { Document, isCollection, isMap, isPair, isSeq, Node, Pair, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
+import { chmodSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { CST, Document, isCollection, isMap, isPair, isSeq, Lexer, Node, Pair, parse, parseDocument, YAMLMap, YAMLSeq } from "yaml";
 import { InputError } from "../cli/cli";
 import { cannotWrite } from "../cli/files";
 
@@ -115,6 +115,21 @@ function ciphertexts(value: unknown, out: string[] = []): string[] {
     return out;
 }
 
+/** The lines of `before`'s comments that `after` no longer holds (each comment counted as often as it occurs). */
+function droppedComments(before: string, after: string): number[] {
+    const comments = (t: string) => [...new Lexer().lex(t)].filter((token) => CST.tokenType(token) === "comment");
+    const kept = comments(after);
+    let from = 0;
+    return comments(before).flatMap((c) => {
+        from = before.indexOf(c, from);
+        const line = before.slice(0, from).split("\n").length;
+        from += c.length;
+        const i = kept.indexOf(c);
+        if (i >= 0) kept.splice(i, 1);
+        return i >= 0 ? [] : [line];
+    });
+}
+
 /**
  * The edits applied to `text`, last offset first so each applies where it was planned. Edits at the
  * same offset (only insertions share one: keys added together, a key added to a grant where new
@@ -161,6 +176,9 @@ export function mergeStackFile(stackText: string, fragmentYaml: string, file: st
     }
     const lost = ciphertexts(parse(stackText)).filter((c) => !ciphertexts(got).includes(c));
     if (lost.length) throw new InputError([`${file}: merging would drop ${lost.length} secure: value(s); nothing written`]);
+    // A comment is no value, so the check above cannot see one go (a flow list rewritten whole takes its comments along).
+    const dropped = droppedComments(stackText, text);
+    if (dropped.length) throw new InputError([`${file}: merging would drop ${dropped.length} comment(s), the first on line ${dropped[0]}; ${byHand}`]);
     return { text, diff: diffOf(stackText, planned) };
 }
 
@@ -183,17 +201,25 @@ function diffOf(text: string, planned: Edit[]): string[] {
         });
 }
 
-/** Write `merged` over `file`, unless the file changed since `readText` was read (another edit would be lost). */
+/**
+ * Write `merged` over `file`, unless the file changed since `readText` was read (another edit would
+ * be lost). A stack file that is a link (into a shared folder) stays one: the file it names is
+ * replaced, and keeps its permissions.
+ */
 export function writeStackFile(file: string, readText: string, merged: string): void {
     if (readFileSync(file, "utf8") !== readText) throw new InputError([`${file} changed while adopt ran; nothing written: run adopt again`]);
-    const temp = `${file}.adopt-${process.pid}`;
     let written = false;
+    let temp: string | undefined;
     try {
-        writeFileSync(temp, merged, { flag: "wx" });
+        const target = realpathSync(file);
+        const mode = statSync(target).mode & 0o7777;
+        temp = `${target}.adopt-${process.pid}`;
+        writeFileSync(temp, merged, { flag: "wx", mode });
         written = true;
-        renameSync(temp, file);
+        chmodSync(temp, mode);
+        renameSync(temp, target);
     } catch (e) {
-        if (written) rmSync(temp, { force: true });
+        if (written && temp) rmSync(temp, { force: true });
         // A stack file in a folder the user may read but not write: theirs to fix, not a bug.
         throw cannotWrite(file, e, "--write");
     }
