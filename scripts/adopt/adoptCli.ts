@@ -2,7 +2,7 @@
  * `npm run adopt -- --stack <name> [--out <dir>]`: read the vault (live, or from saved `az` output)
  * and write `adopt-<stack>.yaml` and `import-<stack>.json`. Changes nothing in Azure.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { parseStackConfig } from "../../core/config/parse";
 import { vaultIdParts, vaultResourceId } from "../../core/vault/roles";
@@ -123,7 +123,15 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
     const importText = `${JSON.stringify(adoption.importFile, null, 2)}\n`;
     const merged = args.write && Object.keys(adoption.fragment.config).length ? mergeStackFile(stackText, adoption.fragmentYaml, path.basename(stackFile), `adopt-${stack}.yaml`) : undefined;
     writeOutputs(outDir, args.write ? [{ file: importFile, text: importText }] : [{ file: yamlFile, text: adoption.fragmentYaml }, { file: importFile, text: importText }], args.force === true);
-    if (merged) writeStackFile(stackFile, stackText, merged.text);
+    if (merged) {
+        try {
+            writeStackFile(stackFile, stackText, merged.text);
+        } catch (e) {
+            // "Nothing written" holds for the import file too: imported without the merged grants, up would delete them.
+            rmSync(importFile, { force: true });
+            throw e;
+        }
+    }
     const written = [...(merged ? [stackFile] : []), ...(args.write ? [] : [yamlFile]), importFile];
     if (args.json) {
         return { code: 0, output: JSON.stringify({ stack, summary: adoption.summary, fragment: adoption.fragment, importFile: adoption.importFile, written, stackFileChanges: merged?.diff ?? [] }, null, 2) };

@@ -2,12 +2,12 @@
  * `adopt --write` loses nothing the user wrote and, when it refuses, writes nothing: not a comment
  * (which no parsed value shows), not the stack file's link or permissions, not an import file.
  */
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeStackFile, writeStackFile } from "../../scripts/adopt/mergeStackFile";
-import { OPS } from "../support/savedVault";
+import { adoptSaved, OPS, stackFile } from "../support/savedVault";
 
 const PIPELINE = "22222222-3333-4444-5555-666666666666";
 const refusal = (f: () => unknown): string[] => {
@@ -55,5 +55,25 @@ describe("writeStackFile", () => {
         expect(lstatSync(link).isSymbolicLink()).toBe(true);
         expect(readFileSync(real, "utf8")).toBe("config:\n  p:org: ttd\n  p:new: 1\n");
         expect(statSync(real).mode & 0o777).toBe(0o600);
+    });
+});
+
+describe("adopt --write that cannot write the stack file", () => {
+    it("leaves no import file behind when it says nothing was written", async () => {
+        const stack = stackFile(
+            "ttd",
+            "tt02",
+            `  altinn-app-secrets:keyVault:\n    authorization: accessPolicy\n  altinn-app-secrets:accessGrants:\n    - principalId: ${OPS}\n      access: read\n      reason: Operations team reads secrets\n  altinn-app-secrets:redeploy:\n    enabled: true\n`,
+        );
+        // Where the stack file's temporary copy goes, a file already stands: the stack file cannot be replaced.
+        const run = await adoptSaved(stack, ["--write"], {
+            policies: [{ objectId: OPS, secrets: ["Get", "List"] }, { objectId: PIPELINE, secrets: ["Get"] }],
+            out: "out",
+            before: (dir) => writeFileSync(path.join(dir, `Pulumi.tt02.yaml.adopt-${process.pid}`), "in the way"),
+        });
+        expect(run.code).toBe(2);
+        expect(run.stderr.join("\n")).toContain("cannot write");
+        expect(run.after).toBe(stack);
+        expect(existsSync(path.join(run.dir, "out", "import-tt02.json"))).toBe(false);
     });
 });

@@ -45,6 +45,8 @@ export interface SavedRun {
     out?: string;
     /** The width adopt's text is wrapped to; default 100, 0 for none. */
     width?: number;
+    /** Called with the folder once its files are written, before adopt runs. */
+    before?: (dir: string) => void;
 }
 
 /** adopt on `stackText` with `extra` flags; its result, the folder, and the stack file as it is after. */
@@ -55,6 +57,7 @@ export async function adoptSaved(stackText: string, extra: string[], run: SavedR
     writeFileSync(path.join(dir, "Pulumi.tt02.yaml"), stackText);
     writeFileSync(path.join(dir, "v.json"), JSON.stringify(savedVault(org, run.policies)));
     writeFileSync(path.join(dir, "s.json"), JSON.stringify(secrets));
+    run.before?.(dir);
     const args = ["--stack", "tt02", "--config-dir", dir, "--out", run.out ?? dir, "--vault-json", path.join(dir, "v.json"), "--secrets-json", path.join(dir, "s.json"), ...extra];
     const result = await runAdopt(args, { root: ROOT, env: {}, cwd: dir }, { width: run.width ?? 100 });
     return { ...result, dir, after: readFileSync(path.join(dir, "Pulumi.tt02.yaml"), "utf8") };
