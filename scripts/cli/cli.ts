@@ -265,7 +265,8 @@ async function runMain(spec: CliSpec, main: (values: CliValues) => Promise<CliRe
 export function runCli(spec: CliSpec, main: (values: CliValues) => Promise<CliResult>, argv = process.argv.slice(2)): void {
     quietOnClosedPipe();
     executeCli(spec, main, argv, { width: terminalWidth(), errorWidth: terminalWidth(process.stderr) }).then(async (run) => {
-        if (run.stderr) process.stderr.write(run.stderr);
+        // Waited for like stdout: process.exit cuts a pipe's pending write (a CI log got the first 64 KiB).
+        if (run.stderr) await new Promise<void>((resolve) => process.stderr.write(run.stderr, () => resolve()));
         if (run.stdout) await writeOut(run.stdout.replace(/\n$/, ""));
         process.exit(run.code);
     });

@@ -107,6 +107,9 @@ export function stackFileProblems(doc: unknown, file: string): string[] {
     return problems;
 }
 
+const MAX_STACKS_LISTED = 10;
+const MAX_NAME_SHOWN = 60;
+
 /** For a stack that is not there: ` (did you mean tt02? stacks here: prod, tt02)`, or what is there. */
 function otherStacks(stack: string, configDir: string): string {
     let names: string[];
@@ -120,7 +123,10 @@ function otherStacks(stack: string, configDir: string): string {
     }
     if (names.length === 0) return " (no Pulumi.<stack>.yaml there)";
     const guess = closest(stack, names);
-    return ` (${guess ? `did you mean ${guess}? ` : ""}stacks here: ${names.join(", ")})`;
+    // One line whatever the folder holds: a few names, each cut, and how many more.
+    const shown = names.slice(0, MAX_STACKS_LISTED).map((n) => (n.length > MAX_NAME_SHOWN ? `${n.slice(0, MAX_NAME_SHOWN)}...` : n));
+    const more = names.length > shown.length ? ` and ${names.length - shown.length} more` : "";
+    return ` (${guess ? `did you mean ${guess}? ` : ""}stacks here: ${shown.join(", ")}${more})`;
 }
 
 /** `root` holds Pulumi.yaml; `configDir` holds the stack files (Pulumi's stackConfigDir). */

@@ -143,6 +143,22 @@ describe("plan on bad input", () => {
         expect(typo.stderr.trim()).toMatch(/ \(did you mean tt02\? stacks here: prod, tt02\)$/);
         expect(missing.stderr.trim().split("\n")).toHaveLength(1);
     });
+
+    it("names a few of the stacks there, not every file of a crowded folder", async () => {
+        const dir = writeStacks(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`s${String(i).padStart(150, "0")}`, { org: "ttd" }])));
+        const typo = await runPlan(["--stack", "tt2", "--config-dir", dir]);
+        expect(typo.code).toBe(2);
+        expect(typo.stderr.length).toBeLessThan(1500);
+        expect(typo.stderr.trim()).toMatch(/\.\.\. and 290 more\)$/);
+    });
+
+    it("prints every problem to a pipe, however many (process.exit does not cut stderr short)", async () => {
+        const keys = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`no-such-namespace-${i}:a-key-long-enough-to-fill-the-line-${i}`, 1]));
+        const run = await runPlanProcess(["--stack", "many", "--config-dir", writeStacks({ many: { org: "ttd", environment: "tt02", ...keys } })]);
+        expect(run.code).toBe(2);
+        expect(run.stderr.length).toBeGreaterThan(65536);
+        expect(run.stderr).toContain("no-such-namespace-1499:a-key-long-enough-to-fill-the-line-1499");
+    });
 });
 
 describe("plan text output reads well at 100 columns", () => {
