@@ -131,13 +131,26 @@ function droppedComments(before: string, after: string): number[] {
 }
 
 /**
- * The edits applied to `text`, last offset first so each applies where it was planned. Edits at the
- * same offset (only insertions share one: keys added together, a key added to a grant where new
- * grants are appended) land in the order they were made, which is the fragment's.
+ * Where a line an insertion adds starts (its indent); a value added on the key's own line goes
+ * first. At one offset, the more deeply indented insertion continues what ends there (a key added
+ * to the last grant, then a grant appended, then a key appended to config), whatever order the
+ * fragment made them in.
  */
+const depth = (e: Edit) => (e.text.startsWith("\n") ? /^\n */.exec(e.text)![0].length - 1 : Infinity);
+
+/** The edits in the order they land in the file: by offset, at one offset the deepest first, then in the fragment's order. */
+function inFileOrder(planned: Edit[]): Edit[] {
+    return planned
+        .map((e, i) => ({ e, i }))
+        .sort((a, b) => a.e.start - b.e.start || depth(b.e) - depth(a.e) || a.i - b.i)
+        .map(({ e }) => e);
+}
+
+/** The edits applied to `text`, last first, so that each applies where it was planned and lands in `inFileOrder`. */
 function applyEdits(text: string, planned: Edit[]): string {
-    const order = planned.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i);
-    return order.reduce((out, { e }) => out.slice(0, e.start) + e.text + out.slice(e.end), text);
+    return inFileOrder(planned)
+        .reverse()
+        .reduce((out, e) => out.slice(0, e.start) + e.text + out.slice(e.end), text);
 }
 
 /** `text` parsed, or undefined when it is not valid YAML (the parser's message would point into text never written). */
@@ -184,21 +197,19 @@ export function mergeStackFile(stackText: string, fragmentYaml: string, file: st
 
 /** Each edit as `@@ line N` with one line of context, the lines it removes (`- `) and adds (`+ `). */
 function diffOf(text: string, planned: Edit[]): string[] {
-    return [...planned]
-        .sort((a, b) => a.start - b.start)
-        .flatMap((e) => {
-            const from = lineStart(text, e.start);
-            // An edit that takes a line's newline with it (a removal) reaches into the next line.
-            const to = lineEnd(text, e.end > e.start && text[e.end - 1] === "\n" ? e.end : Math.max(e.start, e.end - 1));
-            let old = text.slice(from, to).split("\n");
-            let now = (text.slice(from, e.start) + e.text + text.slice(e.end, to)).split("\n");
-            let line = text.slice(0, from).split("\n").length;
-            // Lines the edit leaves as they were are context, not change.
-            while (old.length && now.length && old[0] === now[0]) [old, now, line] = [old.slice(1), now.slice(1), line + 1];
-            while (old.length && now.length && old[old.length - 1] === now[now.length - 1]) [old, now] = [old.slice(0, -1), now.slice(0, -1)];
-            const context = line > 1 ? [`  ${text.split("\n")[line - 2]}`] : [];
-            return [`@@ line ${line}`, ...context, ...old.map((l) => `- ${l}`), ...now.map((l) => `+ ${l}`)];
-        });
+    return inFileOrder(planned).flatMap((e) => {
+        const from = lineStart(text, e.start);
+        // An edit that takes a line's newline with it (a removal) reaches into the next line.
+        const to = lineEnd(text, e.end > e.start && text[e.end - 1] === "\n" ? e.end : Math.max(e.start, e.end - 1));
+        let old = text.slice(from, to).split("\n");
+        let now = (text.slice(from, e.start) + e.text + text.slice(e.end, to)).split("\n");
+        let line = text.slice(0, from).split("\n").length;
+        // Lines the edit leaves as they were are context, not change.
+        while (old.length && now.length && old[0] === now[0]) [old, now, line] = [old.slice(1), now.slice(1), line + 1];
+        while (old.length && now.length && old[old.length - 1] === now[now.length - 1]) [old, now] = [old.slice(0, -1), now.slice(0, -1)];
+        const context = line > 1 ? [`  ${text.split("\n")[line - 2]}`] : [];
+        return [`@@ line ${line}`, ...context, ...old.map((l) => `- ${l}`), ...now.map((l) => `+ ${l}`)];
+    });
 }
 
 /**

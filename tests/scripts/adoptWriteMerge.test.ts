@@ -75,6 +75,16 @@ describe("mergeStackFile: edits at the same place", () => {
         expect(merged.text).toContain(`    # ops\n    - principalId: ${OPS}\n      reason: Operations team reads secrets\n      permissions:\n`);
     });
 
+    it("adds a key to config after the edits inside its last key, whatever the fragment's order", () => {
+        // The README's first stack file: no keyVault key, accessGrants last. The fragment adds keyVault
+        // first; it must still land after the stack's grant gets its permissions and the adopted grant.
+        const stack = `config:\n  p:org: ttd\n  p:accessGrants:\n    - principalId: ${OPS}\n      access: read\n      reason: Operations team reads secrets\n`;
+        const fragment = `config:\n  p:keyVault:\n    tenantId: t\n  p:accessGrants:\n    - principalId: ${OPS}\n      reason: Operations team reads secrets\n      permissions:\n        secrets: [Get, List]\n    - principalId: ${PIPELINE}\n      permissions:\n        secrets: [Get]\n      reason: ""\n`;
+        const merged = mergeStackFile(stack, fragment, "Pulumi.x.yaml");
+        expect(parse(merged.text)).toEqual({ config: { "p:org": "ttd", ...parse(fragment).config } });
+        expect(merged.text.endsWith(`      reason: ""\n  p:keyVault:\n    tenantId: t\n`)).toBe(true);
+    });
+
     it("shows a removed line as removed, with no empty line added in its place", () => {
         const stack = `config:\n  p:accessGrants:\n    - principalId: ${OPS}\n      access: read\n      reason: why\n`;
         const merged = mergeStackFile(stack, `config:\n  p:accessGrants:\n    - principalId: ${OPS}\n      reason: why\n`, "Pulumi.x.yaml");
