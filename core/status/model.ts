@@ -219,6 +219,16 @@ export function statusFromOutputs(outputs: unknown, stack: string, nowMs: number
         if (isSecretMarker(o[key])) notes.push(`${key}: marked secret in the stack outputs; not shown`);
         else if (o[key] === undefined) notes.push(`${key}: not in the stack outputs (deployed by an older version of this program?)`);
     }
+    // Entries that cannot be shown (not an object, a grant without a principal) or past MAX_ITEMS are counted, never dropped unsaid.
+    for (const key of ["maskinportenClients", "redeploys", "grants", "expiredGrants", "unmanagedAccess"]) {
+        const all = Array.isArray(o[key]) ? (o[key] as unknown[]) : [];
+        const needsPrincipal = key !== "maskinportenClients" && key !== "redeploys";
+        const shown = all.slice(0, MAX_ITEMS).filter((e) => obj(e) && (!needsPrincipal || text(obj(e)!.principalId) !== undefined)).length;
+        if (shown < all.length) {
+            const why = `${all.length > MAX_ITEMS ? `at most ${MAX_ITEMS} are; ` : ""}an entry must be an object${needsPrincipal ? " with a principalId" : ""}`;
+            notes.push(`${key}: ${all.length - shown} of ${all.length} entries not shown (${why})`);
+        }
+    }
     const authorization = text(obj(o.vault)?.authorization);
     const grants = [
         ...list(o.grants).flatMap((g) => (obj(g) ? [grantOf(obj(g)!, nowMs, false, authorization)] : [])),

@@ -20,6 +20,10 @@ export interface OutputsSource {
 /** Exported by every deployment since this program's first version; later outputs may be missing from an older one (status notes those). */
 const ALWAYS = ["org", "environment", "vault"] as const;
 
+/** The outputs that are lists of entries. */
+const LISTS = ["maskinportenClients", "redeploys", "grants", "expiredGrants", "unmanagedAccess"] as const;
+const kindOf = (v: unknown) => (v === null ? "null" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+
 /** A value from the outputs, as an error line may quote it. */
 const quoted = (v: unknown) => JSON.stringify((text(v) ?? "").slice(0, 100));
 
@@ -54,6 +58,9 @@ export async function checkOutputs(outputs: unknown, stack: string, source: Outp
         key === "vault" ? isSecretMarker(vault) || (vault !== null && typeof vault === "object" && text((vault as Record<string, unknown>).vaultName) !== undefined) : text(o[key]) !== undefined;
     const missing = ALWAYS.filter((k) => !has(k));
     if (missing.length) throw notOurs(`not the stack outputs of this program: no ${missing.length > 1 ? `${missing.slice(0, -1).join(", ")} or ${missing.at(-1)}` : missing[0]} output, and every deployment exports org, environment and vault`);
+    // A list this program exports that is something else could only show as "none": refused, not read as empty.
+    const notList = LISTS.find((k) => o[k] !== undefined && !isSecretMarker(o[k]) && !Array.isArray(o[k]));
+    if (notList) throw notOurs(`${notList} is ${kindOf(o[notList])}, not the list this program exports`);
     const named = environmentNamedBy(stack.split("/").pop()!);
     if (named !== undefined && text(o.environment) !== named) throw notTheStack(`environment ${quoted(o.environment)} in the outputs, but stack ${stack} manages ${named}`);
     const declared = await declaredByStackFile(root, stack);

@@ -106,3 +106,19 @@ describe("status --outputs of an older deployment", () => {
         for (const key of ["maskinportenClients", "redeploys", "unmanagedAccess"]) expect(run.stdout).toContain(`note: ${key}: not in the stack outputs (deployed by an older version of this program?)`);
     });
 });
+
+describe("status --outputs with a list that cannot be read", () => {
+    it("refuses a list output that is no list, rather than show none", async () => {
+        const run = await statusOf({ ...TT02, grants: { "11111111-2222-3333-4444-555555555555": { access: "write" } } }, "tt02");
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/^--outputs <file>: grants is an object, not the list this program exports; /);
+    });
+
+    it("says how many entries it does not show", async () => {
+        const grants = [...(TT02.grants as unknown[]), "a string", { access: "write", reason: "no principalId" }];
+        const run = await statusOf({ ...TT02, grants, maskinportenClients: [[[]]] }, "tt02");
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain(`note: grants: 2 of ${grants.length} entries not shown (an entry must be an object with a principalId)`);
+        expect(run.stdout).toContain("note: maskinportenClients: 1 of 1 entries not shown (an entry must be an object)");
+    });
+});
