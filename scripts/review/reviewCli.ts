@@ -1,9 +1,9 @@
 /** The access review's command line and work; `scripts/review/main.ts` runs it as a process. */
-import { readFileSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readFileSync, readSync } from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../core/config/parse";
-import { CliResult, CliSpec, CliValues, UsageError } from "../cli/cli";
-import { writeNamedFile } from "../cli/files";
+import { CliResult, CliSpec, CliValues, InputError, UsageError } from "../cli/cli";
+import { cannotWrite, writeNamedFile } from "../cli/files";
 import { markdownToText } from "./terminalText";
 import { evaluateStack } from "../offline/evaluate";
 import { packConfigOf, planFindings } from "../offline/findings";
@@ -29,7 +29,7 @@ export const REVIEW_CLI: CliSpec = {
         "config-dir": { type: "string", value: "<dir>", description: "folder holding the stack file (a git work tree for --base). Defaults to the project folder" },
         format: { type: "string", value: "<markdown|text>", description: "markdown (for a pull request; escapes user text) or text (for a terminal). Defaults to text on a terminal, markdown otherwise" },
         json: { type: "boolean", description: "print the review as one JSON object (grants, findings, and with --base the change) instead" },
-        full: { type: "string", value: "<file>", description: "also write the whole Markdown review to this file (the Markdown on stdout is cut to fit a pull request comment)" },
+        full: { type: "string", value: "<file>", description: "also write the whole Markdown review to this file (the Markdown on stdout is cut to fit a pull request comment); an existing file is replaced only if it is such a review" },
     },
     exitCodes: { 0: "no mandatory finding", 1: "a mandatory finding" },
 };
@@ -45,6 +45,34 @@ function headPackDocument(): Record<string, unknown> {
     } catch {
         return {};
     }
+}
+
+/** What a review --full wrote starts with: only such a file is replaced. */
+const REVIEW_START = "## Access review: ";
+
+/**
+ * `--full` replaces a review it wrote before, never another file: `--full Pulumi.tt02.yaml` (a slip
+ * of the shell's completion) would replace the stack file, secure: values and all. Nor is a link
+ * followed (a pull request can commit review-full.md as one).
+ */
+function checkFullTarget(file: string): void {
+    const found = lstatSync(file, { throwIfNoEntry: false });
+    if (!found || found.isDirectory()) return;
+    let start = "";
+    if (found.isFile()) {
+        try {
+            const fd = openSync(file, "r");
+            try {
+                const buffer = Buffer.alloc(REVIEW_START.length);
+                start = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString("utf8");
+            } finally {
+                closeSync(fd);
+            }
+        } catch (e) {
+            throw cannotWrite(file, e, "--full");
+        }
+    }
+    if (start !== REVIEW_START) throw new InputError([`--full: ${file} exists and is not a review this command wrote (${found.isSymbolicLink() ? "a link" : "other content"}); name another file or move it away`]);
 }
 
 /** The review itself, for runCli and for tests that run it in-process. */
@@ -85,7 +113,10 @@ export async function reviewMain(args: CliValues): Promise<CliResult> {
     }
     const input: ReviewInput = { stack, org: head.org, environment: head.environment, rows: grantRows(head), findings, studioUrl: head.redeploy.studioUrl, base };
     const markdown = renderReview(input);
-    if (typeof args.full === "string") writeNamedFile(args.full, `${markdown}\n`, "--full");
+    if (typeof args.full === "string") {
+        checkFullTarget(args.full);
+        writeNamedFile(args.full, `${markdown}\n`, "--full");
+    }
     // Exit like the plan: 1 when a mandatory finding is not suppressed.
     const code = findings.some(blocks) ? 1 : 0;
     // The findings' internal ids (`Access::write`) are for tools and tests, not for what a person reads.

@@ -4,7 +4,7 @@
  * to fix, not "failed: ENOENT…" with exit 3, the code for a bug. (Tests run as root in CI's
  * container, where permissions never refuse: the paths here fail for everyone.)
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,6 +27,26 @@ describe("review --full", () => {
             expect(run.code, file).toBe(2);
             expect(run.stderr).toBe(`--full: cannot write ${file} (${why})\n`);
         }
+    }, 60_000);
+
+    it("over a file it did not write (the stack file), or through a link: exit 2, the file kept; over its own review: written", async () => {
+        const dir = tmp();
+        const stackFile = path.join(dir, "Pulumi.tt02.yaml");
+        writeFileSync(stackFile, "config:\n  altinn-app-secrets:appSecrets:\n    - value:\n        secure: v1:kept\n");
+        symlinkSync(stackFile, path.join(dir, "review-full.md"));
+        for (const [file, what] of [
+            [stackFile, "other content"],
+            [path.join(dir, "review-full.md"), "a link"],
+        ]) {
+            const run = await runReview(["--stack", "tt02", "--full", file]);
+            expect(run.code, file).toBe(2);
+            expect(run.stderr).toBe(`--full: ${file} exists and is not a review this command wrote (${what}); name another file or move it away\n`);
+        }
+        expect(readFileSync(stackFile, "utf8")).toContain("secure: v1:kept");
+        const again = path.join(dir, "again.md");
+        writeFileSync(again, "## Access review: an earlier one\n");
+        expect((await runReview(["--stack", "tt02", "--full", again])).stderr).toBe("");
+        expect(readFileSync(again, "utf8")).toMatch(/^## Access review: ttd tt02/);
     }, 60_000);
 });
 
