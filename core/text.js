@@ -109,9 +109,12 @@ exports.closest = (word, candidates) => {
     /** @type {string | undefined} */
     let best;
     let bestDistance = Infinity;
+    const most = word.length <= 4 ? 1 : Math.max(2, Math.floor(word.length / 4));
     for (const c of candidates) {
+        // Never closer than the difference in length: a long word (a 400 kB key) is no typo of a short one.
+        if (Math.abs(word.length - c.length) > most) continue;
         const d = editDistance(word.toLowerCase(), c.toLowerCase());
         if (d < bestDistance) [best, bestDistance] = [c, d];
     }
-    return bestDistance <= (word.length <= 4 ? 1 : Math.max(2, Math.floor(word.length / 4))) ? best : undefined;
+    return bestDistance <= most ? best : undefined;
 };

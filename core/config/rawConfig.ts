@@ -3,7 +3,7 @@
  * and the checks the schema cannot make (namespaces, control characters, how values were stored).
  */
 import { PROJECT, PROVIDER_NAMESPACES } from "./schema";
-import { pathText, SET_VALUE, stackFlag } from "./rules";
+import { pathText, SET_VALUE, shownKey, stackFlag } from "./rules";
 import { CONTROL_CHARACTER } from "./limits";
 import { closest } from "./closest";
 import { environmentNamedBy } from "../altinn/environments";
@@ -43,17 +43,17 @@ export function namespaceErrors(raw: RawConfig): string[] {
     for (const fullKey of Object.keys(raw)) {
         const colon = fullKey.indexOf(":");
         if (colon < 0) {
-            errors.push(`${JSON.stringify(fullKey)}: config key without a namespace; write ${PROJECT}:${fullKey}`);
+            errors.push(`${JSON.stringify(shownKey(fullKey))}: config key without a namespace; write ${PROJECT}:${shownKey(fullKey)}`);
             continue;
         }
         const ns = fullKey.slice(0, colon);
         if (NAMESPACES.includes(ns)) continue;
         const guess = closest(ns, NAMESPACES);
-        const shown = CONTROL_CHARACTER.test(fullKey) ? JSON.stringify(fullKey) : fullKey;
+        const shown = CONTROL_CHARACTER.test(fullKey) ? JSON.stringify(shownKey(fullKey)) : shownKey(fullKey);
         errors.push(
             guess
-                ? `${shown}: unknown config namespace ${JSON.stringify(ns)}; did you mean ${guess}:${fullKey.slice(colon + 1)}?`
-                : `${shown}: unknown config namespace ${JSON.stringify(ns)}; this program reads only ${NAMESPACES.join(", ")}`,
+                ? `${shown}: unknown config namespace ${JSON.stringify(shownKey(ns))}; did you mean ${guess}:${shownKey(fullKey.slice(colon + 1))}?`
+                : `${shown}: unknown config namespace ${JSON.stringify(shownKey(ns))}; this program reads only ${NAMESPACES.join(", ")}`,
         );
     }
     return errors;

@@ -181,9 +181,16 @@ class SecretNames {
 export function pathText(path: readonly PropertyKey[]): string {
     let out = "";
     for (const seg of path) {
+        // No key of the schema is this long: a longer one is cut, so that its error stays one line.
+        const key = shownKey(String(seg));
         if (typeof seg === "number") out += `[${seg}]`;
-        else if (/^[A-Za-z_$][\w$-]*$/.test(String(seg))) out += out === "" ? String(seg) : `.${String(seg)}`;
-        else out += `[${JSON.stringify(String(seg))}]`;
+        else if (/^[A-Za-z_$][\w$-]*$/.test(key)) out += out === "" ? key : `.${key}`;
+        else out += `[${JSON.stringify(key)}]`;
     }
     return out;
 }
+
+const MAX_KEY_SHOWN = 100;
+
+/** A key as an error line may show it: one longer than any the schema knows is cut. */
+export const shownKey = (key: string): string => (key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}... (${key.length} characters)` : key);

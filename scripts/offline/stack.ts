@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, ParseOptions } from "../../core/config/parse";
 import { closest } from "../../core/config/closest";
-import { pathText } from "../../core/config/rules";
+import { pathText, shownKey } from "../../core/config/rules";
 import { STACK_FILE_KEYS } from "../../core/config/schema";
 import { LIMITS } from "../../core/config/limits";
 import { InputError } from "../cli/cli";
@@ -97,7 +97,7 @@ export function stackFileProblems(doc: unknown, file: string): string[] {
     for (const [key, value] of Object.entries(doc)) {
         if (!(STACK_FILE_KEYS as readonly string[]).includes(key)) {
             const guess = closest(key, STACK_FILE_KEYS);
-            problems.push(`${file}: unknown top-level key ${JSON.stringify(key)}${guess ? `; did you mean ${guess}?` : ""} (Pulumi stack files have ${STACK_FILE_KEYS.join(", ")})`);
+            problems.push(`${file}: unknown top-level key ${JSON.stringify(shownKey(key))}${guess ? `; did you mean ${guess}?` : ""} (Pulumi stack files have ${STACK_FILE_KEYS.join(", ")})`);
         } else if (key === "environment" && value !== null && !(Array.isArray(value) && value.every((e) => typeof e === "string"))) {
             problems.push(`${file}: environment: must be a list of Pulumi ESC environment names`);
         } else if (key === "config" && value !== null && (typeof value !== "object" || Array.isArray(value))) {

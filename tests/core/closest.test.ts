@@ -50,4 +50,9 @@ describe("did you mean, in the config check", () => {
         expect(lines).toContain("keyVault.authorization: the secret value is not one of accessPolicy, rbac");
         expect(lines.join("\n")).not.toMatch(/did you mean|RBAC/);
     });
+
+    it("compares no word with one of a very different length: a 200 kB key is no typo, and costs nothing", () => {
+        expect(closest("k".repeat(200_000), ["keyVault", "accessGrants"])).toBeUndefined();
+        expect(closest("acessGrants", ["keyVault", "accessGrants"])).toBe("accessGrants");
+    });
 });

@@ -152,6 +152,15 @@ describe("plan on bad input", () => {
         expect(typo.stderr.trim()).toMatch(/\.\.\. and 290 more\)$/);
     });
 
+    it("cuts a key longer than any the schema knows, so that its error stays a line or two", async () => {
+        const long = "k".repeat(200_000);
+        const dir = writeStacks({ many: { org: "ttd", environment: "tt02", keyVault: { [long]: 1 }, [`${long}x:y`]: 1 } });
+        const run = await runPlan(["--stack", "many", "--config-dir", dir]);
+        expect(run.code).toBe(2);
+        expect(run.stderr.length).toBeLessThan(1000);
+        expect(run.stderr).toContain(`keyVault["${"k".repeat(100)}... (200000 characters)"]: unknown key`);
+    });
+
     it("prints every problem to a pipe, however many (process.exit does not cut stderr short)", async () => {
         const keys = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`no-such-namespace-${i}:a-key-long-enough-to-fill-the-line-${i}`, 1]));
         const run = await runPlanProcess(["--stack", "many", "--config-dir", writeStacks({ many: { org: "ttd", environment: "tt02", ...keys } })]);
