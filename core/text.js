@@ -60,7 +60,8 @@ const GLUE = "\u0000";
  * @returns {string[]}
  */
 exports.wrapKeepingCommands = (text, lead, indent, width = exports.terminalWidth()) => {
-    const glued = text.replace(INLINE_COMMAND, (command) => (/<|\[--/.test(command) ? command : command.replaceAll(" ", GLUE))).replace(/ +(?=::)/g, GLUE);
+    // A NUL of the text's own would come out a space (":: after a space" once wrapped): it shows as U+FFFD.
+    const glued = text.replaceAll(GLUE, "\uFFFD").replace(INLINE_COMMAND, (command) => (/<|\[--/.test(command) ? command : command.replaceAll(" ", GLUE))).replace(/ +(?=::)/g, GLUE);
     return exports.wrap(glued, lead, indent, width).map((line) => line.replaceAll(GLUE, " "));
 };
 

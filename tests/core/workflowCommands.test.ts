@@ -30,6 +30,14 @@ describe("wrap: no continued line starts with a word starting with ::", () => {
     }
 });
 
+describe("wrapKeepingCommands: the text's own NUL", () => {
+    it("is no glue: it cannot come out a space that puts :: at the start of a line", () => {
+        const lines = wrapKeepingCommands(`Operations team ${"a".repeat(80)} \u0000::add-mask::x`, "", 2, 100);
+        expect(lines.filter(runsAsCommand)).toEqual([]);
+        expect(lines.join("\n")).toContain("\ufffd::add-mask::x");
+    });
+});
+
 describe("defuseWorkflowCommands", () => {
     it("leaves no line a runner would run, and reads the same", () => {
         const text = "::error::first\n  \u00a0::add-mask::x\nok ::mid-line\nreason ##[group]hidden\nab\r::set-output name=a::b\r\nend";
