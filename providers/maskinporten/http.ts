@@ -54,7 +54,9 @@ export function printable(value: unknown, max: number = MAX_TEXT): string {
         .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, "") // OSC sequences (titles, links)
         .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g, " ")
         .replace(/\s+/g, " ")
-        .trim();
+        .trim()
+        // A CI log runs `##[add-mask]...` anywhere in a line (pulumi up's output too): a zero-width space breaks it.
+        .replace(/##\[/g, "#\u200B#[");
     return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 

@@ -203,6 +203,13 @@ describe("7. server text reaches a message only cleaned", () => {
         expect(message).not.toMatch(/[\u0000-\u001f]/);
     });
 
+    it("a ##[ workflow command in Digdir's text does not reach a CI log whole", async () => {
+        fake.apiFailures.push({ status: 400, body: { error: "invalid_request", error_description: "MP-121 ##[add-mask]maskinporten.no" } });
+        const message = await failure(provider.create(inputs(["kid-a"])));
+        expect(message).not.toContain("##[");
+        expect(message.replaceAll("\u200b", "")).toContain("MP-121 ##[add-mask]maskinporten.no");
+    });
+
     it("the provider and the redeploy script (two self-contained copies) clean text the same way", () => {
         for (const text of ["plain", "a\nb\r\nc", "\u001b[1;31mred\u001b[0m", "\u001b]8;;https://x\u0007link\u001b]8;;\u0007", "\u202etxt.exe", "x".repeat(400), "\u0085\u2028end"]) {
             expect(printable(text, 50)).toBe(redeployPrintable(text, 50));
