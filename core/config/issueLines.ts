@@ -28,27 +28,33 @@ function kindOf(value: unknown): string {
     return value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-/** Decides, per key path, whether a value may be echoed in an error. */
-function secrecy(top: Record<string, unknown>, opts: ParseOptions): (path: readonly PropertyKey[]) => boolean {
+/**
+ * Decides, per key path, whether a value may be echoed in an error: "secret" where a secret is
+ * meant to be, "hidden" under a key Pulumi marks secret as a whole (under `pulumi up`, without the
+ * stack file's paths, any value there may be the decrypted one), false where it may be shown.
+ */
+function secrecy(opts: ParseOptions): (path: readonly PropertyKey[]) => "secret" | "hidden" | false {
     const secretKeys = new Set((opts.secretKeys ?? []).filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1)));
     return (path) => {
         const text = pathText(path);
-        if (path[0] === "appSecrets" && path.length >= 3 && path[2] === "value") return true;
-        if (opts.secretPaths) return opts.secretPaths.some((p) => text === p || text.startsWith(`${p}.`) || text.startsWith(`${p}[`));
+        if (path[0] === "appSecrets" && path.length >= 3 && path[2] === "value") return "secret";
+        if (opts.secretPaths) return opts.secretPaths.some((p) => text === p || text.startsWith(`${p}.`) || text.startsWith(`${p}[`)) && "secret";
         const key = String(path[0] ?? "");
         if (!secretKeys.has(key)) return false;
-        // Pulumi marks a whole key secret; in appSecrets only the values are meant to be.
-        return !(key === "appSecrets" && Array.isArray(top.appSecrets) && path.length > 1);
+        // Anywhere else a secure: value is itself the mistake (misplacedSecretErrors says so).
+        return key === "appSecrets" && path.length > 1 ? "hidden" : "secret";
     };
 }
 
 /** One line per zod issue, placeholders filled in; a value is shown only where it is not secret. */
 export function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<string, unknown>, opts: ParseOptions): string[] {
-    const isSecret = secrecy(top, opts);
+    const isSecret = secrecy(opts);
     const lines: string[] = [];
     const line = (path: readonly PropertyKey[], template: string) => {
         const value = valueAt(top, path);
-        const secret = isSecret(path);
+        const secrecyHere = isSecret(path);
+        const secret = secrecyHere !== false;
+        const hidden = secrecyHere === "hidden" ? ` (hidden: ${String(path[0])} holds a secret)` : "";
         // An appSecrets item that is not an object may be a misplaced secret: show its kind only.
         const underAppSecrets = path[0] === "appSecrets" && path.length === 2;
         // A suggestion says how close a value is to a known word: none for a secret.
@@ -56,9 +62,9 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<stri
             `${pathText(path)}: ${(secret ? template.replace(/; did you mean [^;]*\?$/, "") : template)
                 .replaceAll("{stack}", stackFlag(opts.stack))
                 .replaceAll("{path}", pathText(path))
-                .replaceAll("{value}", secret ? "the secret value" : JSON.stringify(value))
-                .replaceAll("{got}", secret ? "a secret value" : underAppSecrets ? kindOf(value) : describe(value))
-                .replaceAll("{kind}", secret ? "a secret value" : kindOf(value))}`,
+                .replaceAll("{value}", hidden ? `the value${hidden}` : secret ? "the secret value" : JSON.stringify(value))
+                .replaceAll("{got}", hidden ? `a value${hidden}` : secret ? "a secret value" : underAppSecrets ? kindOf(value) : describe(value))
+                .replaceAll("{kind}", hidden ? `a value${hidden}` : secret ? "a secret value" : kindOf(value))}`,
         );
     };
     for (const iss of issues) {

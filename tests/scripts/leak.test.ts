@@ -108,6 +108,24 @@ describe("no secret leaves the program except into the vault", () => {
         expect(messages.join("\n")).not.toContain("12345");
     });
 
+    it("under pulumi up (whole key secret, no stack-file paths) echoes no value from anywhere in appSecrets", () => {
+        // A secure: value put by mistake at a section or key: Pulumi only says appSecrets is secret.
+        const misplaced = `${CANARY}+/=`;
+        const messages: string[] = [];
+        for (const item of [{ section: misplaced, key: "ApiKey" }, { section: "ExternalApi", key: misplaced }, { section: "ExternalApi", key: "ApiKey", apps: [misplaced] }]) {
+            try {
+                parseStackConfig(rawConfig({ ...config, appSecrets: [{ ...item, value: "v" }] }), { secretKeys: ["altinn-app-secrets:appSecrets"], stack: "tt02" });
+                expect.unreachable(`${Object.keys(item).join(",")} was accepted`);
+            } catch (e) {
+                if (!(e instanceof ConfigError)) throw e;
+                messages.push(...e.errors);
+            }
+        }
+        expect(messages).toHaveLength(3);
+        for (const m of messages) expect(m).toContain("the value (hidden: appSecrets holds a secret)");
+        expect(messages.join("\n")).not.toContain(CANARY);
+    });
+
     /** The one problem on stderr: wrapped within 100 columns, its command to copy on one line (and whole in --json's errors). */
     function expectProblem(run: { stdout: string; stderr: string }, problem: string) {
         const lines = run.stderr.trimEnd().split("\n");
