@@ -19,8 +19,8 @@ function ignored(paths: string[]): string[] {
 }
 
 describe(".gitignore", () => {
-    it("covers adopt's output, a saved stack state and the full review, wherever docs/adopt.md has them written", () => {
-        const written = ["adopt-tt02.yaml", "import-tt02.json", "adopt/adopt-prod.yaml", "adopt/import-prod.json", "state.json", "review-full.md"];
+    it("covers adopt's output, the az output it reads, a saved stack state and the full review, wherever docs/adopt.md has them written", () => {
+        const written = ["adopt-tt02.yaml", "import-tt02.json", "adopt/adopt-prod.yaml", "adopt/import-prod.json", "state.json", "review-full.md", "vault.json", "secrets.json", "role-assignments.json"];
         expect(ignored(written)).toEqual(written);
     });
 
