@@ -59,12 +59,23 @@ export { DEFAULT_WIDTH, terminalWidth, wrap };
 /** A command to copy and run (`pulumi state unprotect '<urn>'`): wrapping it would break it. */
 const COMMAND = /^\s*(?:pulumi|npm|az|gh) /;
 
-/** Every line of `text` that is longer than `width`, wrapped with the indent it starts with; commands stay whole. */
+/**
+ * Every line of `text` that is longer than `width`, wrapped with the indent it starts with; commands
+ * stay whole. In a diff hunk (the lines after `@@ line N` that start with `+ `, `- ` or two spaces),
+ * a removed or added line's continuations keep its marker and indent two more, so that no part of
+ * a change reads as context.
+ */
 export function fitWidth(text: string, width = terminalWidth()): string {
+    let inHunk = false;
     return text
         .split("\n")
         .flatMap((line) => {
+            inHunk = /^@@ line \d+$/.test(line) || (inHunk && /^[-+ ] /.test(line));
             if (line.length <= width || COMMAND.test(line)) return [line];
+            if (inHunk && /^[-+]/.test(line)) {
+                const indent = /^[-+] +/.exec(line)![0].length;
+                return wrapKeepingCommands(line.slice(indent), line.slice(0, indent), indent + 2, width).map((l, i) => (i === 0 ? l : `${line[0]}${l.slice(1)}`));
+            }
             // The indent, with a list marker or a diff's +/- and the spaces after it (kept, not collapsed).
             const lead = /^\s*(?:\d+\.\s+|[-+*]\s+)?/.exec(line)![0];
             return wrapKeepingCommands(line.slice(lead.length), lead, lead.length, width);

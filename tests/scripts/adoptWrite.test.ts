@@ -51,7 +51,10 @@ describe("adopt --write", () => {
         expect((parse(run.after) as { config: Record<string, unknown[]> }).config["altinn-app-secrets:accessGrants"]).toHaveLength(2);
         const text = run.stdout.join("\n");
         expect(text).toContain("Changes to Pulumi.tt02.yaml:");
-        expect(text).toMatch(/@@ line 14\n {2} {6}reason: Operations team reads secrets\n\+ {5}# adopted: .*\n(?: .*\n)*\+ {5}- principalId: 77777777/);
+        expect(text).toMatch(/@@ line 14\n {2} {6}reason: Operations team reads secrets\n\+ {5}# adopted: .*\n(?:\+ {7}\S.*\n)*\+ {5}- principalId: 77777777/);
+        // Every line between the hunk's header and the next blank line is context or marked as a change.
+        const hunk = text.slice(text.indexOf("@@ line 14")).split("\n\n")[0].split("\n").slice(2);
+        expect(hunk.every((l) => l.startsWith("+ "))).toBe(true);
         expect(text).toContain("1. In Pulumi.tt02.yaml, write every empty reason");
         // The import file is written; the fragment file is not needed.
         expect(run.stdout.join("\n")).toContain(path.join(run.dir, "import-tt02.json"));

@@ -63,6 +63,18 @@ describe("text output", () => {
         expect(out.split("\n")[2]).toMatch(/^ {5}word/);
     });
 
+    it("keeps a diff's + or - on every part of a wrapped change, and no marker on context or on a list outside a hunk", () => {
+        const words = "word ".repeat(12).trim();
+        const out = fitWidth(`@@ line 7\n  ${words}\n-     reason: ${words}\n+     reason: ${words}\n\n- ${words}`, 40).split("\n");
+        expect(out.every((l) => l.length <= 40)).toBe(true);
+        const part = (marker: string) => out.filter((l) => l.startsWith(marker) && !l.startsWith(`${marker}     reason:`));
+        expect(part("-").length + part("+").length).toBeGreaterThan(2);
+        // The continuation of reason's value is indented under it, marked like its first line.
+        expect(part("+").every((l) => /^\+ {7}word/.test(l))).toBe(true);
+        expect(out.slice(out.indexOf("")).filter((l) => l.startsWith("-"))).toHaveLength(1);
+        expect(out[2]).toMatch(/^ {2}word/);
+    });
+
     it("never breaks a command to copy: it moves whole to the next line, the prose around it still wraps", () => {
         const command = "pulumi config set --secret --path 'appSecrets[0].value'";
         const out = fitWidth(`${"word ".repeat(6)}set it with: ${command} (it prompts for the value, which keeps it out of history)`, 60).split("\n");
