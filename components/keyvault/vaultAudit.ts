@@ -150,9 +150,14 @@ export async function roleAssignmentsForAudit(token: string, vaultId: string, op
     }
 }
 
-/** `getVault`'s access policies in the audit's shape. */
+/**
+ * `getVault`'s access policies in the audit's shape. An access-policy vault whose answer has no list
+ * is an answer that could not be read, not a vault nobody has access to: that throws.
+ */
 export function accessPoliciesOf(result: keyvault.GetVaultResult): VaultAccessPolicy[] {
-    return (result.properties?.accessPolicies ?? []).map((p) => ({
+    const policies = result.properties?.accessPolicies;
+    if (!policies && !result.properties?.enableRbacAuthorization) throw new pulumi.RunError("keyVault: Azure's answer for the vault has no access policy list, and the vault uses access policies: who has access cannot be read");
+    return (policies ?? []).map((p) => ({
         tenantId: p.tenantId,
         objectId: p.objectId,
         ...(p.applicationId ? { applicationId: p.applicationId } : {}),

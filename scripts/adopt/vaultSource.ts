@@ -104,7 +104,10 @@ export function vaultFromJson(json: unknown, flag = "--vault-json"): Omit<VaultR
     if (typeof v.id !== "string" || !vaultIdParts(v.id) || !/^[\x21-\x7e]+$/.test(v.id)) problems.push(`${flag}: id is not a Key Vault resource ID (expected the output of az keyvault show)`);
     if (!props || typeof props.tenantId !== "string") problems.push(`${flag}: properties.tenantId is missing (expected the output of az keyvault show)`);
     else if (!GUID_PATTERN.test(props.tenantId)) problems.push(`${flag}: properties.tenantId ${JSON.stringify(props.tenantId)} is not a GUID`);
-    if (props && props.accessPolicies !== undefined && props.accessPolicies !== null && !Array.isArray(props.accessPolicies)) problems.push(`${flag}: properties.accessPolicies must be a list`);
+    const policiesAbsent = props?.accessPolicies === undefined || props?.accessPolicies === null;
+    // In an access-policy vault an answer without the list cannot be told from a vault nobody has access to.
+    if (props && policiesAbsent && props.enableRbacAuthorization !== true) problems.push(`${flag}: properties.accessPolicies is missing, and the vault uses access policies: who has access cannot be read (expected the output of az keyvault show)`);
+    else if (props && !policiesAbsent && !Array.isArray(props.accessPolicies)) problems.push(`${flag}: properties.accessPolicies must be a list`);
     else if (props && Array.isArray(props.accessPolicies)) problems.push(...accessPolicyProblems(props.accessPolicies, flag));
     if (problems.length) throw new InputError(problems);
     return {

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId, vaultResourceId } from "../../core/vault/roles";
 import * as pulumi from "@pulumi/pulumi";
-import { armBaseUrl, listVaultRoleAssignments, roleAssignmentsForAudit, MAX_ARM_BODY_BYTES, MAX_PAGES } from "../../components/keyvault/vaultAudit";
+import { accessPoliciesOf, armBaseUrl, listVaultRoleAssignments, roleAssignmentsForAudit, MAX_ARM_BODY_BYTES, MAX_PAGES } from "../../components/keyvault/vaultAudit";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../../scripts/offline/mocks";
 import { policyResources } from "../../scripts/offline/findings";
 import { evaluateRules } from "../../policy/evaluate";
@@ -226,5 +226,20 @@ describe("the audit against a misbehaving ARM", () => {
         };
         await expect(list()).rejects.toThrow(`vault audit: more than ${MAX_PAGES} pages of role assignments; the audit cannot be complete`);
         expect(pages).toBe(MAX_PAGES);
+    });
+});
+
+describe("getVault's answer without an access policy list", () => {
+    const answer = (properties: Record<string, unknown>) => ({ id: VAULT, name: "ttd-tt02-apps-kv", properties: { tenantId: MOCK_CLIENT_CONFIG.tenantId, ...properties } }) as unknown as Parameters<typeof accessPoliciesOf>[0];
+
+    it("is no answer for a vault that uses access policies: the audit stops rather than find nobody with access", () => {
+        for (const accessPolicies of [undefined, null]) {
+            expect(() => accessPoliciesOf(answer({ enableRbacAuthorization: false, accessPolicies }))).toThrow(/^keyVault: .*no access policy list, and the vault uses access policies: who has access cannot be read$/);
+        }
+        expect(accessPoliciesOf(answer({ enableRbacAuthorization: false, accessPolicies: [] }))).toEqual([]);
+    });
+
+    it("is none on an RBAC vault, where Azure ignores access policies", () => {
+        expect(accessPoliciesOf(answer({ enableRbacAuthorization: true }))).toEqual([]);
     });
 });

@@ -379,7 +379,12 @@ describe("npm run adopt from saved az output", () => {
         expect(wrong.stderr).toEqual([
             "--vault-json: id is not a Key Vault resource ID (expected the output of az keyvault show)",
             "--vault-json: properties.tenantId is missing (expected the output of az keyvault show)",
+            "--vault-json: properties.accessPolicies is missing, and the vault uses access policies: who has access cannot be read (expected the output of az keyvault show)",
         ]);
+        // Without the list an access-policy vault would look like one nobody has access to; an RBAC vault ignores it.
+        const { accessPolicies: _, ...withoutList } = armVault().properties;
+        const unread = await adopt(files({ ...armVault(), properties: withoutList }, []), { tt02: baseConfig });
+        expect(unread).toMatchObject({ code: 2, stderr: ["--vault-json: properties.accessPolicies is missing, and the vault uses access policies: who has access cannot be read (expected the output of az keyvault show)"] });
     });
 });
 
