@@ -1,7 +1,7 @@
 /** The offline plan's command line and work; `scripts/plan/main.ts` runs it as a process. */
-import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { CliResult, CliSpec, CliValues, fitWidth, useColor } from "../cli/cli";
+import { writeNamedFile } from "../cli/files";
 
 export const PLAN_CLI: CliSpec = {
     command: "plan",
@@ -20,7 +20,7 @@ function writeStats(): void {
     const file = process.env.PLAN_STATS_FILE;
     if (!file) return;
     const usage = process.resourceUsage();
-    writeFileSync(file, JSON.stringify({ maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
+    writeNamedFile(file, JSON.stringify({ maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }), "PLAN_STATS_FILE");
 }
 
 /** The plan itself, for runCli and for tests that run it in-process. */

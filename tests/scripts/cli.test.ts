@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCli, UsageError, usage } from "../../scripts/cli/cli";
-import { EXAMPLE_STACKS, ROOT, RunResult, runNode, runScript, TYPESCRIPT, writeStacks } from "../support/helpers";
+import { EXAMPLE_STACKS, ROOT, RunResult, runNode, runPlan, runScript, TYPESCRIPT, writeStacks } from "../support/helpers";
 
 const LOADED = path.join(ROOT, "tests", "support", "fixtures", "loadedModules.cjs");
 
@@ -148,6 +148,18 @@ describe("npm run bench", () => {
         const run = benchBadStack;
         expect(run.code).toBe(2);
         expect(run.stderr.trim()).toBe('--only: "clients-7" is not one of grants-1, grants-100, clients-1, clients-20');
+    });
+
+    it("has the plan name a PLAN_STATS_FILE it cannot write in one line, exit 2", async () => {
+        const file = path.join(tmpdir(), `no-such-folder-${process.pid}`, "stats.json");
+        process.env.PLAN_STATS_FILE = file;
+        try {
+            const run = await runPlan(["--stack", "tt02", "--config-dir", EXAMPLE_STACKS]);
+            expect(run.code).toBe(2);
+            expect(run.stderr.trim()).toBe(`PLAN_STATS_FILE: cannot write ${file} (its folder does not exist)`);
+        } finally {
+            delete process.env.PLAN_STATS_FILE;
+        }
     });
 });
 
