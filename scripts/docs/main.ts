@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { CliResult, CliValues, runCli } from "../cli/cli";
-import { cannotWrite } from "../cli/files";
+import { CliResult, CliValues, InputError, runCli } from "../cli/cli";
+import { cannotWrite, whyNot } from "../cli/files";
 import { JSON_SCHEMA_FILE, renderJsonSchema } from "./configDocs";
 import { DOCS_CLI, REFERENCE_FILE } from "./docsCli";
 import { renderReference } from "./reference";
@@ -25,7 +25,12 @@ export async function docsMain(values: CliValues, root = path.resolve(__dirname,
     const stale: string[] = [];
     for (const f of generatedFiles()) {
         const file = path.join(root, f.name);
-        const old = existsSync(file) ? readFileSync(file, "utf8") : "";
+        let old = "";
+        try {
+            if (existsSync(file)) old = readFileSync(file, "utf8");
+        } catch (e) {
+            throw new InputError([`cannot read ${file} (${whyNot(e)})`]);
+        }
         const fresh = f.render();
         if (fresh === old) continue;
         stale.push(f.name);

@@ -82,4 +82,13 @@ describe("npm run docs", () => {
         const run = await executeCli(DOCS_CLI, (values) => docsMain(values, root), []);
         expect(run).toMatchObject({ code: 2, stderr: `cannot write ${path.join(root, "docs", "reference.md")} (a file stands in the way)\n` });
     });
+
+    it("where a folder stands in place of a generated file: exit 2, one line naming it, with --check too", async () => {
+        const root = tmp();
+        mkdirSync(path.join(root, "docs", "reference.md"), { recursive: true });
+        for (const argv of [[], ["--check"]]) {
+            const run = await executeCli(DOCS_CLI, (values) => docsMain(values, root), argv);
+            expect(run).toMatchObject({ code: 2, stderr: `cannot read ${path.join(root, "docs", "reference.md")} (it is a folder)\n` });
+        }
+    });
 });
