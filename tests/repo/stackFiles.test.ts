@@ -12,7 +12,9 @@ import { parse } from "yaml";
 import { ConfigError, parseStackConfig } from "../../core/config/parse";
 import { JSON_SCHEMA_FILE } from "../../scripts/docs/configDocs";
 import { parseOptionsOf, readStackFiles } from "../../scripts/offline/stack";
-import { EXAMPLE_STACKS, ROOT, writeStacks } from "../support/helpers";
+import { EXAMPLE_STACKS, readsRootStackFiles, ROOT, writeStacks } from "../support/helpers";
+
+readsRootStackFiles();
 
 const stackNames = (dir: string) =>
     readdirSync(dir)

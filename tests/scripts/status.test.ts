@@ -9,11 +9,12 @@ import { describe, expect, it } from "vitest";
 import { executeCli } from "../../scripts/cli/cli";
 import { STATUS_CLI, StatusDeps, statusMain } from "../../scripts/status/statusCli";
 import { FIXTURE_DIR, FIXTURE_STACKS, FixtureStack, fixtureOutputs, STATUS_NOW } from "../support/statusFixtures";
-import { ROOT } from "../support/helpers";
+import { EXAMPLE_STACKS, ROOT } from "../support/helpers";
 import { parseGantt } from "../support/mermaidGantt";
 
 const fixture = (stack: FixtureStack) => path.join(FIXTURE_DIR, `${stack}.outputs.json`);
-const status = (args: string[], deps: StatusDeps = { now: STATUS_NOW }) => executeCli(STATUS_CLI, (v) => statusMain(v, deps), args);
+/** Status in a project folder holding the example stack files (not the org's own at the root). */
+const status = (args: string[], deps: StatusDeps = { now: STATUS_NOW, root: EXAMPLE_STACKS }) => executeCli(STATUS_CLI, (v) => statusMain(v, deps), args);
 const on = (stack: FixtureStack, ...flags: string[]) => status(["--stack", stack, "--outputs", fixture(stack), ...flags]);
 
 /** Every private JWK member and what a secret looks like in outputs: none may reach what status prints. */

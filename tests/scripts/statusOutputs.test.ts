@@ -12,16 +12,16 @@ import { STATUS_CLI, statusMain } from "../../scripts/status/statusCli";
 import type { PlanReport } from "../../scripts/plan/model";
 import { TYPES } from "../../core/resourceNames";
 import { FIXTURE_DIR, STATUS_NOW } from "../support/statusFixtures";
-import { writeStacks } from "../support/helpers";
+import { EXAMPLE_STACKS, writeStacks } from "../support/helpers";
 
 const TT02 = JSON.parse(readFileSync(path.join(FIXTURE_DIR, "tt02.outputs.json"), "utf8")) as Record<string, unknown>;
 const SAVE_PROD = "save the outputs of stack prod with: pulumi stack output --json --stack prod > outputs.json";
 
-/** `value` saved as a file, and status run on it with `--stack <stack>` in the project folder `root`. */
-async function statusOf(value: unknown, stack: string, root?: string) {
+/** `value` saved as a file, and status run on it with `--stack <stack>` in the project folder `root` (the example stack files' by default). */
+async function statusOf(value: unknown, stack: string, root = EXAMPLE_STACKS) {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "status-outputs-")), "outputs.json");
     writeFileSync(file, JSON.stringify(value));
-    const run = await executeCli(STATUS_CLI, (v) => statusMain(v, { now: STATUS_NOW, ...(root ? { root } : {}) }), ["--stack", stack, "--outputs", file]);
+    const run = await executeCli(STATUS_CLI, (v) => statusMain(v, { now: STATUS_NOW, root }), ["--stack", stack, "--outputs", file]);
     return { ...run, stderr: run.stderr.replaceAll(file, "<file>") };
 }
 

@@ -12,7 +12,7 @@ import { executeCli } from "../../scripts/cli/cli";
 import { runAdopt } from "../../scripts/adopt/adoptCli";
 import { writeStackFile } from "../../scripts/adopt/mergeStackFile";
 import { DOCS_CLI, docsMain } from "../../scripts/docs/main";
-import { ROOT, runReview } from "../support/helpers";
+import { EXAMPLE_STACKS, ROOT, runReview } from "../support/helpers";
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), "write-files-"));
 
@@ -23,7 +23,7 @@ describe("review --full", () => {
             ["/nonexistent/dir/x.md", "its folder does not exist"],
             [dir, "it is a folder"],
         ]) {
-            const run = await runReview(["--stack", "tt02", "--full", file]);
+            const run = await runReview(["--stack", "tt02", "--config-dir", EXAMPLE_STACKS, "--full", file]);
             expect(run.code, file).toBe(2);
             expect(run.stderr).toBe(`--full: cannot write ${file} (${why})\n`);
         }
@@ -38,14 +38,14 @@ describe("review --full", () => {
             [stackFile, "other content"],
             [path.join(dir, "review-full.md"), "a link"],
         ]) {
-            const run = await runReview(["--stack", "tt02", "--full", file]);
+            const run = await runReview(["--stack", "tt02", "--config-dir", EXAMPLE_STACKS, "--full", file]);
             expect(run.code, file).toBe(2);
             expect(run.stderr).toBe(`--full: ${file} exists and is not a review this command wrote (${what}); name another file or move it away\n`);
         }
         expect(readFileSync(stackFile, "utf8")).toContain("secure: v1:kept");
         const again = path.join(dir, "again.md");
         writeFileSync(again, "## Access review: an earlier one\n");
-        expect((await runReview(["--stack", "tt02", "--full", again])).stderr).toBe("");
+        expect((await runReview(["--stack", "tt02", "--config-dir", EXAMPLE_STACKS, "--full", again])).stderr).toBe("");
         expect(readFileSync(again, "utf8")).toMatch(/^## Access review: ttd tt02/);
     }, 60_000);
 });
@@ -60,7 +60,7 @@ describe("adopt", () => {
     it("--out through a file: exit 2, one line naming --out, before reading the vault", async () => {
         const file = path.join(tmp(), "a-file");
         writeFileSync(file, "");
-        const run = await runAdopt(["--stack", "tt02", "--out", path.join(file, "out"), "--vault-json", vaultJson()], { root: ROOT, env: {} });
+        const run = await runAdopt(["--stack", "tt02", "--config-dir", EXAMPLE_STACKS, "--out", path.join(file, "out"), "--vault-json", vaultJson()], { root: ROOT, env: {} });
         expect(run).toEqual({ code: 2, stdout: [], stderr: [`--out: cannot write ${path.join(file, "out")} (a part of the path is not a folder)`] });
     });
 

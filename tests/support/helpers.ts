@@ -3,13 +3,14 @@
  * mocks recorded. Also: run the plan CLI and write throwaway stack files.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { vi } from "vitest";
 import { stringify } from "yaml";
 import type { RecordedResource } from "../../scripts/offline/mocks";
 import { ConfigError, ParseOptions, parseStackConfig } from "../../core/config/parse";
+import { install } from "./rootStackGuard.cjs";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -19,6 +20,16 @@ export const ROOT = path.resolve(__dirname, "..", "..");
  * README says, keeps a green `npm test`. tests/repo/stackFiles.test.ts checks the root ones.
  */
 export const EXAMPLE_STACKS = path.join(ROOT, "tests", "support", "fixtures", "stacks");
+
+/** For a test file that checks the org's own root stack files on purpose: tests/support/setup.ts lets it read them. */
+export function readsRootStackFiles(): void {
+    install().allowed = true;
+}
+
+/** Why reading the root stack files in a test is a defect (tests/support/rootStackGuard.cjs). */
+export function rootStackReadsMessage(files: string[]): string {
+    return `read the org's own ${files.join(", ")} at the project root: read tests/support/fixtures/stacks (EXAMPLE_STACKS, --config-dir) instead, so that npm test passes whatever the org's stack files hold`;
+}
 
 export function resourcesOfType(resources: RecordedResource[], type: string): RecordedResource[] {
     return resources.filter((r) => r.type === type);
@@ -50,16 +61,25 @@ export interface RunResult {
 
 /** Run `node <nodeArgs>` in the project folder with `env` as its whole environment; collect what it prints. */
 export function runNode(nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+    // The process notes the root stack files it reads: a test must not depend on what the org wrote there.
+    const reads = path.join(tmpdir(), `root-stack-reads-${process.pid}-${Math.random().toString(36).slice(2)}`);
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env });
+        const child = spawn(process.execPath, ["--require", ROOT_STACK_GUARD, ...nodeArgs], { cwd: ROOT, env: { ...env, ROOT_STACK_READS_FILE: reads } });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("error", reject);
-        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+        child.on("close", (code) => {
+            const read = existsSync(reads) ? readFileSync(reads, "utf8").split("\n").filter(Boolean) : [];
+            rmSync(reads, { force: true });
+            if (read.length && !install().allowed) reject(new Error(rootStackReadsMessage([...new Set(read)])));
+            else resolve({ code: code ?? -1, stdout, stderr });
+        });
     });
 }
+
+const ROOT_STACK_GUARD = path.join(ROOT, "tests", "support", "rootStackGuard.cjs");
 
 /** The node arguments that run the project's TypeScript, as the npm scripts do. */
 export const TYPESCRIPT = ["--require", path.join(ROOT, "scripts", "cli", "typescript.cjs")];
