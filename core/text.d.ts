@@ -12,6 +12,11 @@ export declare function wrap(text: string, lead?: string, indent?: number, width
  */
 export declare function wrapKeepingCommands(text: string, lead: string, indent: number, width?: number): string[];
 /**
+ * `wrap`, keeping each code span (`` `pulumi config set ...` ``) of Markdown-like prose on one line,
+ * as `wrapKeepingCommands` does for bare commands.
+ */
+export declare function wrapKeepingCodeSpans(text: string, lead: string, indent: number, width?: number): string[];
+/**
  * `text` as a CI log may show it without running any of it (no line starting with `::`, no `##[`,
  * no lone CR); with `json`, JSON that reads back the same.
  */

@@ -19,10 +19,42 @@ exports.terminalWidth = (stream = process.stdout) => (stream.isTTY && stream.col
  */
 const STARTS_COMMAND = /^[\s\u0085]*::/;
 
+/** What `wrapKeepingCommands` joins a command's words with, so that it wraps as one word. */
+const GLUE = "\u0000";
+
+/** A word that stays whole however long: a command to copy (glued), a URL, an Azure resource ID or a URN. */
+const keepsWhole = (/** @type {string} */ word) => word.includes(GLUE) || word.includes("://") || /^[("'`]*(?:\/subscriptions\/|urn:pulumi:)/i.test(word);
+
+/**
+ * `word` in pieces of at most `width` columns, each cut after a `-`, `.`, `/`, `]`, `,` or single `:`
+ * (or before a `[`) when one falls in its second half, and never before a `::`; a word that `keepsWhole` is one piece.
+ * @param {string} word @param {number} width
+ */
+function pieces(word, width) {
+    if (word.length <= width || keepsWhole(word) || width < 3) return [word];
+    const out = [];
+    let rest = word;
+    while (rest.length > width) {
+        let cut = width;
+        for (let i = width; i > Math.floor(width / 2); i--) {
+            if (/[-./\],]/.test(rest[i - 1]) || rest[i] === "[" || (rest[i - 1] === ":" && rest[i - 2] !== ":" && rest[i] !== ":")) {
+                cut = i;
+                break;
+            }
+        }
+        while (cut > 1 && STARTS_COMMAND.test(rest.slice(cut))) cut--;
+        out.push(rest.slice(0, cut));
+        rest = rest.slice(cut);
+    }
+    return [...out, rest];
+}
+
 /**
  * Break `text` into lines of at most `width` columns (the terminal's by default), the first after
- * `lead`, the rest indented by `indent`. A single word longer than a line (a URL) stays whole. No
- * line it starts begins with a word starting with `::` (after any white space, a no-break space
+ * `lead`, the rest indented by `indent`. A word that does not fit after the indent starts further
+ * left, so that it fits whole (a key path, a secret name); one longer than the whole width is cut
+ * into lines (`pieces`), unless it is a command, a URL, a resource ID or a URN, which stay whole.
+ * No line it starts begins with a word starting with `::` (after any white space, a no-break space
  * too): such a word stays on the line before, as does an empty word (a second space).
  * @param {string} text @param {string} [lead] @param {number} [indent] @param {number} [width]
  * @returns {string[]}
@@ -33,12 +65,22 @@ exports.wrap = (text, lead = "", indent = lead.length, width = exports.terminalW
     let line = lead;
     // A hanging indent that would leave less than a third of the line drops to two spaces.
     const hang = indent > width / 1.5 ? 2 : indent;
-    for (const word of text.split(" ")) {
-        if (line.trim() && line.length + 1 + word.length > width && word !== "" && !STARTS_COMMAND.test(word)) {
-            lines.push(line);
-            line = " ".repeat(hang);
-        }
-        line += line === "" || line.endsWith(" ") ? word : ` ${word}`;
+    // A word that cannot fit anyway (a URL kept whole) keeps the indent.
+    const at = (/** @type {string} */ word) => " ".repeat(word.length > width ? hang : Math.min(hang, width - word.length));
+    for (const whole of text.split(" ")) {
+        pieces(whole, width).forEach((word, i) => {
+            const joined = line === "" || line.endsWith(" ") ? line.length + word.length : line.length + 1 + word.length;
+            if (i > 0 || (joined > width && word !== "" && !STARTS_COMMAND.test(word))) {
+                if (line.trim()) {
+                    lines.push(line);
+                    line = at(word);
+                } else if (line.length + word.length > width && word.length <= width) {
+                    // Only an indent before it: less of one.
+                    line = " ".repeat(width - word.length);
+                }
+            }
+            line += line === "" || line.endsWith(" ") ? word : ` ${word}`;
+        });
     }
     return [...lines, line];
 };
@@ -48,7 +90,6 @@ exports.wrap = (text, lead = "", indent = lead.length, width = exports.terminalW
  * up to the punctuation after it (`,` `;` `(` `)` or `: `).
  */
 const INLINE_COMMAND = /\b(?:pulumi|npm|az|gh) (?:(?!: )[^,;()])*[^,;():\s]/g;
-const GLUE = "\u0000";
 
 /**
  * `wrap`, keeping each command in the text on one line: it moves whole to the next line rather than
@@ -62,6 +103,18 @@ const GLUE = "\u0000";
 exports.wrapKeepingCommands = (text, lead, indent, width = exports.terminalWidth()) => {
     // A NUL of the text's own would come out a space (":: after a space" once wrapped): it shows as U+FFFD.
     const glued = text.replaceAll(GLUE, "\uFFFD").replace(INLINE_COMMAND, (command) => (/<|\[--/.test(command) ? command : command.replaceAll(" ", GLUE))).replace(/ +(?=::)/g, GLUE);
+    return exports.wrap(glued, lead, indent, width).map((line) => line.replaceAll(GLUE, " "));
+};
+
+/**
+ * `wrap`, keeping each code span (`` `pulumi config set ...` ``) of Markdown-like prose on one line,
+ * as `wrapKeepingCommands` does for bare commands: for text that quotes its commands in backticks
+ * and also names them in prose ("the next pulumi up renews it"), which may wrap.
+ * @param {string} text @param {string} lead @param {number} indent @param {number} [width]
+ * @returns {string[]}
+ */
+exports.wrapKeepingCodeSpans = (text, lead, indent, width = exports.terminalWidth()) => {
+    const glued = text.replaceAll(GLUE, "\uFFFD").replace(/`[^`\n]+`/g, (span) => span.replaceAll(" ", GLUE)).replace(/ +(?=::)/g, GLUE);
     return exports.wrap(glued, lead, indent, width).map((line) => line.replaceAll(GLUE, " "));
 };
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../core/config/parse";
-import { closest, DEFAULT_WIDTH, defuseWorkflowCommands, terminalWidth, wrap, wrapKeepingCommands } from "../../core/text";
+import { closest, DEFAULT_WIDTH, defuseWorkflowCommands, terminalWidth, wrap, wrapKeepingCodeSpans, wrapKeepingCommands } from "../../core/text";
 
 /** Bad command-line arguments: reported in one line with the usage, exit 2. */
 export class UsageError extends Error {}
@@ -55,6 +55,11 @@ export function synopsis(spec: CliSpec): string {
 }
 
 export { DEFAULT_WIDTH, terminalWidth, wrap };
+
+/** `wrap` for prose that quotes commands to copy in backticks: each stays on one line (`wrapKeepingCodeSpans`). */
+export function wrapText(text: string, lead = "", indent = lead.length, width = terminalWidth()): string[] {
+    return wrapKeepingCodeSpans(text, lead, indent, width);
+}
 
 /** A command to copy and run (`pulumi state unprotect '<urn>'`): wrapping it would break it. */
 const COMMAND = /^\s*(?:pulumi|npm|az|gh) /;

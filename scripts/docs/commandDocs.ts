@@ -27,7 +27,7 @@ export function renderCommands(): string {
     const lines = [
         "## Commands",
         "",
-        "Every command answers `--help` (`npm run plan -- --help`) with what is printed here, and suggests the flag you meant when one is mistyped. Text output and errors fit the terminal's width (100 columns when it is not a terminal); a long problem continues on lines indented by two spaces. What would break if split stays whole on its line: a URL, a resource ID or URN, a command to copy, and Markdown (a table row, the review for a pull request comment), which its reader wraps.",
+        "Every command answers `--help` (`npm run plan -- --help`) with what is printed here, and suggests the flag you meant when one is mistyped. Text output and errors fit the terminal's width (100 columns when it is not a terminal); a long problem continues on lines indented by two spaces, and a name longer than the line (a key path, a section) continues on the next, cut after a `.` or `-` where one falls near the end. What would break if split stays whole on its line: a URL, a resource ID or URN, a command to copy, and Markdown (a table row, the review for a pull request comment), which its reader wraps.",
         "",
         "Other npm scripts:",
         "",

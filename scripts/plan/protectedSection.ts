@@ -2,7 +2,7 @@
  * `plan --base <ref>`: the protected resources the change deletes or replaces compared with the
  * stack file at that ref, and the `pulumi state unprotect` commands to run before `pulumi up`.
  */
-import { wrap } from "../cli/cli";
+import { wrapText } from "../cli/cli";
 import type { Evaluation } from "../offline/evaluate";
 import { readBaseStack } from "../offline/baseStack";
 import { ProtectedChange, protectedChanges, unprotectCommands } from "../offline/protectedResources";
@@ -26,13 +26,13 @@ export function planProtectedChanges(ev: Evaluation, configDir: string, ref: str
 
 export function renderProtectedChanges(p: PlanProtectedChanges): string {
     const out = ["", "", `Deletions under protect (compared with ${p.base}): ${p.changes.length}`];
-    if (p.note) out.push(...wrap(p.note, "  "));
+    if (p.note) out.push(...wrapText(p.note, "  "));
     if (p.changes.length === 0) {
         out.push("  none");
         return out.join("\n");
     }
     for (const c of p.changes) out.push(`  ${c.change}: ${c.what}`);
-    out.push(...wrap("pulumi up stops at each of these (deploy.yml fails on main) until it is unprotected. Run first:", "  "));
+    out.push(...wrapText("pulumi up stops at each of these (deploy.yml fails on main) until it is unprotected. Run first:", "  "));
     for (const command of p.commands) out.push(`    ${command}`);
     return out.join("\n");
 }

@@ -1,7 +1,7 @@
 /**
  * The plan report as a person reads it: grouped, within 100 columns, no JSON on one line, no URNs.
  */
-import { wrap } from "../cli/cli";
+import { wrapText } from "../cli/cli";
 import { DEFAULT_STUDIO_URL } from "../../core/config/parse";
 import type { PlanFinding, PlanReport } from "./model";
 import { expiryText } from "../../core/vault/grantExpiry";
@@ -40,7 +40,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 /** The report as a person reads it: grouped, within 100 columns, no JSON on one line, no URNs. */
 export function renderText(report: PlanReport, options: TextOptions = {}): string {
     const out: string[] = [];
-    const list = (lead: string, items: string[]) => out.push(...wrap(items.join(", "), lead));
+    const list = (lead: string, items: string[]) => out.push(...wrapText(items.join(", "), lead));
     const placeholder = (kid: string, kids: string[]) => (kids.includes(kid) ? `${kid} (placeholder)` : kid);
     out.push(`Plan for stack ${report.stack}: org ${report.org}, environment ${report.environment} (offline, under mocks)`);
     if (report.studioUrl !== DEFAULT_STUDIO_URL) out.push(`Altinn Studio: ${report.studioUrl} (not the default ${DEFAULT_STUDIO_URL}; redeploys send the Studio API key there)`);
@@ -58,14 +58,14 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
         for (const g of grants) {
             const granted = g.role ? `role ${g.role}` : formatPermissions(g.permissions ?? {});
             out.push(`    ${g.principalId}: ${g.access ? `${g.access} (${granted})` : granted}${g.protect ? "  [protected]" : ""}`);
-            out.push(...wrap(g.reason, "        reason: ", 16));
+            out.push(...wrapText(g.reason, "        reason: ", 16));
             const ends = expiryText(g.expires, options.now ?? Date.now());
-            if (ends) out.push(...wrap(`${ends}${g.protect ? "" : "; not protected, so that up can remove it"}`, "        ", 8));
+            if (ends) out.push(...wrapText(`${ends}${g.protect ? "" : "; not protected, so that up can remove it"}`, "        ", 8));
         }
     }
     if (report.grants.length === 0) out.push("  none");
     for (const g of report.expiredGrants ?? []) {
-        out.push(...wrap(`${g.principalId}: expired on ${g.expires}: removed at the next pulumi up; delete its accessGrants entry`, "  ended: ", 4));
+        out.push(...wrapText(`${g.principalId}: expired on ${g.expires}: removed at the next pulumi up; delete its accessGrants entry`, "  ended: ", 4));
     }
     out.push("");
     out.push(`Key Vault secrets (${report.secrets.length})`);
@@ -94,23 +94,23 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
     out.push("");
     out.push(`Maskinporten clients (${report.clients.length})`);
     if (report.clients.some((c) => c.placeholderKids.length)) {
-        out.push(...wrap("Kids marked (placeholder) belong to stand-in keys made for this offline plan: pulumi up generates other keys with other kids.", "  "));
+        out.push(...wrapText("Kids marked (placeholder) belong to stand-in keys made for this offline plan: pulumi up generates other keys with other kids.", "  "));
     }
     for (const c of report.clients) {
         out.push(`  ${c.section}: ${c.format} format, client ${c.registration?.clientId ?? c.clientId}, ${c.state}`);
         out.push(c.activeKid ? `      active kid ${placeholder(c.activeKid, c.placeholderKids)}` : "      active key: the one already in the vault (adopted: kept, not written by this stack)");
         if (c.stagedKid) out.push(`      staged kid ${placeholder(c.stagedKid, c.placeholderKids)}`);
         for (const k of c.publicJwks.keys.filter((k) => k.kid !== c.activeKid && k.kid !== c.stagedKid)) out.push(`      retired kid ${placeholder(k.kid, c.placeholderKids)}`);
-        out.push(...wrap(c.nextStep, "      next: ", 12));
-        out.push(...wrap(c.keyProof, "      key proof: ", 17));
+        out.push(...wrapText(c.nextStep, "      next: ", 12));
+        out.push(...wrapText(c.keyProof, "      key proof: ", 17));
         if (c.registration) {
             const r = c.registration;
             const kids = r.keys.map((k) => placeholder(k, c.placeholderKids)).join(", ");
-            out.push(...wrap(`pulumi up ${r.createsClient ? "creates the client and registers" : "registers"} ${kids} at Maskinporten; ${r.liveExpiry}`, "      self-service: ", 20));
-            out.push(...wrap(`API ${r.apiUrl} (gets the admin token), authority ${r.authority} (gets the signed grant)`, "      sends to: ", 16));
+            out.push(...wrapText(`pulumi up ${r.createsClient ? "creates the client and registers" : "registers"} ${kids} at Maskinporten; ${r.liveExpiry}`, "      self-service: ", 20));
+            out.push(...wrapText(`API ${r.apiUrl} (gets the admin token), authority ${r.authority} (gets the signed grant)`, "      sends to: ", 16));
         }
     }
-    if (report.clients.some((c) => !c.registration && c.publicJwks.keys.length > 0)) out.push(...wrap("The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).", "  "));
+    if (report.clients.some((c) => !c.registration && c.publicJwks.keys.length > 0)) out.push(...wrapText("The public keys to register by hand at Samarbeidsportalen: pulumi stack output maskinportenClients (publicJwks).", "  "));
     if (report.clients.length === 0) out.push("  none");
     out.push("");
     out.push(`App settings per app (${report.appSettings.length})`);
@@ -126,8 +126,8 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
     out.push("");
     if (report.audit) {
         out.push(`Vault audit (${report.audit.status})`);
-        out.push(...wrap(report.audit.note, "  "));
-        for (const u of report.audit.unmanagedAccess) out.push(...wrap(`${String(u.principalId)} via ${String(u.source)}`, "  unmanaged: ", 4));
+        out.push(...wrapText(report.audit.note, "  "));
+        for (const u of report.audit.unmanagedAccess) out.push(...wrapText(`${String(u.principalId)} via ${String(u.source)}`, "  unmanaged: ", 4));
         out.push("");
     }
     const open = report.findings.filter((f) => !f.suppressed);
@@ -136,8 +136,8 @@ export function renderText(report: PlanReport, options: TextOptions = {}): strin
         const tag = f.suppressed ? "[suppressed]" : `[${f.level}]`;
         const shown = options.color && f.level === "mandatory" && !f.suppressed ? `\x1b[1;31m${tag}\x1b[0m` : tag;
         out.push(`  ${shown} ${f.policy}: ${subjectOf(f)}`);
-        out.push(...wrap(messageOf(f), "      "));
-        if (f.suppressed) out.push(...wrap(f.suppressed.reason, "      suppressed: ", 18));
+        out.push(...wrapText(messageOf(f), "      "));
+        if (f.suppressed) out.push(...wrapText(f.suppressed.reason, "      suppressed: ", 18));
     }
     if (report.findings.length === 0) out.push("  none");
     return out.join("\n");

@@ -3,7 +3,7 @@
  * Mermaid gantt of key and grant lifetimes. Every string from the outputs was cleaned by
  * core/status/model.ts; Markdown cells are escaped again here so no value can break a table.
  */
-import { wrap } from "../cli/cli";
+import { wrapText } from "../cli/cli";
 import { cell } from "../review/grantReview";
 import { expiryText } from "../../core/vault/grantExpiry";
 import { MAX_GANTT_TASKS, renderGantt } from "../../core/status/gantt";
@@ -55,35 +55,35 @@ const secretsText = (a: StatusApp) => a.secrets.map((s) => (s.version ? `${s.nam
 export function renderStatusText(status: StackStatus, now: number): string {
     const out: string[] = [];
     const head = [status.org && `org ${status.org}`, status.environment && `environment ${status.environment}`, status.vault && `vault ${status.vault}`].filter(Boolean).join(", ");
-    out.push(...wrap(`Status of stack ${status.stack}${head ? `: ${head}` : ""} (as of ${status.asOf}, from its outputs)`));
-    out.push("", `Maskinporten clients (${status.clients.length})`);
+    out.push(...wrapText(`Status of stack ${status.stack}${head ? `: ${head}` : ""} (as of ${status.asOf}, from its outputs)`));
+    out.push("", ...wrapText(`Maskinporten clients (${status.clients.length})`));
     for (const c of status.clients) {
-        out.push(...wrap(clientHeading(c), "  ", 4));
-        if (c.adoptedKey) out.push(...wrap("active key: the one already in the vault (adopted; its kid is not known to this stack)", "      ", 8));
+        out.push(...wrapText(clientHeading(c), "  ", 4));
+        if (c.adoptedKey) out.push(...wrapText("active key: the one already in the vault (adopted; its kid is not known to this stack)", "      ", 8));
         for (const k of c.keys) {
-            out.push(`      ${k.role} key ${k.kid}`);
-            out.push(...wrap(`${k.inVault ? "in the vault" : "not in the vault"}; ${whereRegistered(k)}`, "          ", 10));
+            out.push(...wrapText(`${k.role} key ${k.kid}`, "      ", 10));
+            out.push(...wrapText(`${k.inVault ? "in the vault" : "not in the vault"}; ${whereRegistered(k)}`, "          ", 10));
         }
-        for (const k of c.foreignKeys) out.push(...wrap(`${k.kid}: ${keyExpiry(k, false)}`, "      registered by others: ", 8));
-        if (c.nextStep) out.push(...wrap(c.nextStep, "      next: ", 12));
+        for (const k of c.foreignKeys) out.push(...wrapText(`${k.kid}: ${keyExpiry(k, false)}`, "      registered by others: ", 8));
+        if (c.nextStep) out.push(...wrapText(c.nextStep, "      next: ", 12));
     }
     if (status.clients.length === 0) out.push("  none");
-    out.push("", `Apps (${status.apps.length})`);
+    out.push("", ...wrapText(`Apps (${status.apps.length})`));
     for (const a of status.apps) {
-        out.push(...wrap(`${a.app}${a.envName ? ` in ${a.envName}` : ""}: ${redeployText(a)}`, "  ", 4));
-        out.push(...wrap(secretsText(a).join(", "), "      reads: ", 8));
+        out.push(...wrapText(`${a.app}${a.envName ? ` in ${a.envName}` : ""}: ${redeployText(a)}`, "  ", 4));
+        out.push(...wrapText(secretsText(a).join(", "), "      reads: ", 8));
     }
     if (status.apps.length === 0) out.push("  none");
-    out.push("", `Access grants, by days left (${status.grants.length})`);
+    out.push("", ...wrapText(`Access grants, by days left (${status.grants.length})`));
     for (const g of status.grants) {
-        out.push(...wrap(`${g.principalId}: ${g.ended ? "" : `${g.access}; `}${grantEnd(g, now)}`, "  ", 4));
-        out.push(...wrap(g.reason, "      reason: ", 14));
+        out.push(...wrapText(`${g.principalId}: ${g.ended ? "" : `${g.access}; `}${grantEnd(g, now)}`, "  ", 4));
+        out.push(...wrapText(g.reason, "      reason: ", 14));
     }
     if (status.grants.length === 0) out.push("  none");
-    out.push("", `Unmanaged access, found by the last pulumi up's vault audit (${status.unmanagedAccess.length})`);
-    for (const u of status.unmanagedAccess) out.push(...wrap(`${u.principalId}: ${u.access} via ${u.source}`, "  ", 4));
+    out.push("", ...wrapText(`Unmanaged access, found by the last pulumi up's vault audit (${status.unmanagedAccess.length})`));
+    for (const u of status.unmanagedAccess) out.push(...wrapText(`${u.principalId}: ${u.access} via ${u.source}`, "  ", 4));
     if (status.unmanagedAccess.length === 0) out.push("  none");
-    for (const note of status.notes) out.push(...wrap(note, "note: ", 6));
+    for (const note of status.notes) out.push(...wrapText(note, "note: ", 6));
     return out.join("\n");
 }
 
