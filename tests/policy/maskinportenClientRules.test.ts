@@ -47,6 +47,21 @@ describe("maskinporten-client-id-format", () => {
         expect(findings({ clientId: CLIENT_ID.toUpperCase() }, "maskinporten-client-id-format")).toEqual([]);
         expect(findings({ clientId: undefined }, "maskinporten-client-id-format")).toEqual([]);
     });
+
+    it("is advisory on an admin client ID that is not a UUID, on the self-service registration", () => {
+        const registration = (adminClientId: string): PolicyResource => ({
+            type: TYPES.maskinportenRegistration,
+            name: "maskinporten-x-registration",
+            id: `${TYPES.maskinportenRegistration}::maskinporten-x-registration`,
+            props: { adminClientId, clientId: CLIENT_ID },
+            protect: false,
+        });
+        const of = (adminClientId: string) => evaluateRules([registration(adminClientId)], { environment: "tt02" }, [], ALL_RULES.filter((r) => r.id === "maskinporten-client-id-format"));
+        expect(of("my-admin-client")).toEqual([
+            expect.objectContaining({ level: "advisory", detail: 'AdminClientId::"my-admin-client"', setting: "maskinporten.selfService.adminClientId", message: expect.stringContaining('The admin client ID is "my-admin-client"') }),
+        ]);
+        expect(of(CLIENT_ID)).toEqual([]);
+    });
 });
 
 describe("plan and review show both", () => {
@@ -61,6 +76,14 @@ describe("plan and review show both", () => {
         expect(run.code).toBe(0);
         const policies = (JSON.parse(run.stdout) as { findings: { policy: string; level: string }[] }).findings.map((f) => `${f.level} ${f.policy}`);
         expect(policies).toEqual(expect.arrayContaining(["advisory maskinporten-own-section", "advisory maskinporten-client-id-format"]));
+    });
+
+    it("plan --json names an admin client ID that is not a UUID", async () => {
+        const selfService = { ...stack, maskinporten: { selfService: { adminClientId: "my-admin-client" } }, maskinportenClients: [{ section: "Partner", register: true, scope: "altinn:serviceowner/instances.read", apps: ["app-a"] }] };
+        const run = await runPlan(["--stack", "tt02", "--json", "--config-dir", writeStacks({ tt02: selfService })]);
+        expect(run.code).toBe(0);
+        const found = (JSON.parse(run.stdout) as { findings: { policy: string; setting?: string }[] }).findings.filter((f) => f.policy === "maskinporten-client-id-format");
+        expect(found).toEqual([expect.objectContaining({ setting: "maskinporten.selfService.adminClientId" })]);
     });
 
     it("the review lists them too", async () => {
