@@ -142,8 +142,8 @@ export const AccessGrantSchema = strict(
                         const p = expiresProblem(s);
                         if (p) ctx.addIssue({ code: "custom", message: `{value} ${p}`, input: s });
                     }),
-                // A day that month has (February 29 in any year: leap years are beyond a pattern worth reading).
-                { pattern: "^\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31|02-29)(?:T|$)" },
+                // A day that month has (February 29 in any year: leap years are beyond a pattern worth reading), from year 100 on.
+                { pattern: "^(?!00)\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31|02-29)(?:T|$)" },
             ).optional(),
             "The last day of the grant (UTC). From the next day the program no longer declares it, so the next `pulumi up` removes the access; in prod the grant is not protected, so that `up` can. Prod write grants must have one (policy/config.json `maxWriteGrantDays`).",
             { type: "date (YYYY-MM-DD)", default: "never expires" },

@@ -8,7 +8,7 @@ import { SET_VALUE } from "./rules";
 import { isLoopbackHost } from "../loopback";
 import { MAX_SECRET_NAME_LENGTH, SECTION_PATTERN, SECTION_SEPARATOR, sectionProblem } from "../vault/naming";
 import { APP_NAME_PATTERN, APP_NAME_RULE, LIMITS, MAX_CONFIG_INTEGER, MIN_REASON_LENGTH } from "./limits";
-import { visibleTextProblem } from "./visibleText";
+import { NO_BIDI_CONTROL_SOURCE, visibleTextProblem } from "./visibleText";
 
 /** README-only facts about a key: how to show its type and default when the schema cannot say it well. */
 export interface KeyDoc {
@@ -75,10 +75,13 @@ export const bounded = (max: number) => z.string().max(max, { error: `is longer 
 export const text = (max: number = LIMITS.text) => withJson(bounded(max).refine(notBlank, { error: "is required and may not be empty" }), NOT_BLANK);
 /** Optional free text a reviewer reads: at most `max` characters; when not empty, words they can see. */
 export const visible = (max: number) =>
-    bounded(max).superRefine((s, ctx) => {
-        const problem = s === "" ? undefined : visibleTextProblem(s);
-        if (problem) ctx.addIssue({ code: "custom", message: problem, input: s });
-    });
+    withJson(
+        bounded(max).superRefine((s, ctx) => {
+            const problem = s === "" ? undefined : visibleTextProblem(s);
+            if (problem) ctx.addIssue({ code: "custom", message: problem, input: s });
+        }),
+        { pattern: NO_BIDI_CONTROL_SOURCE },
+    );
 /** A list of at most `max` entries; `what` says what to do instead. */
 export const list = <T extends z.ZodType>(item: T, max: number, what: string) => z.array(item).max(max, { error: `lists more than ${max} entries; ${what}` });
 
@@ -97,8 +100,10 @@ export const reason = (hint: string) =>
             if (problem) ctx.addIssue({ code: "custom", message: `${problem.startsWith("is shorter") ? "{value} " : ""}${problem}; ${hint}`, input: s });
         }),
         {
-            // At least MIN_REASON_LENGTH characters from the first to the last that is not white space.
+            // At least MIN_REASON_LENGTH characters from the first to the last that is not white
+            // space, and no bidirectional control.
             pattern: `^\\s*\\S[\\s\\S]{${MIN_REASON_LENGTH - 2},}\\S\\s*$`,
+            allOf: [{ pattern: NO_BIDI_CONTROL_SOURCE }],
         },
     );
 
@@ -133,10 +138,11 @@ export const appList = (what: string) =>
  */
 export function webUrl(example: string, allowLoopbackHttp: boolean, originOnly = false) {
     // The same in JSON Schema: no user info (@), query or fragment, no white space; http only to a loopback host.
+    // A URL's scheme and host are case-insensitive (the plan reads HTTPS://ALTINN.STUDIO as https://altinn.studio).
     const host = "[^/?#@\\s\\\\]+";
     const rest = originOnly ? "/?" : "(?:/[^?#\\s]*)?";
-    const loopbackHttp = "http://(?:127\\.0\\.0\\.1|localhost|\\[::1\\])(?::[0-9]+)?";
-    const json = { pattern: `^(?:https://${host}${allowLoopbackHttp ? `|${loopbackHttp}` : ""})${rest}$` };
+    const loopbackHttp = `${anyCaseSource("http")}://(?:127\\.0\\.0\\.1|${anyCaseSource("localhost")}|\\[::1\\])(?::[0-9]+)?`;
+    const json = { pattern: `^(?:${anyCaseSource("https")}://${host}${allowLoopbackHttp ? `|${loopbackHttp}` : ""})${rest}$` };
     return withJson(
         bounded(LIMITS.url).superRefine((s, ctx) => {
             let url: URL | undefined;

@@ -25,7 +25,7 @@ function merge(schema: Json, extra: Json): void {
 const SECURE = {
     type: "object",
     description: "Encrypted by `pulumi config set --secret`.",
-    properties: { secure: { type: "string" } },
+    properties: { secure: { type: "string", minLength: 1 } },
     required: ["secure"],
     additionalProperties: false,
 };
@@ -84,6 +84,7 @@ export function renderJsonSchema(): string {
                 description: "Pulumi ESC environments to import (the offline plan cannot evaluate them).",
             },
         },
+        required: ["config"],
         additionalProperties: false,
         $defs,
     };

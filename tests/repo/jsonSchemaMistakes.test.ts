@@ -123,6 +123,11 @@ const MISTAKES: [string, Config][] = [
     ["self-service API URL with a fragment", { maskinporten: { selfService: { adminClientId: CLIENT_ID, apiUrl: "https://api.samarbeid.digdir.no/api/v1#x" } } }],
     ["unknown key under maskinporten", { maskinporten: { selfservice: {} } }],
     ["a tab in a description", { ...rbac, accessGrants: [rbacGrant({ description: "From\tthe portal" })] }],
+    ["a bidirectional override in a reason", { accessGrants: [grant({ reason: "Operations team \u202Esterces sdaer" })] }],
+    ["a bidirectional isolate in a description", { ...rbac, accessGrants: [rbacGrant({ description: "From \u2066the portal" })] }],
+    ["a bidirectional override in a suppression's reason", { suppressions: [suppression({ reason: "Known contractor \u202Edeweiver" })] }],
+    ["an empty secure value", { appSecrets: [appSecret({ value: { secure: "" } })] }],
+    ["expires in year 0", { accessGrants: [grant({ expires: "0000-01-01" })] }],
 ];
 
 /** Mistakes the plan refuses that JSON Schema cannot express, and why. */
@@ -172,6 +177,17 @@ describe("the JSON Schema refuses what the plan refuses", () => {
         });
         expect(planErrors(Object.fromEntries(Object.entries(good.config as Config).map(([k, v]) => [k.replace(/^altinn-app-secrets:/, ""), v])))).toEqual([]);
         expect(validate(good), JSON.stringify(validate.errors)).toBe(true);
+    });
+
+    it("accepts a URL's scheme and host in any case, as the plan does", () => {
+        const config = { redeploy: { studioUrl: "HTTPS://Altinn.Studio" }, maskinporten: { selfService: { adminClientId: CLIENT_ID, apiUrl: "HTTP://LOCALHOST:8080/api/v1" } } };
+        expect(planErrors(config)).toEqual([]);
+        expect(validate(stackFile(config)), JSON.stringify(validate.errors)).toBe(true);
+    });
+
+    it("refuses a stack file without config, as the plan does (org is required)", () => {
+        expect(validate({ secretsprovider: "passphrase" })).toBe(false);
+        expect(validate({ config: {} })).toBe(false);
     });
 
     it.each(MISTAKES)("%s", (_name, config) => {
