@@ -75,14 +75,37 @@ export function readBaseStack(configDir: string, stack: string, ref: string): Ba
     }
 }
 
-/** policy/config.json at `ref`, parsed and as written, when the stack files and the policy live in the same repository. */
+/**
+ * policy/config.json at `ref`, parsed and as written, when the stack files and the policy live in
+ * the same repository. The defaults only when the file does not exist at `ref`; one that exists but
+ * cannot be read or parsed is bad input (exit 2): compared with the defaults, a pull request that
+ * changes a rule's level or an allowed host would show a change it did not make, or hide one.
+ */
 export function readBasePack(root: string, configDir: string, ref: string): { pack?: PackConfig; document?: Record<string, unknown> } {
+    const top = (cwd: string) => git(cwd, ["rev-parse", "--show-toplevel"]).trim();
     try {
-        const top = (cwd: string) => git(cwd, ["rev-parse", "--show-toplevel"]).trim();
         if (top(root) !== top(configDir)) return {};
-        const text = git(root, ["show", `${ref}:./policy/config.json`]);
-        return { pack: parsePackText(text, `policy/config.json at ${ref}`), document: JSON.parse(text) as Record<string, unknown> };
+    } catch {
+        return {};
+    }
+    const file = "policy/config.json";
+    try {
+        git(root, ["cat-file", "-e", `${ref}:./${file}`]);
     } catch {
         return { pack: DEFAULT_PACK_CONFIG, document: {} };
     }
+    const invalid = (why: string) => new InputError(`--base: ${why} (fix it there, or compare with another --base)`);
+    let text: string;
+    try {
+        text = git(root, ["show", `${ref}:./${file}`]);
+    } catch (e) {
+        throw invalid(`${file} at ${ref} cannot be read: ${firstLine(e)}`);
+    }
+    let pack: PackConfig;
+    try {
+        pack = parsePackText(text, `${file} at ${ref}`);
+    } catch (e) {
+        throw invalid(firstLine(e));
+    }
+    return { pack, document: JSON.parse(text) as Record<string, unknown> };
 }

@@ -3,13 +3,15 @@
  * the review's output forms: Markdown, terminal text (no Markdown escapes), and --json.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { RunResult, runReview } from "../support/helpers";
-import { fitWidth } from "../../scripts/cli/cli";
+import { fitWidth, InputError } from "../../scripts/cli/cli";
+import { readBasePack } from "../../scripts/offline/baseStack";
+import { DEFAULT_PACK_CONFIG } from "../../policy/packConfig";
 import { markdownToText } from "../../scripts/review/terminalText";
 
 const OPS = "11111111-2222-3333-4444-555555555555";
@@ -109,5 +111,47 @@ describe("review output", () => {
         expect(review.rows.map((r) => r.principalId)).toEqual([OPS, NEW]);
         expect(review.base.ref).toBe("HEAD~1");
         expect(review.base.rows).toHaveLength(1);
+    });
+});
+
+describe("review --base with policy/config.json at the base", () => {
+    /** A repository whose first commit holds `pack` as policy/config.json (or none), then a second commit. */
+    function packHistory(pack: string | undefined): string {
+        const dir = mkdtempSync(path.join(tmpdir(), "altinn-review-pack-"));
+        git(dir, "init", "-q", "-b", "main");
+        mkdirSync(path.join(dir, "policy"));
+        writeFileSync(path.join(dir, "README"), "x\n");
+        if (pack !== undefined) writeFileSync(path.join(dir, "policy", "config.json"), pack);
+        git(dir, "add", ".");
+        git(dir, "commit", "-q", "-m", "base");
+        writeFileSync(path.join(dir, "policy", "config.json"), "{}\n");
+        git(dir, "add", ".");
+        git(dir, "commit", "-q", "-m", "head");
+        return dir;
+    }
+
+    it("refuses one that is not valid JSON or not a valid config, exit 2: the defaults would show changes nobody made", () => {
+        for (const [pack, why] of [
+            ["{ not json", "policy/config.json at HEAD~1: not valid JSON"],
+            ['{"maxWriteGrantDays": -3}', "policy/config.json at HEAD~1: maxWriteGrantDays must be a whole number"],
+        ]) {
+            const dir = packHistory(pack);
+            let error: unknown;
+            try {
+                readBasePack(dir, dir, "HEAD~1");
+            } catch (e) {
+                error = e;
+            }
+            expect(error).toBeInstanceOf(InputError);
+            expect((error as InputError).lines[0]).toContain(`--base: ${why}`);
+            expect((error as InputError).lines[0]).toContain("compare with another --base");
+        }
+    });
+
+    it("reads a valid one, and takes the defaults only when there was none", () => {
+        const valid = packHistory('{"maxWriteGrantDays": 30}\n');
+        expect(readBasePack(valid, valid, "HEAD~1").pack?.maxWriteGrantDays).toBe(30);
+        const none = packHistory(undefined);
+        expect(readBasePack(none, none, "HEAD~1")).toEqual({ pack: DEFAULT_PACK_CONFIG, document: {} });
     });
 });
