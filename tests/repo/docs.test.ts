@@ -45,6 +45,18 @@ describe("documentation matches the code", () => {
         const ci = readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
         expect(ci).toMatch(/^npm ci && npm test$/m);
     });
+
+    it("README's path to a first up names each tool a step needs no later than the step", () => {
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const path5 = readme.slice(readme.indexOf("## Five minutes"), readme.indexOf("\n## ", readme.indexOf("## Five minutes") + 1));
+        const step = (n: number) => path5.slice(path5.indexOf(`\n${n}. `), path5.indexOf(`\n${n + 1}. `) > 0 ? path5.indexOf(`\n${n + 1}. `) : undefined);
+        // Live adopt reads Azure: the sign-in comes with it, not two steps later.
+        expect(step(3)).toContain("npm run adopt");
+        expect(step(3)).toMatch(/az login[\s\S]*npm run adopt/);
+        expect(step(3)).toContain("--vault-json");
+        expect(step(3)).toMatch(/Pulumi CLI/);
+        expect(step(5)).toMatch(/az login[\s\S]*pulumi up -s tt02/);
+    });
 });
 
 describe("the stack file's JSON Schema", () => {

@@ -1,5 +1,5 @@
 /** docs/when-to-use.md: the guide a service owner reads before adding a client Studio may already provide. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -53,5 +53,14 @@ describe(GUIDE, () => {
         const builtin = { type: TYPES.maskinportenClient, name: "c", id: "c", props: { section: "MaskinportenSettings", clientId: "5f6e1b2c-0d3a-4e5f-8a9b-0c1d2e3f4a5b", format: "builtin" }, protect: false };
         const [finding] = evaluateRules([builtin], { environment: "tt02" }, parsed.suppressions, ALL_RULES.filter((r) => r.id === "maskinporten-own-section"));
         expect(finding.suppressed?.reason).toBe(parsed.suppressions[0].reason);
+    });
+
+    it("no doc or key description says the builtin format works beyond v8", () => {
+        const files = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+        for (const file of files) {
+            const body = readFileSync(path.join(ROOT, file), "utf8");
+            expect(body, file).not.toMatch(/v8\s*\+|v8 (?:or|and) (?:later|newer|above)/);
+            for (const line of body.split("\n").filter((l) => /`builtin`.*IMaskinportenClient|IMaskinportenClient.*`builtin`/.test(l))) expect(line, file).toMatch(/v8 only/);
+        }
     });
 });
