@@ -267,6 +267,8 @@ async function runMain(spec: CliSpec, main: (values: CliValues) => Promise<CliRe
         const values = parseCli(spec, argv);
         if (!values) return { code: 0, stdout: `${usage(spec)}\n`, stderr: "" };
         const result = await main(values);
+        // --help lists every code the command ends with: any other is a bug, reported as one.
+        if (!exitCodesOf(spec).some(([code]) => code === result.code)) return failed(3, [`${spec.command} failed: it ended with exit code ${result.code}, which its --help does not list (a bug; please report it)`]);
         if (result.output === undefined && result.errors?.length) return failed(result.code, result.errors);
         const output = result.wrap && print.width && result.output !== undefined ? fitWidth(result.output, print.width) : result.output;
         return { code: result.code, stdout: output === undefined ? "" : `${output}\n`, stderr: errorText(result.errors ?? []) };

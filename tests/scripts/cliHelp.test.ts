@@ -41,6 +41,16 @@ describe("--help", () => {
         expect((await executeCli(spec, async () => ({ code: 0 }), ["--nope"])).code).toBe(2);
         expect((await executeCli(spec, async () => Promise.reject(new Error("boom")), [])).code).toBe(3);
     });
+
+    it("ends with no code its --help does not list: one that would is reported as the bug it is, exit 3", async () => {
+        const spec: CliSpec = { command: "npm run x", summary: "x", options: {}, exitCodes: { 0: "ok" } };
+        const one = await executeCli(spec, async () => ({ code: 1, output: "findings" }), []);
+        expect(one.code).toBe(3);
+        expect(one.stderr.trim()).toBe("npm run x failed: it ended with exit code 1, which its --help does not list (a bug; please report it)");
+        expect(one.stdout).toBe("");
+        const withOne: CliSpec = { ...spec, exitCodes: { 0: "ok", 1: "findings" } };
+        expect(await executeCli(withOne, async () => ({ code: 1, output: "findings" }), [])).toEqual({ code: 1, stdout: "findings\n", stderr: "" });
+    });
 });
 
 describe("a mistyped flag", () => {
