@@ -29,6 +29,16 @@ describe("maskinporten-own-section", () => {
         expect(findings({ section: "MaskinportenSettings", format: "builtin" }, "maskinporten-own-section")[0].message).toContain("the builtin format is v8 only");
     });
 
+    it("is advisory on an app secret stored under MaskinportenSettings, naming the secret", () => {
+        const secret = (section: string): PolicyResource => ({ type: TYPES.appSecret, name: "s", id: `${TYPES.appSecret}::s`, props: { section, key: "ClientId", apps: ["app-a"] }, protect: false });
+        const of = (section: string) => evaluateRules([secret(section)], { environment: "tt02" }, [], ALL_RULES.filter((r) => r.id === "maskinporten-own-section"));
+        const [f, ...rest] = of("MaskinportenSettings");
+        expect(rest).toEqual([]);
+        expect(f).toMatchObject({ level: "advisory", secretName: "MaskinportenSettings--ClientId" });
+        expect(f.message).toContain("the vault's MaskinportenSettings--ClientId merges with the settings Studio mounts");
+        expect(of("ExternalApi")).toEqual([]);
+    });
+
     it("is silent on a section of its own, nested ones included", () => {
         for (const section of ["Partner--Skatt", "SkattMaskinporten", "MaskinportenClients--Skatt"]) expect(findings({ section }, "maskinporten-own-section")).toEqual([]);
     });
