@@ -5,7 +5,8 @@
  * active key changes without having been staged. Pure, and loads no Pulumi SDK (the review
  * reports bad config without it).
  */
-import type { MaskinportenClientConfig, StackConfig, SuppressionConfig } from "../../core/config/parse";
+import type { MaskinportenClientConfig, StackConfig } from "../../core/config/parse";
+import type { PackSuppression } from "../../core/policy/rule";
 import { jwkSecretName, rotationStatus } from "../../core/maskinporten/settings";
 import type { Finding, Suppression } from "../../policy/evaluate";
 import { suppressionFor } from "../../policy/evaluate";
@@ -68,7 +69,7 @@ function clientPairs(base: StackConfig, head: StackConfig) {
     return pair(base.maskinportenClients, head.maskinportenClients, (c) => c.section, (b, h) => b.clientId === h.clientId);
 }
 
-export function diffOther(base: StackConfig, head: StackConfig, basePack?: Suppression[], headPack?: Suppression[]): OtherChange[] {
+export function diffOther(base: StackConfig, head: StackConfig, basePack?: PackSuppression[], headPack?: PackSuppression[]): OtherChange[] {
     const out: OtherChange[] = [];
     const clients = clientPairs(base, head);
     for (const c of clients.added) out.push({ kind: "added", subject: `Maskinporten client ${c.section}`, before: "", after: clientText(c) });
@@ -110,18 +111,32 @@ export function diffOther(base: StackConfig, head: StackConfig, basePack?: Suppr
     return out;
 }
 
-function diffSuppressions(base: SuppressionConfig[], head: SuppressionConfig[], where: string): OtherChange[] {
-    const key = (s: SuppressionConfig) => `${s.rule} for ${s.principalId ? `principal ${s.principalId.toLowerCase()}` : `secret ${s.secretName}`}`;
+/**
+ * Suppressions added, removed or with another reason, in one file. Each is known by its rule and
+ * what it is for: a principal, a secret or (policy/config.json) a stack-file setting, so that
+ * moving a suppression from one setting to another is a change. The same suppression listed twice
+ * counts twice: a second copy with another reason is a change too.
+ */
+function diffSuppressions(base: PackSuppression[], head: PackSuppression[], where: string): OtherChange[] {
+    const key = (s: PackSuppression) =>
+        `${s.rule} for ${s.principalId ? `principal ${s.principalId.toLowerCase()}` : s.secretName !== undefined ? `secret ${s.secretName}` : `setting ${s.setting}`}`;
+    const byKey = (list: PackSuppression[]) => {
+        const out = new Map<string, string[]>();
+        for (const s of list) out.set(key(s), [...(out.get(key(s)) ?? []), s.reason]);
+        return out;
+    };
+    const reasons = (list: string[]) => list.map((r) => `reason: ${r}`).join("; ");
     const out: OtherChange[] = [];
-    const baseBy = new Map(base.map((s) => [key(s), s]));
-    const headBy = new Map(head.map((s) => [key(s), s]));
-    for (const [k, s] of headBy) {
-        const b = baseBy.get(k);
+    const baseBy = byKey(base);
+    const headBy = byKey(head);
+    for (const [k, now] of headBy) {
+        const was = baseBy.get(k);
         const subject = `suppression (${where}) of ${k}`;
-        if (!b) out.push({ kind: "added", subject, before: "", after: `reason: ${s.reason}` });
-        else if (b.reason !== s.reason) out.push({ kind: "reason changed", subject, before: `reason: ${b.reason}`, after: `reason: ${s.reason}` });
+        if (!was) out.push({ kind: "added", subject, before: "", after: reasons(now) });
+        else if ([...was].sort().join("\n") === [...now].sort().join("\n")) continue;
+        else out.push({ kind: was.length === 1 && now.length === 1 ? "reason changed" : "changed", subject, before: reasons(was), after: reasons(now) });
     }
-    for (const [k, s] of baseBy) if (!headBy.has(k)) out.push({ kind: "removed", subject: `suppression (${where}) of ${k}`, before: `reason: ${s.reason}`, after: "" });
+    for (const [k, was] of baseBy) if (!headBy.has(k)) out.push({ kind: "removed", subject: `suppression (${where}) of ${k}`, before: reasons(was), after: "" });
     return out;
 }
 

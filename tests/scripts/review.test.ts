@@ -191,6 +191,21 @@ describe("diffOther and keyChangeFindings", () => {
         ]);
     });
 
+    it("tells pack suppressions of one rule apart by setting, and counts a second copy", () => {
+        const a = config({});
+        const reason = "Ops pin the public cloud explicitly here";
+        const env = { rule: "config-key-allowed", setting: "azure-native:environment", reason };
+        const oidc = { ...env, setting: "azure-native:oidcRequestUrl" };
+        expect(diffOther(a, a, [env], [oidc])).toEqual([
+            { kind: "added", subject: "suppression (policy/config.json) of config-key-allowed for setting azure-native:oidcRequestUrl", before: "", after: `reason: ${reason}` },
+            { kind: "removed", subject: "suppression (policy/config.json) of config-key-allowed for setting azure-native:environment", before: `reason: ${reason}`, after: "" },
+        ]);
+        expect(diffOther(a, a, [env], [env, { ...env, reason: "A second reason, same setting" }])).toEqual([
+            { kind: "changed", subject: "suppression (policy/config.json) of config-key-allowed for setting azure-native:environment", before: `reason: ${reason}`, after: `reason: ${reason}; reason: A second reason, same setting` },
+        ]);
+        expect(diffOther(a, a, [env, oidc], [oidc, env])).toEqual([]);
+    });
+
     it("accepts an activated staged key and reports an unstaged generation bump", () => {
         const staged = config({ maskinportenClients: [client("S", { keyGeneration: 1, nextKeyGeneration: 2 })] });
         const activated = config({ maskinportenClients: [client("S", { keyGeneration: 2, retiredKeyGenerations: [1] })] });
