@@ -152,6 +152,17 @@ export function stackConfigOf(doc: unknown, project: string): Required<Pick<Stac
     const secretPaths: string[] = [];
     const placeholderPaths: string[] = [];
     const file = (doc ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+    // `accessGrants` and `altinn-app-secrets:accessGrants` are one key: given both ways, which one
+    // Pulumi uses is not for the plan to guess, and the review would show only one of them.
+    const spelled = new Map<string, string>();
+    const twice: string[] = [];
+    for (const key of Object.keys(file.config ?? {})) {
+        const fullKey = key.includes(":") ? key : `${project}:${key}`;
+        const before = spelled.get(fullKey);
+        if (before !== undefined) twice.push(`config: ${JSON.stringify(shownKey(before))} and ${JSON.stringify(shownKey(key))} are the same key, given twice; keep one`);
+        spelled.set(fullKey, key);
+    }
+    if (twice.length > 0) throw new ConfigError(twice);
     for (const [key, raw] of Object.entries(file.config ?? {})) {
         const fullKey = key.includes(":") ? key : `${project}:${key}`;
         const ours = fullKey.startsWith(`${project}:`);

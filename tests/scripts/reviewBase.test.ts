@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { RunResult, runReview } from "../support/helpers";
+import { RunResult, runPlan, runReview } from "../support/helpers";
 import { fitWidth, InputError } from "../../scripts/cli/cli";
 import { readBasePack } from "../../scripts/offline/baseStack";
 import { DEFAULT_PACK_CONFIG } from "../../policy/packConfig";
@@ -153,5 +153,36 @@ describe("review --base with policy/config.json at the base", () => {
         expect(readBasePack(valid, valid, "HEAD~1").pack?.maxWriteGrantDays).toBe(30);
         const none = packHistory(undefined);
         expect(readBasePack(none, none, "HEAD~1")).toEqual({ pack: DEFAULT_PACK_CONFIG, document: {} });
+    });
+});
+
+describe("a config key given both bare and with its namespace", () => {
+    const both = [
+        "config:",
+        "  altinn-app-secrets:org: ttd",
+        "  altinn-app-secrets:environment: tt02",
+        "  altinn-app-secrets:accessGrants:",
+        `    - { principalId: ${OPS}, access: read, reason: Operations team reads secrets }`,
+        `    - { principalId: ${NEW}, access: write, reason: Someone who should not write }`,
+        "  accessGrants:",
+        `    - { principalId: ${OPS}, access: read, reason: Operations team reads secrets }`,
+        "",
+    ].join("\n");
+    const line = 'config: "altinn-app-secrets:accessGrants" and "accessGrants" are the same key, given twice; keep one';
+
+    it("is refused by the plan and the review, exit 2, naming both spellings (neither reading is guessed)", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "altinn-both-"));
+        writeFileSync(path.join(dir, "Pulumi.tt02.yaml"), both);
+        const [plan, review] = await Promise.all([runPlan(["--stack", "tt02", "--config-dir", dir]), runReview(["--stack", "tt02", "--config-dir", dir])]);
+        for (const run of [plan, review]) {
+            expect(run.code).toBe(2);
+            expect(run.stderr.trim()).toBe(line);
+        }
+    });
+
+    it("at the base, makes the base invalid: the review does not compare with one reading of it", async () => {
+        const run = await runReview(["--stack", "tt02", "--config-dir", history(both, HEAD), "--base", "HEAD~1"]);
+        expect(run.code).toBe(2);
+        expect(run.stderr.trim()).toBe(`--base: Pulumi.tt02.yaml at HEAD~1 is invalid: ${line}`);
     });
 });
