@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { PROJECT } from "./schema";
 import { pathText, stackFlag } from "./rules";
 import { closest, didYouMean } from "./closest";
-import type { ParseOptions } from "./model";
+import type { ParseOptions, RawConfig } from "./model";
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     let v: unknown = root;
@@ -100,3 +100,53 @@ export function firstPerPath(lines: string[]): string[] {
         return true;
     });
 }
+
+/** `appSecrets[0].value` as its path segments. */
+const segments = (text: string): PropertyKey[] => (text.match(/[^.[\]]+/g) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+
+/**
+ * Every string an error must not show: each app secret's value, and every string inside a value
+ * that is secret (the stack file's `secure:` paths when known; else, under `pulumi up`, whole keys
+ * Pulumi marks secret, whatever part of them the decrypted value sits in).
+ */
+function secretStrings(raw: RawConfig, top: Record<string, unknown>, opts: ParseOptions): string[] {
+    const out = new Set<string>();
+    const leaves = (v: unknown): void => {
+        if (typeof v === "string") out.add(v);
+        else if (Array.isArray(v)) v.forEach(leaves);
+        else if (v !== null && typeof v === "object") Object.values(v).forEach(leaves);
+    };
+    if (Array.isArray(top.appSecrets)) for (const a of top.appSecrets) if (a !== null && typeof a === "object") leaves((a as Record<string, unknown>).value);
+    if (opts.secretPaths) for (const p of opts.secretPaths) leaves(valueAt(top, segments(p)));
+    else for (const k of opts.secretKeys ?? []) leaves(k.startsWith(`${PROJECT}:`) ? top[k.slice(PROJECT.length + 1)] : raw[k]);
+    return [...out].filter((v) => v.trim() !== "").sort((a, b) => b.length - a.length);
+}
+
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const HIDDEN = "(hidden: a secret value)";
+
+/**
+ * `lines` with every secret string replaced, after each line's key path: a rule that checks two
+ * keys together may quote a value ("lists "x" twice", "the default "<org>-tt02-apps-kv""), and
+ * under `pulumi up` any string in a secret key may be the decrypted one. A short string is
+ * replaced where it stands alone, a quoted one and a longer one wherever it appears.
+ */
+export function withoutSecretValues(lines: string[], raw: RawConfig, top: Record<string, unknown>, opts: ParseOptions): string[] {
+    const secrets = secretStrings(raw, top, opts);
+    if (secrets.length === 0) return lines;
+    const MARK = "\u0000";
+    return lines.map((line) => {
+        const at = line.includes(": ") ? line.indexOf(": ") + 2 : 0;
+        let rest = line.slice(at);
+        for (const secret of secrets) {
+            const quoted = JSON.stringify(secret);
+            rest = rest.replaceAll(quoted, MARK);
+            for (const form of new Set([secret, quoted.slice(1, -1)])) {
+                if (form.length >= 6) rest = rest.replaceAll(form, MARK);
+                else if (form.length >= 2) rest = rest.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped(form)}(?![\\p{L}\\p{N}])`, "gu"), MARK);
+            }
+        }
+        return line.slice(0, at) + rest.replaceAll(MARK, HIDDEN);
+    });
+}
+

@@ -9,7 +9,7 @@ import { defaultResourceGroupName, defaultVaultName } from "../vault/naming";
 import { roleId } from "../vault/roles";
 import type { AccessGrantConfig, KeyVaultConfig, MaskinportenClientConfig, ParseOptions, RawConfig, StackConfig } from "./model";
 import { contextErrors, controlCharacterErrors, misplacedSecretErrors, namespaceErrors, projectKeys } from "./rawConfig";
-import { firstPerPath, issueLines } from "./issueLines";
+import { firstPerPath, issueLines, withoutSecretValues } from "./issueLines";
 import { normalizeExpires } from "../vault/grantExpiry";
 
 export {
@@ -62,7 +62,7 @@ export function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): Stack
     const context = contextErrors(top, lines, opts);
     if (context.some((l) => l.includes("imports Pulumi ESC"))) lines = lines.filter((l) => l !== "org: is required" && l !== "environment: is required");
     const errors = firstPerPath([...namespaceErrors(raw), ...misplacedSecretErrors(opts), ...controlCharacterErrors(top), ...lines, ...context]);
-    if (errors.length > 0 || !result.success) throw new ConfigError(errors.length > 0 ? errors : ["config: invalid"]);
+    if (errors.length > 0 || !result.success) throw new ConfigError(errors.length > 0 ? withoutSecretValues(errors, raw, top, opts) : ["config: invalid"]);
     return toModel(result.data);
 }
 

@@ -126,6 +126,44 @@ describe("no secret leaves the program except into the vault", () => {
         expect(messages.join("\n")).not.toContain(CANARY);
     });
 
+    it("under pulumi up, no rule that checks keys together quotes a value from a secret key", () => {
+        // Found by a hostile review: duplicate and collision messages quoted the value itself.
+        const SECRET = "S3cr3tToken9x7Q";
+        const P = "11111111-2222-3333-4444-555555555555";
+        const grant = { principalId: P, access: "read", reason: "Operations team reads secrets" };
+        const cases: [Record<string, unknown>, string[]][] = [
+            [{ appSecrets: [{ section: "Ext", key: "ApiKey", value: "v", apps: [SECRET, SECRET] }] }, ["altinn-app-secrets:appSecrets"]],
+            [{ appSecrets: [{ section: "Ext", key: SECRET, value: "v" }, { section: "Ext", key: SECRET, value: "w" }] }, ["altinn-app-secrets:appSecrets"]],
+            [{ appSecrets: [{ section: SECRET.repeat(9), key: "ApiKey", value: "v" }] }, ["altinn-app-secrets:appSecrets"]],
+            [{ org: "s3cr3tvalue9x7qzz" }, ["altinn-app-secrets:org"]],
+            [{ accessGrants: [{ ...grant, principalId: P }, { ...grant, access: "write" }] }, ["altinn-app-secrets:accessGrants"]],
+        ];
+        const secretOf = (c: Record<string, unknown>) => (c.org ? String(c.org) : c.accessGrants ? P : SECRET);
+        for (const [keys, secretKeys] of cases) {
+            let errors: string[] = [];
+            try {
+                parseStackConfig(rawConfig({ ...config, ...keys }), { secretKeys, stack: "tt02" });
+            } catch (e) {
+                if (!(e instanceof ConfigError)) throw e;
+                errors = e.errors;
+            }
+            expect(errors.length, JSON.stringify(keys)).toBeGreaterThan(0);
+            expect(errors.join("\n"), JSON.stringify(keys)).not.toContain(secretOf(keys));
+            expect(errors.join("\n")).toContain("(hidden: a secret value)");
+        }
+    });
+
+    it("the offline plan, which knows the secure: paths, still quotes what is not secret", () => {
+        const grant = { principalId: "11111111-2222-3333-4444-555555555555", access: "read", reason: "Operations team reads secrets" };
+        try {
+            parseStackConfig(rawConfig({ ...config, accessGrants: [grant, { ...grant, access: "write" }] }), { secretPaths: [], stack: "tt02" });
+            expect.unreachable("a principal granted twice was accepted");
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            expect(e.errors.join("\n")).toContain(grant.principalId);
+        }
+    });
+
     /** The one problem on stderr: wrapped within 100 columns, its command to copy on one line (and whole in --json's errors). */
     function expectProblem(run: { stdout: string; stderr: string }, problem: string) {
         const lines = run.stderr.trimEnd().split("\n");
