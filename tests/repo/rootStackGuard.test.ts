@@ -4,7 +4,9 @@
  * processes tests run, and leaves every other file alone. The file read here does not exist: the
  * guard notes the attempt, whatever the org keeps at the root.
  */
-import { readFileSync } from "node:fs";
+import { readFile as readFileCallback, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_STACKS, ROOT, rootStackReadsMessage, runNode } from "../support/helpers";
@@ -22,6 +24,17 @@ describe("the root stack file guard", () => {
         expect(() => readFileSync(path.join(ROOT, NONE), "utf8")).toThrow(/ENOENT/);
         expect(guard.read).toEqual([NONE]);
         // Read on purpose here: the file passes.
+        guard.read = [];
+    });
+
+    it("notes one read by file: URL, Buffer, fs/promises and the callback readFile too", async () => {
+        const guard = install();
+        const full = path.join(ROOT, NONE);
+        expect(() => readFileSync(pathToFileURL(full))).toThrow(/ENOENT/);
+        expect(() => readFileSync(Buffer.from(full))).toThrow(/ENOENT/);
+        await expect(readFile(full, "utf8")).rejects.toThrow(/ENOENT/);
+        await new Promise<void>((resolve) => readFileCallback(full, () => resolve()));
+        expect(guard.read).toEqual([NONE, NONE, NONE, NONE]);
         guard.read = [];
     });
 
