@@ -3,14 +3,15 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CONTROL_CHARACTER, DEFAULT_MAX_WRITE_GRANT_DAYS, GUID_PATTERN, LIMITS, MIN_REASON_LENGTH } from "../core/config/limits";
 import { visibleTextProblem } from "../core/config/visibleText";
-import { HOSTNAME, parseAllowedHosts } from "../core/maskinporten/hosts";
+import { DEFAULT_STUDIO_HOSTS, parseStudioHosts } from "../core/altinn/studioHosts";
+import { parseAllowedHosts } from "../core/maskinporten/hosts";
 import { SECRET_NAME_PATTERN } from "../core/vault/naming";
 import type { Allowance, PackSuppression, ReviewContext } from "../core/policy/rule";
 import { REVIEW_FINDING_IDS, RULE_IDS } from "../core/policy/ruleIds";
 
 export const PACK_CONFIG_FILE = path.join(__dirname, "config.json");
-/** Where Altinn Studio lives; the only Studio host allowed unless policy/config.json lists others. */
-export const DEFAULT_STUDIO_HOSTS = ["altinn.studio"];
+// One home, shared with the redeploy script, which refuses any other Studio host itself.
+export { DEFAULT_STUDIO_HOSTS };
 const KNOWN_KEYS = [
     "$comment",
     "principalAllowlist",
@@ -77,7 +78,7 @@ export function parsePackConfig(json: unknown, file = "policy/config.json"): Pac
         writeAllowlist: list("writeAllowlist", false) ?? [],
         maxWriteGrantDays: maxWriteGrantDays(o.maxWriteGrantDays, file),
         longLivedPrincipals: longLivedPrincipals(o.longLivedPrincipals, file),
-        studioHosts: studioHosts(o.allowedStudioHosts, file),
+        studioHosts: parseStudioHosts(o.allowedStudioHosts, file),
         maskinportenHosts: parseAllowedHosts(o.allowedMaskinportenHosts, `${file}: allowedMaskinportenHosts`),
         allowedConfigKeys: allowances(o.allowedConfigKeys, "allowedConfigKeys", CONFIG_KEY, 'a config key outside this project\'s namespace, such as "azure-native:location"', file),
         allowedEscEnvironments: allowances(o.allowedEscEnvironments, "allowedEscEnvironments", ESC_NAME, 'a Pulumi ESC environment name, such as "ttd/prod"', file),
@@ -107,14 +108,6 @@ function longLivedPrincipals(v: unknown, file: string): { principalId: string; r
         if (problem) throw new Error(`${at}.reason ${problem}: say in one line why this identity keeps write access`);
         return { principalId: p.principalId.toLowerCase(), reason: (p.reason as string).trim() };
     });
-}
-
-function studioHosts(v: unknown, file: string): string[] {
-    if (v === undefined) return DEFAULT_STUDIO_HOSTS;
-    if (!Array.isArray(v) || v.length === 0 || v.some((h) => typeof h !== "string" || !HOSTNAME.test(h))) {
-        throw new Error(`${file}: allowedStudioHosts must be a non-empty list of lower-case host names such as "altinn.studio" (no scheme, port or path)`);
-    }
-    return [...v] as string[];
 }
 
 /** `[{ "name": ..., "reason": ... }]`: names allowed on purpose, each with a reason a reviewer reads. */

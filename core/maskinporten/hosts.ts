@@ -7,15 +7,13 @@
 import type { Environment } from "../config/parse";
 import { CONTROL_CHARACTER, MIN_REASON_LENGTH } from "../config/limits";
 import { visibleTextProblem } from "../config/visibleText";
+import { HOSTNAME } from "../hostname";
 
 /** Digdir's hosts per Altinn environment: the self-service API, then Maskinporten. */
 export const DIGDIR_HOSTS: Record<Environment, readonly string[]> = {
     tt02: ["api.test.samarbeid.digdir.no", "test.maskinporten.no"],
     prod: ["api.samarbeid.digdir.no", "maskinporten.no"],
 };
-
-/** A lower-case DNS host name with at least one dot: no scheme, port or path. */
-export const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** A host policy/config.json lets Maskinporten credentials go to, and why. */
 export interface AllowedHost {
