@@ -263,15 +263,15 @@ export async function redeploy(o) {
  * The whole command: parse, redeploy, print what it did or why not. Resolves to the exit code.
  * @param {string[]} argv
  * @param {Record<string, string | undefined>} env
- * @param {{ out: (line: string) => void, err: (line: string) => void, outWidth?: number, errWidth?: number }} io
- *   where lines go, and the columns each may use (100 when not said: a pipe, Pulumi's log)
+ * @param {{ out: (line: string) => void, err: (line: string) => void, outWidth?: number, errWidth?: number, packConfigFile?: string }} io
+ *   where lines go, the columns each may use (100 when not said: a pipe, Pulumi's log), a test's own policy/config.json
  * @returns {Promise<number>}
  */
 export async function main(argv, env, io) {
     const print = (/** @type {(line: string) => void} */ to, /** @type {string} */ message, /** @type {number | undefined} */ width) =>
         messageLines(message, env.ALTINN_STUDIO_API_KEY, width).forEach((l) => to(l));
     try {
-        const parsed = optionsFrom(argv, env);
+        const parsed = optionsFrom(argv, env, io.packConfigFile);
         if (parsed.help) {
             io.out(usage());
             return 0;

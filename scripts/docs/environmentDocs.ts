@@ -35,7 +35,8 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariableDoc[] = [
     {
         name: "ALTINN_STUDIO_URL",
         readBy: ["scripts/redeploy/options.mjs", "policy/rules/studio-host-allowed.ts"],
-        description: "Redeploy: Altinn Studio's origin (`--studio-url` overrides it). Set from `redeploy.studioUrl`; the `studio-host-allowed` rule checks it on the declared command.",
+        description:
+            "Redeploy: Altinn Studio's origin (`--studio-url` overrides it). Set from `redeploy.studioUrl`; its host must be in `policy/config.json` `allowedStudioHosts` (default `altinn.studio`): the `studio-host-allowed` rule checks it on the declared command, and the script refuses any other host itself (exit 2) before sending the API key.",
     },
     { name: "REDEPLOY_TIMEOUT_MS", readBy: ["scripts/redeploy/options.mjs"], description: "Redeploy: time for each request to Studio, answer included. Defaults to 15000." },
     { name: "REDEPLOY_ATTEMPTS", readBy: ["scripts/redeploy/options.mjs"], description: "Redeploy: attempts per request, and looks for a started deployment after an unknown outcome. Defaults to 4." },

@@ -1,19 +1,21 @@
 // @ts-check
 /**
  * The redeploy script's options: flags over environment variables, each checked with a message
- * that names the flag or variable. Pure, so every rule is tested directly.
+ * that names the flag or variable. Pure but for reading the allowed Studio hosts (studioHosts.mjs),
+ * so every rule is tested directly.
  */
 import { parseArgs } from "node:util";
 import { APP_NAME_PATTERN, APP_NAME_RULE, ORG_PATTERN, ORG_RULE, STUDIO_ENV_NAMES } from "../../core/altinn/names.js";
 import { isLoopbackHost } from "../../core/loopback.js";
 import { closest, terminalWidth, wrap } from "../../core/text.js";
 import { DEFAULT_STUDIO_URL, UsageError } from "./core.mjs";
+import { allowedStudioHosts } from "./studioHosts.mjs";
 
 const OPTIONS = [
     ["--org <org>", "service owner code, e.g. ttd (ALTINN_ORG)"],
     ["--app <app>", "app name (ALTINN_APP)"],
     ["--env <env>", `tt02, or prod (Studio's "production") (ALTINN_ENV)`],
-    ["--studio-url <url>", `Altinn Studio's origin, without a path (${DEFAULT_STUDIO_URL}) (ALTINN_STUDIO_URL)`],
+    ["--studio-url <url>", `Altinn Studio's origin, without a path (${DEFAULT_STUDIO_URL}) (ALTINN_STUDIO_URL); its host must be in policy/config.json allowedStudioHosts`],
     ["--dry-run", "read which tag runs (a GET, which takes the API key too) and say what would be deployed; send no deployment"],
     ["-h, --help", "print this and exit"],
 ];
@@ -26,7 +28,7 @@ const ENVIRONMENT = [
 const EXIT_STATUS = [
     ["0", "redeployed, already started, never deployed there (nothing to redeploy), or a dry run"],
     ["1", "Altinn Studio failed, refused or answered nonsense"],
-    ["2", "bad arguments or environment"],
+    ["2", "bad arguments or environment, a Studio host policy/config.json allowedStudioHosts does not list, or a policy/config.json that cannot be read; nothing sent"],
 ];
 
 /**
@@ -87,9 +89,10 @@ const FLAGS = { org: { type: "string" }, app: { type: "string" }, env: { type: "
  * Messages name the flag or variable, and never hold a value that could be the key.
  * @param {string[]} argv
  * @param {Record<string, string | undefined>} env
+ * @param {string} [packConfigFile] the policy/config.json whose allowedStudioHosts the key may go to (default: the project's)
  * @returns {{ help: true } | { help: false, options: RedeployOptions }}
  */
-export function optionsFrom(argv, env) {
+export function optionsFrom(argv, env, packConfigFile) {
     /** @type {Record<string, string | boolean | undefined>} */
     let flags;
     try {
@@ -121,7 +124,7 @@ export function optionsFrom(argv, env) {
     if (!APP_NAME_PATTERN.test(a)) throw new UsageError(`${appFrom}: ${JSON.stringify(a)} is not ${APP_NAME_RULE}`);
     const envName = studioEnvName(e);
     if (!envName) throw new UsageError(`${envFrom}: ${JSON.stringify(e)} is not a known environment; known: ${KNOWN_ENVS}`);
-    const studioUrl = checkStudioUrl(url ?? DEFAULT_STUDIO_URL, urlFrom);
+    const studioUrl = checkStudioUrl(url ?? DEFAULT_STUDIO_URL, urlFrom, allowedStudioHosts(packConfigFile));
 
     const apiKey = env.ALTINN_STUDIO_API_KEY;
     if (!apiKey) {
@@ -175,10 +178,12 @@ function whole(env, name, fallback, min, max) {
 }
 
 /**
- * The Studio origin, refused when the key would travel in clear text or to a URL that carries extras or a path.
- * @param {string} text @param {string} from
+ * The Studio origin, refused when the key would travel in clear text, to a URL that carries extras
+ * or a path, or to a host not in `allowedHosts` (policy/config.json allowedStudioHosts): the script
+ * checks the host itself, so a `pulumi up` without the policy pack cannot send the key elsewhere.
+ * @param {string} text @param {string} from @param {string[]} allowedHosts
  */
-export function checkStudioUrl(text, from) {
+export function checkStudioUrl(text, from, allowedHosts) {
     let url;
     try {
         url = new URL(text);
@@ -191,6 +196,12 @@ export function checkStudioUrl(text, from) {
     if (url.username || url.password || url.search || url.hash) throw new UsageError(`${from}: a Studio URL has no user info, query or fragment`);
     // The script adds /designer/api/...: a base with a path (https://altinn.studio/designer/) would call /designer/designer/api.
     if (url.pathname !== "/") throw new UsageError(`${from}: ${url.origin}${url.pathname} has a path; give Altinn Studio's origin only, ${url.origin}`);
+    // The same list and test as the studio-host-allowed rule; loopback gets no pass (only plain http, above).
+    if (!allowedHosts.includes(url.hostname)) {
+        throw new UsageError(
+            `${from}: ${url.hostname} is not an allowed Altinn Studio host (allowed: ${allowedHosts.join(", ")}); the API key is not sent there. To allow it, add it to allowedStudioHosts in policy/config.json (a change the code owners review)`,
+        );
+    }
     return url.origin;
 }
 

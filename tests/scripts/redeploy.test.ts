@@ -1,12 +1,11 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
-import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { APP_NAME_RULE, ORG_RULE } from "../../core/altinn/names";
 import { main } from "../../scripts/redeploy.mjs";
 import { parseInstant, readDeployments, retryAfterMs, RETRY_AFTER_CAP_MS, runningTag, runStartedAt, startedSince } from "../../scripts/redeploy/core.mjs";
 import { studioEnvName, usage } from "../../scripts/redeploy/options.mjs";
-import { ROOT, runNode } from "../support/helpers";
+import { redeployScriptCopy, runNode, writePackConfig } from "../support/helpers";
 
 const KEY = "studio-api-key-0a9f8e7d6c5b4a39";
 const DEPLOYMENTS = "/designer/api/ttd/app-a/deployments";
@@ -38,6 +37,8 @@ let seen: Seen[];
 let timers: NodeJS.Timeout[];
 /** Every line every run printed, to prove the key is in none. */
 const allOutput: string[] = [];
+/** A policy/config.json whose allowedStudioHosts lists the fake Studio's host (tests/scripts/redeployHost.test.ts: any other is refused). */
+const PACK_CONFIG = writePackConfig(["127.0.0.1"]);
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     if (res.destroyed) return;
@@ -128,7 +129,7 @@ async function run(env: Record<string, string> = {}, args: string[] = []): Promi
     const started = Date.now();
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(args, { ...ENV(), ...env }, { out: (l: string) => out.push(l), err: (l: string) => err.push(l) });
+    const code = await main(args, { ...ENV(), ...env }, { out: (l: string) => out.push(l), err: (l: string) => err.push(l), packConfigFile: PACK_CONFIG });
     allOutput.push(...out, ...err);
     const lines = [...out, ...err];
     for (const line of lines.flatMap((l) => l.split("\n"))) expect(line.length, line).toBeLessThanOrEqual(100);
@@ -222,8 +223,8 @@ describe("redeploy: the usual answers", () => {
         const printed = async (width?: number) => {
             const out: string[] = [];
             const err: string[] = [];
-            await main(["--dry-run"], ENV(), { out: (l: string) => out.push(l), err: (l: string) => err.push(l), outWidth: width, errWidth: width });
-            await main([], { ...ENV(), ALTINN_STUDIO_API_KEY: "" }, { out: (l: string) => out.push(l), err: (l: string) => err.push(l), outWidth: width, errWidth: width });
+            await main(["--dry-run"], ENV(), { out: (l: string) => out.push(l), err: (l: string) => err.push(l), outWidth: width, errWidth: width, packConfigFile: PACK_CONFIG });
+            await main([], { ...ENV(), ALTINN_STUDIO_API_KEY: "" }, { out: (l: string) => out.push(l), err: (l: string) => err.push(l), outWidth: width, errWidth: width, packConfigFile: PACK_CONFIG });
             return [...out, ...err];
         };
         const wide = await printed();
@@ -250,7 +251,8 @@ describe("redeploy: the usual answers", () => {
 
     it("runs as `node scripts/redeploy.mjs` with the environment the Pulumi command passes", async () => {
         handler = fakeStudio(() => "ok").handler;
-        const r = await runNode([path.join(ROOT, "scripts", "redeploy.mjs")], { PATH: process.env.PATH ?? "", ...ENV() });
+        // The shipped script beside a policy/config.json that allows the fake's host.
+        const r = await runNode([redeployScriptCopy(["127.0.0.1"])], { PATH: process.env.PATH ?? "", ...ENV() });
         allOutput.push(r.stdout, r.stderr);
         expect(r).toEqual({ code: 0, stdout: "redeployed ttd/app-a 1.4.2 to tt02\n", stderr: "" });
         expect(methods()).toEqual(["GET", "POST"]);

@@ -1,9 +1,9 @@
 /**
  * Assertions on the rendered model, as CDK's Template does: count and find resources the
- * mocks recorded. Also: run the plan CLI and write throwaway stack files.
+ * mocks recorded. Also: run the plan CLI and write throwaway stack files and pack configs.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { vi } from "vitest";
@@ -168,4 +168,34 @@ export function configErrors(raw: Record<string, string>, opts: ParseOptions = {
 /** git in `dir` as a throwaway test user (no signing): for stack files with a history. */
 export function git(dir: string, ...args: string[]): string {
     return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: dir }).toString().trim();
+}
+
+/**
+ * A throwaway policy/config.json in `dir`: the shipped one with `allowedStudioHosts` set to
+ * `studioHosts` (left out when undefined: the default applies). Returns its path.
+ */
+export function writePackConfig(studioHosts: string[] | undefined, dir = mkdtempSync(path.join(tmpdir(), "altinn-app-secrets-pack-"))): string {
+    const { allowedStudioHosts: _shipped, ...rest } = JSON.parse(readFileSync(path.join(ROOT, "policy", "config.json"), "utf8")) as Record<string, unknown>;
+    const file = path.join(dir, "config.json");
+    writeFileSync(file, JSON.stringify(studioHosts === undefined ? rest : { ...rest, allowedStudioHosts: studioHosts }, null, 2));
+    return file;
+}
+
+/**
+ * The redeploy script as it ships (scripts/redeploy.mjs, scripts/redeploy/, core/) copied into a
+ * fresh folder with a policy/config.json of its own beside it: `studioHosts` as in writePackConfig,
+ * or the shipped file itself when "shipped". For a spawned run that reads the config as
+ * `pulumi up` does. Returns the script's path.
+ */
+export function redeployScriptCopy(studioHosts: string[] | undefined | "shipped"): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "altinn-app-secrets-redeploy-"));
+    // No "type" here, as in the project: core/*.js load as CommonJS.
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true }));
+    cpSync(path.join(ROOT, "core"), path.join(dir, "core"), { recursive: true });
+    cpSync(path.join(ROOT, "scripts", "redeploy"), path.join(dir, "scripts", "redeploy"), { recursive: true });
+    cpSync(path.join(ROOT, "scripts", "redeploy.mjs"), path.join(dir, "scripts", "redeploy.mjs"));
+    mkdirSync(path.join(dir, "policy"));
+    if (studioHosts === "shipped") cpSync(path.join(ROOT, "policy", "config.json"), path.join(dir, "policy", "config.json"));
+    else writePackConfig(studioHosts, path.join(dir, "policy"));
+    return path.join(dir, "scripts", "redeploy.mjs");
 }
