@@ -8,6 +8,7 @@ import { ACCESS_NAME, grantName, grantResourceName, TYPES } from "../../core/res
 import { grantPermissions, grantRoleId } from "../../core/vault/grants";
 import { AZURE_PERMISSIONS, CONTROL_CHARACTER, PERMISSION_KINDS } from "../../core/config/limits";
 import { roleAssignmentName, roleDefinitionResourceId, roleId as toRoleId, roleName } from "../../core/vault/roles";
+import { unshowableProblem } from "../../core/vault/vaultAnswer";
 import { addComponent, Adopting, grantInState, grantResourceType, RawEntry, removedButInState, sameScope } from "./adoption";
 
 /**
@@ -78,6 +79,9 @@ function unimportable(ctx: Adopting, a: VaultRoleAssignment, role: string): stri
     }
     if (a.description && CONTROL_CHARACTER.test(a.description)) {
         return "its description has a line break or another control character, which the stack file cannot hold; make it one line in Azure and run adopt again";
+    }
+    if (a.description && unshowableProblem(a.description)) {
+        return "its description has a bidirectional control character, which reorders what a reviewer sees (the plan refuses it); remove it in Azure and run adopt again";
     }
     return undefined;
 }

@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import type { TokenCredential } from "@azure/core-auth";
 import { InputError } from "../cli/cli";
-import type { VaultAccessPolicy, VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
+import type { VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
 import { eachOnce, roleAssignmentOf, unknownRoleIds } from "../../core/vault/audit";
-import type { Permissions } from "../../core/config/parse";
-import { CONTROL_CHARACTER, GUID_PATTERN, PERMISSION_KINDS } from "../../core/config/limits";
+import { GUID_PATTERN } from "../../core/config/limits";
+import { accessPoliciesOfAnswer, accessPoliciesUnread, quoted, rbacModeOf, unshowableProblem, vaultAccessProblems } from "../../core/vault/vaultAnswer";
 import { vaultIdParts } from "../../core/vault/roles";
 import { secretNameProblem } from "../../core/vault/naming";
 
@@ -37,24 +37,6 @@ export interface AzureAccess {
     clientOptions?: Record<string, unknown>;
 }
 
-function permissionsOf(p: Record<string, unknown> | undefined): Permissions {
-    const out: Permissions = {};
-    for (const kind of PERMISSION_KINDS) {
-        const list = p?.[kind];
-        if (Array.isArray(list) && list.length > 0) out[kind] = list.map(String);
-    }
-    return out;
-}
-
-function accessPolicyOf(p: Record<string, unknown>): VaultAccessPolicy {
-    return {
-        tenantId: String(p.tenantId ?? ""),
-        objectId: String(p.objectId ?? ""),
-        ...(p.applicationId ? { applicationId: String(p.applicationId) } : {}),
-        permissions: permissionsOf(p.permissions as Record<string, unknown> | undefined),
-    };
-}
-
 /** Secret metadata only: the name (from `name` or the secret's URI), content type and tags. */
 function secretOf(s: Record<string, unknown>): VaultSecretInfo {
     const id = String(s.id ?? "");
@@ -64,35 +46,10 @@ function secretOf(s: Record<string, unknown>): VaultSecretInfo {
     return { name, ...(typeof contentType === "string" ? { contentType } : {}), ...(s.tags ? { tags: s.tags as Record<string, string> } : {}) };
 }
 
-/** A value from the input, quoted only when it is not plain printable text (so a line stays one line). */
+/** A value from the input, quoted (every character but printable ASCII escaped) only when it is not plain printable text. */
 function shown(value: unknown): string {
     const text = String(value);
-    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text);
-}
-
-/** Why an access policy entry cannot be read safely, one line each (no value in them is secret). */
-function accessPolicyProblems(list: unknown[], flag: string): string[] {
-    return list.flatMap((p, i) => {
-        const at = `${flag}: properties.accessPolicies[${i}]`;
-        if (!p || typeof p !== "object" || Array.isArray(p)) return [`${at} must be an object`];
-        const e = p as Record<string, unknown>;
-        const problems: string[] = [];
-        for (const key of ["objectId", "tenantId"] as const) {
-            if (typeof e[key] !== "string" || !GUID_PATTERN.test(e[key])) problems.push(`${at}.${key}${e[key] === undefined || e[key] === null ? "" : ` ${JSON.stringify(String(e[key]))}`} is not a GUID`);
-        }
-        if (e.applicationId !== undefined && e.applicationId !== null && e.applicationId !== "" && (typeof e.applicationId !== "string" || !GUID_PATTERN.test(e.applicationId))) {
-            problems.push(`${at}.applicationId ${JSON.stringify(String(e.applicationId))} is not a GUID`);
-        }
-        const permissions = e.permissions as Record<string, unknown> | null | undefined;
-        if (permissions !== undefined && permissions !== null && (typeof permissions !== "object" || Array.isArray(permissions))) problems.push(`${at}.permissions must be an object`);
-        else {
-            for (const kind of PERMISSION_KINDS) {
-                const l = permissions?.[kind];
-                if (l !== undefined && l !== null && !(Array.isArray(l) && l.every((x) => typeof x === "string"))) problems.push(`${at}.permissions.${kind} must be a list of names`);
-            }
-        }
-        return problems;
-    });
+    return /^[\x21-\x7e]+$/.test(text) ? text : quoted(text);
 }
 
 /** The vault from `az keyvault show` (or ARM's JSON), checked field by field. */
@@ -103,18 +60,19 @@ export function vaultFromJson(json: unknown, flag = "--vault-json"): Omit<VaultR
     // The ID reaches the summary, the fragment and the import file: nothing but a vault's ARM ID.
     if (typeof v.id !== "string" || !vaultIdParts(v.id) || !/^[\x21-\x7e]+$/.test(v.id)) problems.push(`${flag}: id is not a Key Vault resource ID (expected the output of az keyvault show)`);
     if (!props || typeof props.tenantId !== "string") problems.push(`${flag}: properties.tenantId is missing (expected the output of az keyvault show)`);
-    else if (!GUID_PATTERN.test(props.tenantId)) problems.push(`${flag}: properties.tenantId ${JSON.stringify(props.tenantId)} is not a GUID`);
-    const policiesAbsent = props?.accessPolicies === undefined || props?.accessPolicies === null;
-    // In an access-policy vault an answer without the list cannot be told from a vault nobody has access to.
-    if (props && policiesAbsent && props.enableRbacAuthorization !== true) problems.push(`${flag}: properties.accessPolicies is missing, and the vault uses access policies: who has access cannot be read (expected the output of az keyvault show)`);
-    else if (props && !policiesAbsent && !Array.isArray(props.accessPolicies)) problems.push(`${flag}: properties.accessPolicies must be a list`);
-    else if (props && Array.isArray(props.accessPolicies)) problems.push(...accessPolicyProblems(props.accessPolicies, flag));
+    else if (!GUID_PATTERN.test(props.tenantId)) problems.push(`${flag}: properties.tenantId ${quoted(props.tenantId)} is not a GUID`);
+    if (props) {
+        // The program's audit reads the answer with the same rules (core/vault/vaultAnswer.ts).
+        problems.push(...vaultAccessProblems(props).map((p) => `${flag}: properties.${p}`));
+        // In an access-policy vault an answer without the list cannot be told from a vault nobody has access to.
+        if (accessPoliciesUnread(props)) problems.push(`${flag}: properties.accessPolicies is missing, and the vault uses access policies: who has access cannot be read (expected the output of az keyvault show)`);
+    }
     if (problems.length) throw new InputError(problems);
     return {
         id: v.id as string,
         tenantId: String(props!.tenantId),
-        enableRbacAuthorization: props!.enableRbacAuthorization === true,
-        accessPolicies: ((props!.accessPolicies as Record<string, unknown>[] | null) ?? []).map(accessPolicyOf),
+        enableRbacAuthorization: rbacModeOf(props!.enableRbacAuthorization) === true,
+        accessPolicies: accessPoliciesOfAnswer(props!),
     };
 }
 
@@ -142,15 +100,20 @@ function checkedSecrets(secrets: VaultSecretInfo[], flag: string): VaultSecretIn
 }
 
 export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignments-json"): VaultRoleAssignment[] {
-    const list = listFromJson(json, flag, "az role assignment list --scope <vault id> --include-inherited").map(roleAssignmentOf);
+    return checkedRoleAssignments(listFromJson(json, flag, "az role assignment list --scope <vault id> --include-inherited").map(roleAssignmentOf), flag);
+}
+
+/** Role assignments whose fields can be believed and shown; each problem one line naming the entry. */
+function checkedRoleAssignments(list: VaultRoleAssignment[], flag: string): VaultRoleAssignment[] {
     const bad = list.findIndex((a) => !a.principalId || !a.roleDefinitionId || !a.scope);
     if (bad >= 0) throw new InputError([`${flag}: entry ${bad} lacks principalId, roleDefinitionId or scope`]);
     const problems = list.flatMap((a, i) => [
-        ...(GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${JSON.stringify(a.principalId)} is not a GUID`]),
+        ...(GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${quoted(a.principalId)} is not a GUID`]),
         // These reach the summary and the fragment (a description is checked where it is adopted).
-        ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const)
-            .filter((k) => a[k] !== undefined && CONTROL_CHARACTER.test(a[k]!))
-            .map((k) => `${flag}: entry ${i}: ${k} ${JSON.stringify(a[k])} contains a control character`),
+        ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const).flatMap((k) => {
+            const problem = a[k] === undefined ? undefined : unshowableProblem(a[k]);
+            return problem ? [`${flag}: entry ${i}: ${k} ${quoted(a[k])} ${problem}`] : [];
+        }),
     ]);
     if (problems.length) throw new InputError(problems);
     return list;
@@ -270,7 +233,7 @@ async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, re
         for (const options of [{ filter: "atScope()" }, {}]) {
             for await (const a of auth.roleAssignments.listForScope(vault.id, options)) listed.push(roleAssignmentOf(a as unknown as Record<string, unknown>));
         }
-        roleAssignments.push(...eachOnce(listed));
+        roleAssignments.push(...checkedRoleAssignments(eachOnce(listed), `vault ${vaultName}: role assignment list`));
         for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
             const def = await auth.roleDefinitions.getById(roleDefinitionId);
             dataActionsByRole[roleDefinitionId] = (def.permissions ?? []).flatMap((p) => p.dataActions ?? []);

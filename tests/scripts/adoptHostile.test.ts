@@ -161,6 +161,61 @@ describe("adopt on saved az output that is malformed: one line naming the flag, 
         ]);
     });
 
+    it("a permission name that is not letters (ESC, a bidirectional override, a line break): refused, shown escaped", async () => {
+        const secrets = ["list\u001b[31mRED\u001b[0m", "set\u202eevil", "x\n::warning title=pwned::injected\r\n", "get", 7];
+        const r = await adopt(stackDoc({}), vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets, keys: ["getrotationpolicy", "Wrap\u2066"] } }]));
+        expect(r.code).toBe(2);
+        expect(r.stderr).toEqual([
+            '--vault-json: properties.accessPolicies[0].permissions.secrets[0] "list\\u001b[31mRED\\u001b[0m" is not a Key Vault permission name (letters only, such as get, list, set)',
+            '--vault-json: properties.accessPolicies[0].permissions.secrets[1] "set\\u202eevil" is not a Key Vault permission name (letters only, such as get, list, set)',
+            '--vault-json: properties.accessPolicies[0].permissions.secrets[2] "x\\n::warning title=pwned::injected\\r\\n" is not a Key Vault permission name (letters only, such as get, list, set)',
+            "--vault-json: properties.accessPolicies[0].permissions.secrets[4] must be a permission name (a string)",
+            '--vault-json: properties.accessPolicies[0].permissions.keys[1] "Wrap\\u2066" is not a Key Vault permission name (letters only, such as get, list, set)',
+        ]);
+        expect(r.stdout).toBe("");
+        expect(r.stderr.join("\n")).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        expect(r.text).toBeUndefined();
+        // A name Azure may add later is letters only: adopted as unmanaged access, not refused.
+        const later = await adopt(stackDoc({}), vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get", "getrotationpolicy"] } }]));
+        expect(later.code).toBe(0);
+        expect(later.stdout).toContain(`${A} (access policy: secrets: get,getrotationpolicy): it has permissions accessGrants cannot declare (secrets: getrotationpolicy)`);
+    });
+
+    it("an access mode that is not true or false: refused, not read as access policies or RBAC; absent or null is access policies, as in Azure", async () => {
+        for (const [mode, shown] of [["true", 'the string "true"'], ["false", 'the string "false"'], [1, "the number 1"], [{}, "an object"]] as const) {
+            const vault = { ...vaultJson([]), properties: { ...vaultJson([]).properties, enableRbacAuthorization: mode } };
+            const r = await adopt(stackDoc({}), vault);
+            expect(r.code, String(mode)).toBe(2);
+            expect(r.stderr).toEqual([`--vault-json: properties.enableRbacAuthorization is ${shown}, not true or false: whether the vault uses access policies or RBAC cannot be read`]);
+            expect(r.text).toBeUndefined();
+        }
+        for (const mode of [null, undefined]) {
+            const vault = { ...vaultJson([{ tenantId: TENANT, objectId: A, permissions: { secrets: ["get"] } }]) };
+            vault.properties = { ...vault.properties, enableRbacAuthorization: mode as never };
+            const r = await adopt(stackDoc({}), vault);
+            expect(r.code, String(mode)).toBe(0);
+            expect(r.stdout).toContain("Vault ttd-tt02-apps-kv (accessPolicy,");
+            expect(grantsOf(r).map((g) => g.principalId)).toEqual([A]);
+        }
+    });
+
+    it("a role assignment field or secret name with a bidirectional override is refused and shown escaped, never raw", async () => {
+        const r = await adopt(stackDoc(RBAC), vaultJson([], { rbac: true }), [], [
+            { ...assignment("0a0a0a0a-0000-4000-8000-000000000001", VAULT, { principalId: A, principalType: "User\u202e", roleDefinitionId: USER_ROLE }), name: "0a0a0a0a\u2067-0000" },
+        ]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toEqual([
+            '--role-assignments-json: entry 0: name "0a0a0a0a\\u2067-0000" contains a bidirectional control character',
+            '--role-assignments-json: entry 0: principalType "User\\u202e" contains a bidirectional control character',
+        ]);
+        const names = await adopt(stackDoc({}), vaultJson([]), [{ name: "X--EncodedJwk\u202e" }]);
+        expect(names.stderr).toEqual(['--secrets-json: entry 0: "X--EncodedJwk\\u202e" is not a Key Vault secret name (may only contain 0-9a-zA-Z-)']);
+        const description = await adopt(stackDoc(RBAC), vaultJson([], { rbac: true }), [], [assignment("0a0a0a0a-0000-4000-8000-000000000001", VAULT, { principalId: A, principalType: "User", roleDefinitionId: USER_ROLE, description: "Granted \u202eby the portal" })]);
+        expect(grantsOf(description)).toEqual([]);
+        expect(description.stdout).toContain(`${A} (role assignment at ${VAULT}: Key Vault Secrets User): its description has a bidirectional control character`);
+        expect(description.stdout).not.toContain("\u202e");
+    });
+
     it("a role assignment whose principal is not a GUID, or whose scope holds a control character", async () => {
         const r = await adopt(stackDoc(RBAC), vaultJson([], { rbac: true }), [], [
             assignment("0a0a0a0a-0000-4000-8000-000000000001", VAULT, { principalId: "\u001b[31mevil", principalType: "User", roleDefinitionId: USER_ROLE }),
