@@ -5,7 +5,8 @@ import { eachOnce, findUnmanagedAccessAfterExpiry, OFFLINE_VAULT_TAG, roleAssign
 import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "../../core/config/parse";
 import { isLoopbackHost } from "../../core/loopback";
 import { TYPES } from "../../core/resourceNames";
-import { PERMISSION_KINDS } from "../../core/config/limits";
+import { accessPoliciesOfAnswer, accessPoliciesUnread, quoted, rbacModeOf, vaultAccessProblems } from "../../core/vault/vaultAnswer";
+import { GUID_PATTERN } from "../../core/config/limits";
 
 type UnmanagedAccessLevel = KeyVaultConfig["unmanagedAccess"];
 
@@ -151,20 +152,24 @@ export async function roleAssignmentsForAudit(token: string, vaultId: string, op
 }
 
 /**
- * `getVault`'s access policies in the audit's shape. An access-policy vault whose answer has no list
- * is an answer that could not be read, not a vault nobody has access to: that throws.
+ * `getVault`'s access mode and access policies in the audit's shape, read with adopt's rules
+ * (core/vault/vaultAnswer.ts). An answer that cannot be believed throws a one-line `RunError`: an
+ * access-policy vault whose answer has no list is an answer that could not be read, not a vault
+ * nobody has access to; a mode that is not true or false, or an entry that is not one, hides access.
  */
+export function vaultAccessOf(result: keyvault.GetVaultResult): Pick<VaultReality, "tenantId" | "enableRbacAuthorization" | "accessPolicies"> {
+    const props = (result.properties ?? {}) as unknown as Record<string, unknown>;
+    // The tenant reaches the vault-matches-config finding's message: a GUID or nothing.
+    const tenant = typeof props.tenantId === "string" && GUID_PATTERN.test(props.tenantId) ? [] : [`tenantId${props.tenantId === undefined || props.tenantId === null ? "" : ` ${quoted(props.tenantId)}`} is not a GUID`];
+    const problems = [...tenant, ...vaultAccessProblems(props)];
+    if (problems.length) throw new pulumi.RunError(`keyVault: Azure's answer for the vault cannot be believed: properties.${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ""}`);
+    if (accessPoliciesUnread(props)) throw new pulumi.RunError("keyVault: Azure's answer for the vault has no access policy list, and the vault uses access policies: who has access cannot be read");
+    return { tenantId: String(props.tenantId), enableRbacAuthorization: rbacModeOf(props.enableRbacAuthorization) === true, accessPolicies: accessPoliciesOfAnswer(props) };
+}
+
+/** `getVault`'s access policies in the audit's shape (`vaultAccessOf`). */
 export function accessPoliciesOf(result: keyvault.GetVaultResult): VaultAccessPolicy[] {
-    const policies = result.properties?.accessPolicies;
-    if (!policies && !result.properties?.enableRbacAuthorization) throw new pulumi.RunError("keyVault: Azure's answer for the vault has no access policy list, and the vault uses access policies: who has access cannot be read");
-    return (policies ?? []).map((p) => ({
-        tenantId: p.tenantId,
-        objectId: p.objectId,
-        ...(p.applicationId ? { applicationId: p.applicationId } : {}),
-        permissions: Object.fromEntries(
-            PERMISSION_KINDS.filter((k) => (p.permissions?.[k] ?? []).length > 0).map((k) => [k, [...p.permissions[k]!]]),
-        ),
-    }));
+    return vaultAccessOf(result).accessPolicies;
 }
 
 export interface AuditVaultArgs {
@@ -187,19 +192,14 @@ export interface AuditVaultArgs {
  */
 export function auditVault(args: AuditVaultArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<AuditResult> {
     const vault = keyvault.getVaultOutput({ vaultName: args.vaultName, resourceGroupName: args.resourceGroupName }, opts);
-    const needsToken = vault.apply((v) => Boolean(v.properties?.enableRbacAuthorization) && !v.tags?.[OFFLINE_VAULT_TAG]);
+    // An answer that cannot be believed asks for no token; the audit below stops on it (once, with its one line).
+    const needsToken = vault.apply((v) => !v.tags?.[OFFLINE_VAULT_TAG] && rbacModeOf(v.properties?.enableRbacAuthorization) === true && vaultAccessProblems(v.properties as unknown as Record<string, unknown>).length === 0);
     // The token is asked for only when role assignments must be listed; it never leaves this function.
     const token = needsToken.apply((yes) => (yes ? authorization.getClientTokenOutput({}, opts).token : pulumi.output("")));
     // The result holds principals and roles only; the token that helped list them stays out of it.
     const result = pulumi.all([vault, token, args.tenantId]).apply(async ([v, t, tenantId]): Promise<AuditResult> => {
         if (v.tags?.[OFFLINE_VAULT_TAG]) return { status: "offline", unmanagedAccess: [], mismatches: [] };
-        const reality: VaultReality = {
-            id: v.id,
-            tenantId: v.properties.tenantId,
-            enableRbacAuthorization: Boolean(v.properties.enableRbacAuthorization),
-            accessPolicies: accessPoliciesOf(v),
-            roleAssignments: [],
-        };
+        const reality: VaultReality = { id: v.id, ...vaultAccessOf(v), roleAssignments: [] };
         let dataActionsByRole: Record<string, string[]> = {};
         if (reality.enableRbacAuthorization) {
             const listed = await roleAssignmentsForAudit(t, v.id);
