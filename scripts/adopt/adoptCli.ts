@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { parseStackConfig } from "../../core/config/parse";
 import { vaultIdParts, vaultResourceId } from "../../core/vault/roles";
+import { shownText } from "../../core/config/visibleText";
 import { planAdoption } from "./adopt";
 import { CliResult, CliSpec, CliValues, executeCli, InputError, synopsis, UsageError } from "../cli/cli";
 import { mergeStackFile, writeStackFile } from "./mergeStackFile";
@@ -107,8 +108,10 @@ export async function adoptMain(values: CliValues, deps: AdoptDeps): Promise<Cli
             snapshot = await readLive(access, subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name);
         } catch (e) {
             if (e instanceof InputError) throw e;
-            // SDK errors carry no secret; keep the first line only (no stack trace).
-            throw new InputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${(e as Error).message.split("\n")[0]}`]);
+            // SDK errors carry no secret, but may quote Azure's answer: its first line only (no stack
+            // trace), without control or invisible characters, and cut short.
+            const line = shownText((e as Error).message.split("\n")[0]);
+            throw new InputError([`reading vault ${config.keyVault.name} in ${vaultResourceId(subscriptionId, config.keyVault.resourceGroupName, config.keyVault.name)}: ${line.length > 500 ? `${line.slice(0, 500)}...` : line}`]);
         }
     }
     // Another vault than the stack's, not another spelling of it (adopt writes Azure's spelling).

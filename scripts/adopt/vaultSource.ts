@@ -5,6 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { TokenCredential } from "@azure/core-auth";
+import type { KeyVaultManagementClientOptionalParams } from "@azure/arm-keyvault";
+import { ArmLimitError, ArmLimits, armLimitPolicies } from "./armLimits";
 import { InputError } from "../cli/cli";
 import type { VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
 import { eachOnce, roleAssignmentOf, unknownRoleIds } from "../../core/vault/audit";
@@ -35,6 +37,8 @@ export interface AzureAccess {
     endpoint?: string;
     /** Extra SDK client options (tests pass `tlsOptions` to trust a throwaway certificate). */
     clientOptions?: Record<string, unknown>;
+    /** Time and size bounds of each call; tests shorten them. */
+    limits?: ArmLimits;
 }
 
 /** Secret metadata only: the name (from `name` or the secret's URI), content type and tags. */
@@ -215,12 +219,27 @@ async function listSecrets(kv: import("@azure/arm-keyvault").KeyVaultManagementC
     return checkedSecrets(listed, `vault ${vaultName}: secret list`);
 }
 
+/** `f`, its time or size bound named with what it was reading (any other error as it is). */
+async function step<T>(what: string, f: () => Promise<T>): Promise<T> {
+    try {
+        return await f();
+    } catch (e) {
+        if (e instanceof ArmLimitError) throw new ArmLimitError(`${what}: ${e.message}`);
+        throw e;
+    }
+}
+
 async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, resourceGroupName: string, vaultName: string): Promise<VaultSnapshot> {
     const { KeyVaultManagementClient } = await import("@azure/arm-keyvault");
     const { AuthorizationManagementClient } = await import("@azure/arm-authorization");
-    const options = { ...(access.endpoint ? { endpoint: access.endpoint } : {}), ...(access.clientOptions ?? {}) };
+    // Every call is bounded in time and size (armLimits.ts), whatever else the options say.
+    const options = {
+        ...(access.endpoint ? { endpoint: access.endpoint } : {}),
+        ...(access.clientOptions ?? {}),
+        additionalPolicies: [...armLimitPolicies(access.limits), ...((access.clientOptions?.additionalPolicies as unknown[] | undefined) ?? [])],
+    } as KeyVaultManagementClientOptionalParams;
     const kv = new KeyVaultManagementClient(access.credential, subscriptionId, options);
-    const v = await kv.vaults.get(resourceGroupName, vaultName);
+    const v = await step("reading its properties", () => kv.vaults.get(resourceGroupName, vaultName));
     const vault = vaultFromJson(v, `vault ${vaultName}`);
     const secrets = await listSecrets(kv, resourceGroupName, vaultName);
     const roleAssignments: VaultRoleAssignment[] = [];
@@ -230,12 +249,14 @@ async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, re
         // As the program's audit lists them: atScope() (the vault and above), then unfiltered, which
         // adds the scopes below (a single secret); each assignment once.
         const listed: VaultRoleAssignment[] = [];
-        for (const options of [{ filter: "atScope()" }, {}]) {
-            for await (const a of auth.roleAssignments.listForScope(vault.id, options)) listed.push(roleAssignmentOf(a as unknown as Record<string, unknown>));
-        }
+        await step("listing its role assignments", async () => {
+            for (const options of [{ filter: "atScope()" }, {}]) {
+                for await (const a of auth.roleAssignments.listForScope(vault.id, options)) listed.push(roleAssignmentOf(a as unknown as Record<string, unknown>));
+            }
+        });
         roleAssignments.push(...checkedRoleAssignments(eachOnce(listed), `vault ${vaultName}: role assignment list`));
         for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
-            const def = await auth.roleDefinitions.getById(roleDefinitionId);
+            const def = await step(`reading role definition ${roleDefinitionId}`, () => auth.roleDefinitions.getById(roleDefinitionId));
             dataActionsByRole[roleDefinitionId] = (def.permissions ?? []).flatMap((p) => p.dataActions ?? []);
         }
     }

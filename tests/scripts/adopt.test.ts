@@ -16,6 +16,7 @@ import { ConfigError, parseStackConfig } from "../../core/config/parse";
 import { BUILTIN_ROLES, roleDefinitionResourceId, vaultResourceId } from "../../core/vault/roles";
 import { runAdopt } from "../../scripts/adopt/adoptCli";
 import type { ImportEntry } from "../../scripts/adopt/adopt";
+import type { AzureAccess } from "../../scripts/adopt/vaultSource";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../../scripts/offline/mocks";
 import { stackConfigOf } from "../../scripts/offline/stack";
 import { completedFragment, ROOT, runPlan, runScript, writeStacks } from "../support/helpers";
@@ -71,6 +72,8 @@ const secretScoped = {
 let rbacVault = false;
 /** How the fake ARM answers the secret listing: whole, refused, failing on its second page, or with an entry that has no name. */
 let secretListing: "whole" | "forbidden" | "second page fails" | "nameless" = "whole";
+/** How the fake ARM answers the vault: as ARM does, one byte a second after the headers, never, or with more than adopt reads. */
+let vaultAnswer: "whole" | "trickle" | "silent" | "huge" = "whole";
 const requests: string[] = [];
 let server: Server;
 let endpoint: string;
@@ -99,6 +102,15 @@ beforeAll(async () => {
         if (req.method !== "GET") return void res.writeHead(405).end("{}");
         if (req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(401).end(JSON.stringify({ error: { code: "AuthenticationFailed", message: "no token" } }));
         const p = url.pathname.replace(/^\/+/, "/");
+        if (p === VAULT && vaultAnswer === "trickle") {
+            res.writeHead(200);
+            const text = JSON.stringify(armVault());
+            let sent = 0;
+            const timer = setInterval(() => void res.write(text[sent++] ?? " "), 1000);
+            return void res.on("close", () => clearInterval(timer));
+        }
+        if (p === VAULT && vaultAnswer === "silent") return;
+        if (p === VAULT && vaultAnswer === "huge") return void res.end(JSON.stringify({ ...armVault(), tags: { padding: "x".repeat(256 * 1024) } }));
         if (p === VAULT) return void res.end(JSON.stringify(armVault()));
         if (p === `${VAULT}/secrets` && secretListing === "forbidden") return void res.writeHead(403).end(JSON.stringify({ error: { code: "AuthorizationFailed", message: "no read on secrets" } }));
         if (p === `${VAULT}/secrets` && url.searchParams.has("page")) return void res.writeHead(500).end(JSON.stringify({ error: { code: "InternalServerError", message: "try later" } }));
@@ -125,10 +137,10 @@ afterAll(() => {
 const credential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const baseConfig = { org: "ttd", environment: "tt02", keyVault: { subscriptionId: SUB }, accessGrants: [{ principalId: OPS, access: "read", reason: "Operations team reads secrets" }] };
 
-function adopt(args: string[], stacks: Record<string, Record<string, unknown>>) {
+function adopt(args: string[], stacks: Record<string, Record<string, unknown>>, limits?: AzureAccess["limits"]) {
     const configDir = writeStacks(stacks);
     const out = mkdtempSync(path.join(tmpdir(), "adopt-out-"));
-    return runAdopt([...args, "--config-dir", configDir, "--out", out], { root: ROOT, access: { credential, endpoint, clientOptions: { tlsOptions: { ca }, retryOptions: { maxRetries: 0 } } }, env: {} }).then((r) => ({
+    return runAdopt([...args, "--config-dir", configDir, "--out", out], { root: ROOT, access: { credential, endpoint, clientOptions: { tlsOptions: { ca }, retryOptions: { maxRetries: 0 } }, limits }, env: {} }).then((r) => ({
         ...r,
         out,
         configDir,
@@ -327,6 +339,42 @@ describe("npm run adopt, live: a secret listing that fails is no empty vault", (
         expect(lines.forbidden).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: AuthorizationFailed (HTTP 403); the live read needs Reader on the vault`]);
         expect(lines["second page fails"]).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: InternalServerError (HTTP 500)`]);
         expect(lines.nameless).toEqual([`vault ${VAULT_NAME}: secret list: entry 1 has neither a name nor a secret id`]);
+    });
+});
+
+describe("npm run adopt, live: an Azure that answers slowly, never, or too much", () => {
+    const hint = "try again, or read saved az output instead (--vault-json, --secrets-json and, for an RBAC vault, --role-assignments-json)";
+
+    it("exits 2 with one line naming what it was reading, when the answer trickles in or never comes", async () => {
+        rbacVault = false;
+        const lines: Record<string, string[]> = {};
+        try {
+            for (const way of ["trickle", "silent"] as const) {
+                vaultAnswer = way;
+                const started = Date.now();
+                const r = await adopt(["--stack", "tt02"], { tt02: baseConfig }, { timeoutMs: 1500 });
+                expect(Date.now() - started, way).toBeLessThan(10_000);
+                expect(r.code, way).toBe(2);
+                expect(() => r.yaml(), way).toThrow();
+                lines[way] = r.stderr;
+            }
+        } finally {
+            vaultAnswer = "whole";
+        }
+        const line = `reading vault ${VAULT_NAME} in ${VAULT}: reading its properties: Azure did not answer GET ${VAULT} within 1.5 s; ${hint}`;
+        expect(lines).toEqual({ trickle: [line], silent: [line] });
+    });
+
+    it("exits 2 with one line when an answer is larger than adopt reads", async () => {
+        rbacVault = false;
+        vaultAnswer = "huge";
+        try {
+            const r = await adopt(["--stack", "tt02"], { tt02: baseConfig }, { maxAnswerBytes: 64 * 1024 });
+            expect(r.code).toBe(2);
+            expect(r.stderr).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: reading its properties: Azure answered GET ${VAULT} with more than 0.0625 MiB; ${hint}`]);
+        } finally {
+            vaultAnswer = "whole";
+        }
     });
 });
 
