@@ -162,7 +162,7 @@ export function vaultAccessOf(result: keyvault.GetVaultResult): Pick<VaultRealit
     // The tenant reaches the vault-matches-config finding's message: a GUID or nothing.
     const tenant = typeof props.tenantId === "string" && GUID_PATTERN.test(props.tenantId) ? [] : [`tenantId${props.tenantId === undefined || props.tenantId === null ? "" : ` ${quoted(props.tenantId)}`} is not a GUID`];
     const problems = [...tenant, ...vaultAccessProblems(props)];
-    if (problems.length) throw new pulumi.RunError(`keyVault: Azure's answer for the vault cannot be believed: properties.${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ""}`);
+    if (problems.length) throw new pulumi.RunError(`keyVault: Azure's answer for the vault cannot be believed: properties.${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : ""}`);
     if (accessPoliciesUnread(props)) throw new pulumi.RunError("keyVault: Azure's answer for the vault has no access policy list, and the vault uses access policies: who has access cannot be read");
     return { tenantId: String(props.tenantId), enableRbacAuthorization: rbacModeOf(props.enableRbacAuthorization) === true, accessPolicies: accessPoliciesOfAnswer(props) };
 }

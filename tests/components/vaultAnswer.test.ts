@@ -81,7 +81,7 @@ describe("the audit's reading of the access policy list", () => {
         expect(await refusal({ enableRbacAuthorization: false, accessPolicies: [{ ...policy, permissions: { secrets: "all" } }] })).toBe(`${NOT_READ}accessPolicies[0].permissions.secrets must be a list of names`);
         expect(await refusal({ enableRbacAuthorization: false, accessPolicies: [{ ...policy, permissions: [] }] })).toBe(`${NOT_READ}accessPolicies[0].permissions must be an object`);
         expect(await refusal({ enableRbacAuthorization: false, accessPolicies: [{ ...policy, permissions: { secrets: ["get\u001b[2J", "set\u202e"] } }] })).toBe(
-            `${NOT_READ}accessPolicies[0].permissions.secrets[0] "get\\u001b[2J" is not a Key Vault permission name (letters only, such as get, list, set) (and 1 more problems)`,
+            `${NOT_READ}accessPolicies[0].permissions.secrets[0] "get\\u001b[2J" is not a Key Vault permission name (letters only, such as get, list, set) (and 1 more problem)`,
         );
     });
 
