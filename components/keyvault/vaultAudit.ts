@@ -5,7 +5,7 @@ import { eachOnce, findUnmanagedAccessAfterExpiry, OFFLINE_VAULT_TAG, roleAssign
 import type { AccessGrantConfig, AuthorizationMode, KeyVaultConfig } from "../../core/config/parse";
 import { isLoopbackHost } from "../../core/loopback";
 import { TYPES } from "../../core/resourceNames";
-import { accessPoliciesOfAnswer, accessPoliciesUnread, quoted, rbacModeOf, vaultAccessProblems } from "../../core/vault/vaultAnswer";
+import { accessPoliciesOfAnswer, accessPoliciesUnread, quoted, rbacModeOf, roleAssignmentProblems, vaultAccessProblems } from "../../core/vault/vaultAnswer";
 import { GUID_PATTERN } from "../../core/config/limits";
 
 type UnmanagedAccessLevel = KeyVaultConfig["unmanagedAccess"];
@@ -109,7 +109,11 @@ async function listPages(base: string, first: string, token: string, opts: ArmOp
         const body = await armGet(base, next, token, opts);
         const items = body.value ?? [];
         if (!Array.isArray(items) || items.some((i) => !i || typeof i !== "object")) throw new Error("vault audit: the role assignment listing is not a list of objects");
-        out.push(...(items as Record<string, unknown>[]).map(roleAssignmentOf));
+        const assignments = (items as Record<string, unknown>[]).map(roleAssignmentOf);
+        // What a lying answer holds would reach outputs and findings: refuse it, naming the first problem.
+        const problems = roleAssignmentProblems(assignments);
+        if (problems.length) throw new Error(`vault audit: the role assignment listing cannot be believed: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
+        out.push(...assignments);
         next = typeof body.nextLink === "string" && body.nextLink ? body.nextLink : undefined;
     }
     if (next) throw new Error(`vault audit: more than ${MAX_PAGES} pages of role assignments; the audit cannot be complete`);
@@ -133,8 +137,12 @@ export async function listVaultRoleAssignments(
     const dataActionsByRole: Record<string, string[]> = {};
     for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
         const def = await armGet(base, `${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, token, opts);
-        const permissions = (((def.properties ?? {}) as Record<string, unknown>).permissions ?? []) as { dataActions?: string[] }[];
-        dataActionsByRole[roleDefinitionId] = permissions.flatMap((p) => p.dataActions ?? []);
+        const permissions = ((def.properties ?? {}) as Record<string, unknown>).permissions ?? [];
+        const listed = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((a) => typeof a === "string"));
+        if (!Array.isArray(permissions) || !permissions.every((p) => p && typeof p === "object" && listed((p as Record<string, unknown>).dataActions))) {
+            throw new Error("vault audit: a role definition's permissions are not a list of {dataActions: [names]}; the audit cannot tell what the role allows");
+        }
+        dataActionsByRole[roleDefinitionId] = (permissions as { dataActions?: string[] }[]).flatMap((p) => p.dataActions ?? []);
     }
     return { roleAssignments, dataActionsByRole };
 }

@@ -5,7 +5,7 @@
  */
 import { CONTROL_CHARACTER, GUID_PATTERN, PERMISSION_KINDS } from "../config/limits";
 import type { Permissions } from "../config/parse";
-import type { VaultAccessPolicy } from "./audit";
+import type { VaultAccessPolicy, VaultRoleAssignment } from "./audit";
 
 /**
  * A Key Vault access policy permission name: letters only (get, list, set, delete, backup,
@@ -124,3 +124,23 @@ export function unshowableProblem(text: string): string | undefined {
     if (BIDI_CHARACTER.test(text)) return "contains a bidirectional control character";
     return undefined;
 }
+
+/**
+ * Why role assignments from a listing (saved `az` output, or ARM's answer to the program) cannot
+ * be believed and shown, one line per problem naming the entry; none when they can. Each needs a
+ * principal that is a GUID, a role and a scope, and no field that reaches a summary, a fragment
+ * or a finding may hold a control or bidirectional character.
+ */
+export function roleAssignmentProblems(list: readonly VaultRoleAssignment[]): string[] {
+    return list.flatMap((a, i) => {
+        if (!a.principalId || !a.roleDefinitionId || !a.scope) return [`entry ${i} lacks principalId, roleDefinitionId or scope`];
+        return [
+            ...(GUID_PATTERN.test(a.principalId) ? [] : [`entry ${i}: principalId ${quoted(a.principalId)} is not a GUID`]),
+            ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const).flatMap((k) => {
+                const problem = a[k] === undefined ? undefined : unshowableProblem(a[k]);
+                return problem ? [`entry ${i}: ${k} ${quoted(a[k])} ${problem}`] : [];
+            }),
+        ];
+    });
+}
+

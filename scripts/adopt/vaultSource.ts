@@ -11,7 +11,7 @@ import { InputError } from "../cli/cli";
 import type { VaultReality, VaultRoleAssignment } from "../../core/vault/audit";
 import { eachOnce, roleAssignmentOf, unknownRoleIds } from "../../core/vault/audit";
 import { GUID_PATTERN } from "../../core/config/limits";
-import { accessPoliciesOfAnswer, accessPoliciesUnread, quoted, rbacModeOf, unshowableProblem, vaultAccessProblems } from "../../core/vault/vaultAnswer";
+import { accessPoliciesOfAnswer, accessPoliciesUnread, quoted, rbacModeOf, roleAssignmentProblems, vaultAccessProblems } from "../../core/vault/vaultAnswer";
 import { vaultIdParts } from "../../core/vault/roles";
 import { secretNameProblem } from "../../core/vault/naming";
 
@@ -107,19 +107,13 @@ export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignment
     return checkedRoleAssignments(listFromJson(json, flag, "az role assignment list --scope <vault id> --include-inherited").map(roleAssignmentOf), flag);
 }
 
-/** Role assignments whose fields can be believed and shown; each problem one line naming the entry. */
+/** Role assignments whose fields can be believed and shown; each problem one line naming the flag and the entry. */
 function checkedRoleAssignments(list: VaultRoleAssignment[], flag: string): VaultRoleAssignment[] {
-    const bad = list.findIndex((a) => !a.principalId || !a.roleDefinitionId || !a.scope);
-    if (bad >= 0) throw new InputError([`${flag}: entry ${bad} lacks principalId, roleDefinitionId or scope`]);
-    const problems = list.flatMap((a, i) => [
-        ...(GUID_PATTERN.test(a.principalId) ? [] : [`${flag}: entry ${i}: principalId ${quoted(a.principalId)} is not a GUID`]),
-        // These reach the summary and the fragment (a description is checked where it is adopted).
-        ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const).flatMap((k) => {
-            const problem = a[k] === undefined ? undefined : unshowableProblem(a[k]);
-            return problem ? [`${flag}: entry ${i}: ${k} ${quoted(a[k])} ${problem}`] : [];
-        }),
-    ]);
-    if (problems.length) throw new InputError(problems);
+    const problems = roleAssignmentProblems(list);
+    // A missing field is reported alone: the rest of that listing says nothing more useful.
+    const missing = problems.find((p) => p.endsWith("lacks principalId, roleDefinitionId or scope"));
+    if (missing) throw new InputError([`${flag}: ${missing}`]);
+    if (problems.length) throw new InputError(problems.map((p) => `${flag}: ${p}`));
     return list;
 }
 

@@ -218,6 +218,28 @@ describe("the audit against a misbehaving ARM", () => {
         }
     });
 
+    it("refuses a listing whose entries cannot be believed or shown, and a role definition whose permissions are not a list", async () => {
+        const entry = (extra: Record<string, unknown>) => ({
+            id: `${VAULT}/providers/Microsoft.Authorization/roleAssignments/a1`,
+            properties: { principalId: "11111111-2222-3333-4444-555555555555", roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/r1", scope: VAULT, ...extra },
+        });
+        for (const [extra, why] of [
+            [{ principalId: "someone" }, 'entry 0: principalId "someone" is not a GUID'],
+            [{ principalType: "User\u001b[31m" }, "entry 0: principalType \"User\\u001b[31m\" contains a control character"],
+            [{ scope: `${VAULT}\u202e` }, "contains a bidirectional control character"],
+            [{ roleDefinitionId: undefined }, "entry 0 lacks principalId, roleDefinitionId or scope"],
+        ] as const) {
+            answer = (_req, res) => res.end(JSON.stringify({ value: [entry(extra)] }));
+            const error = await list().then(() => undefined, (e: unknown) => e as Error);
+            expect(error?.message).toMatch(/^vault audit: the role assignment listing cannot be believed: /);
+            expect(error?.message).toContain(why);
+            expect(error?.message).not.toMatch(/[\u0000-\u001f\u202e]/);
+        }
+        answer = (req, res) =>
+            res.end(JSON.stringify(req.url?.includes("roleDefinitions") ? { properties: { permissions: { dataActions: "all" } } } : { value: [entry({})] }));
+        await expect(list()).rejects.toThrow("vault audit: a role definition's permissions are not a list of {dataActions: [names]}; the audit cannot tell what the role allows");
+    });
+
     it("refuses to pass with a listing cut short: more pages than it reads is an error", async () => {
         let pages = 0;
         answer = (req, res) => {
