@@ -137,7 +137,8 @@ export async function listVaultRoleAssignments(
     const dataActionsByRole: Record<string, string[]> = {};
     for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
         const def = await armGet(base, `${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, token, opts);
-        const permissions = ((def.properties ?? {}) as Record<string, unknown>).permissions ?? [];
+        // No permission list is an answer that could not be read, not a role that allows nothing.
+        const permissions = ((def.properties ?? {}) as Record<string, unknown>).permissions;
         const listed = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((a) => typeof a === "string"));
         if (!Array.isArray(permissions) || !permissions.every((p) => p && typeof p === "object" && listed((p as Record<string, unknown>).dataActions))) {
             throw new Error("vault audit: a role definition's permissions are not a list of {dataActions: [names]}; the audit cannot tell what the role allows");

@@ -18,16 +18,42 @@ const SAVED_OUTPUT_HINT = "try again, or read saved az output instead (--vault-j
 /** A call that ran out of time or answered too much: its message is one line, safe to print. */
 export class ArmLimitError extends Error {}
 
+/** Requests one adopt run sends at most: pages of listings and role definitions; a listing that never ends stops here. */
+export const MAX_ARM_REQUESTS = 500;
+/** Azure Resource Manager, where the SDK clients go unless told otherwise. */
+export const ARM_ENDPOINT = "https://management.azure.com";
+
 export interface ArmLimits {
     timeoutMs?: number;
     maxAnswerBytes?: number;
+    maxRequests?: number;
 }
 
-/** The policies that bound each call (`additionalPolicies` of an SDK client's options). */
-export function armLimitPolicies(limits: ArmLimits = {}): AdditionalPolicy[] {
+/**
+ * The policies that bound each call (`additionalPolicies` of an SDK client's options), for clients
+ * that talk to `endpoint`: a request to any other origin (a page link in an answer) is refused
+ * before the SDK signs it, so the token goes nowhere else.
+ */
+export function armLimitPolicies(limits: ArmLimits = {}, endpoint = ARM_ENDPOINT): AdditionalPolicy[] {
     const timeoutMs = limits.timeoutMs ?? ARM_CALL_TIMEOUT_MS;
     const maxBytes = limits.maxAnswerBytes ?? MAX_ARM_ANSWER_BYTES;
+    const maxRequests = limits.maxRequests ?? MAX_ARM_REQUESTS;
+    const origin = new URL(endpoint).origin;
+    let requests = 0;
     return [
+        {
+            // Before the SDK's bearer token policy (Sign phase): nothing refused here carries the token.
+            position: "perCall",
+            policy: {
+                name: "adoptArmOnly",
+                async sendRequest(request, next) {
+                    const to = new URL(request.url);
+                    if (to.origin !== origin) throw new ArmLimitError(`Azure's answer links to another host (${to.origin}); the token goes only to ${origin}, so adopt stops; ${SAVED_OUTPUT_HINT}`);
+                    if (++requests > maxRequests) throw new ArmLimitError(`more than ${maxRequests} requests to Azure: a listing that does not end is no answer; ${SAVED_OUTPUT_HINT}`);
+                    return next(request);
+                },
+            },
+        },
         {
             // Outside retries and deserialization: the whole call has one deadline.
             position: "perCall",

@@ -206,6 +206,7 @@ async function listSecrets(kv: import("@azure/arm-keyvault").KeyVaultManagementC
         for await (const s of kv.secrets.list(resourceGroupName, vaultName)) listed.push(secretOf(s as unknown as Record<string, unknown>));
     } catch (e) {
         if (signInProblem(e, vaultName)) throw e;
+        if (e instanceof ArmLimitError) throw new ArmLimitError(`listing its secrets: ${e.message}`);
         const { statusCode, code } = e as { statusCode?: number; code?: string };
         if (!statusCode) throw new Error(`listing its secrets: ${(e as Error).message}`);
         throw new Error(`listing its secrets: ${code ?? "failed"} (HTTP ${statusCode})${statusCode === 403 ? "; the live read needs Reader on the vault" : ""}`);
@@ -230,7 +231,7 @@ async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, re
     const options = {
         ...(access.endpoint ? { endpoint: access.endpoint } : {}),
         ...(access.clientOptions ?? {}),
-        additionalPolicies: [...armLimitPolicies(access.limits), ...((access.clientOptions?.additionalPolicies as unknown[] | undefined) ?? [])],
+        additionalPolicies: [...armLimitPolicies(access.limits, access.endpoint), ...((access.clientOptions?.additionalPolicies as unknown[] | undefined) ?? [])],
     } as KeyVaultManagementClientOptionalParams;
     const kv = new KeyVaultManagementClient(access.credential, subscriptionId, options);
     const v = await step("reading its properties", () => kv.vaults.get(resourceGroupName, vaultName));
@@ -251,7 +252,9 @@ async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, re
         roleAssignments.push(...checkedRoleAssignments(eachOnce(listed), `vault ${vaultName}: role assignment list`));
         for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
             const def = await step(`reading role definition ${roleDefinitionId}`, () => auth.roleDefinitions.getById(roleDefinitionId));
-            dataActionsByRole[roleDefinitionId] = (def.permissions ?? []).flatMap((p) => p.dataActions ?? []);
+            // No permission list is an answer that could not be read, not a role that allows nothing.
+            if (!Array.isArray(def.permissions)) throw new Error(`reading role definition ${roleDefinitionId}: Azure's answer has no permission list, so what the role allows cannot be read`);
+            dataActionsByRole[roleDefinitionId] = def.permissions.flatMap((p) => p.dataActions ?? []);
         }
     }
     return { vault: { ...vault, roleAssignments }, secrets, dataActionsByRole };

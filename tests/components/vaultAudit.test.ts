@@ -235,9 +235,10 @@ describe("the audit against a misbehaving ARM", () => {
             expect(error?.message).toContain(why);
             expect(error?.message).not.toMatch(/[\u0000-\u001f\u202e]/);
         }
-        answer = (req, res) =>
-            res.end(JSON.stringify(req.url?.includes("roleDefinitions") ? { properties: { permissions: { dataActions: "all" } } } : { value: [entry({})] }));
-        await expect(list()).rejects.toThrow("vault audit: a role definition's permissions are not a list of {dataActions: [names]}; the audit cannot tell what the role allows");
+        for (const definition of [{ properties: { permissions: { dataActions: "all" } } }, { id: "no properties" }, { properties: { roleName: "Custom" } }, { properties: { permissions: [null] } }]) {
+            answer = (req, res) => res.end(JSON.stringify(req.url?.includes("roleDefinitions") ? definition : { value: [entry({})] }));
+            await expect(list(), JSON.stringify(definition)).rejects.toThrow("vault audit: a role definition's permissions are not a list of {dataActions: [names]}; the audit cannot tell what the role allows");
+        }
     });
 
     it("refuses to pass with a listing cut short: more pages than it reads is an error", async () => {

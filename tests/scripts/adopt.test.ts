@@ -71,7 +71,14 @@ const secretScoped = {
 
 let rbacVault = false;
 /** How the fake ARM answers the secret listing: whole, refused, failing on its second page, or with an entry that has no name. */
-let secretListing: "whole" | "forbidden" | "second page fails" | "nameless" = "whole";
+let secretListing: "whole" | "forbidden" | "second page fails" | "nameless" | "next page elsewhere" | "endless" = "whole";
+/** A role assignment with a custom role, whose definition ARM answers without its permission list. */
+let customRole = false;
+const CUSTOM_ROLE = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/0c0c0c0c-0000-4000-8000-00000000c0de`;
+/** Another host on 127.0.0.1 (another port: another origin), that notes the token of any request it gets. */
+let elsewhere: Server;
+let elsewhereUrl: string;
+const tokensElsewhere: (string | undefined)[] = [];
 /** How the fake ARM answers the vault: as ARM does, one byte a second after the headers, never, or with more than adopt reads. */
 let vaultAnswer: "whole" | "trickle" | "silent" | "huge" = "whole";
 const requests: string[] = [];
@@ -115,10 +122,14 @@ beforeAll(async () => {
         if (p === `${VAULT}/secrets` && secretListing === "forbidden") return void res.writeHead(403).end(JSON.stringify({ error: { code: "AuthorizationFailed", message: "no read on secrets" } }));
         if (p === `${VAULT}/secrets` && url.searchParams.has("page")) return void res.writeHead(500).end(JSON.stringify({ error: { code: "InternalServerError", message: "try later" } }));
         if (p === `${VAULT}/secrets` && secretListing === "second page fails") return void res.end(JSON.stringify({ value: [armSecret(secretNames[0])], nextLink: `${endpoint}${VAULT}/secrets?page=2` }));
+        if (p === `${VAULT}/secrets` && secretListing === "next page elsewhere") return void res.end(JSON.stringify({ value: [armSecret(secretNames[0])], nextLink: `${elsewhereUrl}${VAULT}/secrets?page=2` }));
+        if (p === `${VAULT}/secrets` && secretListing === "endless") return void res.end(JSON.stringify({ value: [], nextLink: `${endpoint}${VAULT}/secrets?more=${Number(url.searchParams.get("more") ?? 0) + 1}` }));
+        if (p === CUSTOM_ROLE) return void res.end(JSON.stringify({ id: CUSTOM_ROLE, name: "0c0c0c0c-0000-4000-8000-00000000c0de", type: "Microsoft.Authorization/roleDefinitions", properties: { roleName: "Custom reader" } }));
         if (p === `${VAULT}/secrets` && secretListing === "nameless") return void res.end(JSON.stringify({ value: [armSecret(secretNames[0]), { type: "Microsoft.KeyVault/vaults/secrets", properties: {} }] }));
         if (p === `${VAULT}/secrets`) return void res.end(JSON.stringify({ value: [...secretNames.map((n) => armSecret(n)), armSecret("Ours--Managed", { "managed-by": "altinn-app-secrets" })] }));
         if (p === `${VAULT}/providers/Microsoft.Authorization/roleAssignments` && url.searchParams.get("$filter") === "atScope()") {
-            return void res.end(JSON.stringify({ value: roleAssignments }));
+            const custom = { id: `${VAULT}/providers/Microsoft.Authorization/roleAssignments/custom`, name: "custom", properties: { scope: VAULT, principalId: HAND, principalType: "User", roleDefinitionId: CUSTOM_ROLE } };
+            return void res.end(JSON.stringify({ value: customRole ? [...roleAssignments, custom] : roleAssignments }));
         }
         // Unfiltered, ARM also lists the scopes below the vault (one secret).
         if (p === `${VAULT}/providers/Microsoft.Authorization/roleAssignments` && !url.searchParams.has("$filter")) {
@@ -128,10 +139,18 @@ beforeAll(async () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    elsewhere = createServer({ key: readFileSync(path.join(dir, "key.pem")), cert: ca }, (req, res) => {
+        tokensElsewhere.push(req.headers.authorization);
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ value: [] }));
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, "127.0.0.1", () => r()));
+    elsewhereUrl = `https://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
 });
 
 afterAll(() => {
     server.close();
+    elsewhere.close();
 });
 
 const credential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
@@ -339,6 +358,50 @@ describe("npm run adopt, live: a secret listing that fails is no empty vault", (
         expect(lines.forbidden).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: AuthorizationFailed (HTTP 403); the live read needs Reader on the vault`]);
         expect(lines["second page fails"]).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: InternalServerError (HTTP 500)`]);
         expect(lines.nameless).toEqual([`vault ${VAULT_NAME}: secret list: entry 1 has neither a name nor a secret id`]);
+    });
+});
+
+describe("npm run adopt, live: an Azure answer that links elsewhere, never ends, or hides what a role allows", () => {
+    const hint = "try again, or read saved az output instead (--vault-json, --secrets-json and, for an RBAC vault, --role-assignments-json)";
+
+    it("never sends the token to another host a page link names: exit 2, nothing written", async () => {
+        rbacVault = false;
+        secretListing = "next page elsewhere";
+        try {
+            const r = await adopt(["--stack", "tt02"], { tt02: baseConfig });
+            expect(r.code).toBe(2);
+            expect(() => r.yaml()).toThrow();
+            expect(r.stderr).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: Azure's answer links to another host (${elsewhereUrl}); the token goes only to ${endpoint}, so adopt stops; ${hint}`]);
+        } finally {
+            secretListing = "whole";
+        }
+        expect(tokensElsewhere).toEqual([]);
+    });
+
+    it("stops a listing that never ends after a bounded number of requests", async () => {
+        rbacVault = false;
+        secretListing = "endless";
+        try {
+            const r = await adopt(["--stack", "tt02"], { tt02: baseConfig }, { maxRequests: 20 });
+            expect(r.code).toBe(2);
+            expect(r.stderr).toEqual([`reading vault ${VAULT_NAME} in ${VAULT}: listing its secrets: more than 20 requests to Azure: a listing that does not end is no answer; ${hint}`]);
+        } finally {
+            secretListing = "whole";
+        }
+    });
+
+    it("refuses a role definition answered without its permission list, rather than read it as a role that allows nothing", async () => {
+        rbacVault = true;
+        customRole = true;
+        try {
+            const rbacConfig = { ...baseConfig, keyVault: { subscriptionId: SUB, authorization: "rbac" }, accessGrants: [{ principalId: OPS, principalType: "Group", access: "read", reason: "Operations team reads secrets" }] };
+            const r = await adopt(["--stack", "tt02"], { tt02: rbacConfig });
+            expect(r.code).toBe(2);
+            expect(r.stderr.join("\n")).toContain(`reading role definition ${CUSTOM_ROLE}: Azure's answer has no permission list, so what the role allows cannot be read`);
+        } finally {
+            customRole = false;
+            rbacVault = false;
+        }
     });
 });
 
