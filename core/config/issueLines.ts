@@ -125,28 +125,41 @@ function secretStrings(raw: RawConfig, top: Record<string, unknown>, opts: Parse
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const HIDDEN = "(hidden: a secret value)";
 
+/** The forms a message may show of `secret`: itself, JSON-escaped, and a URL's origin and host (a message may name those alone). */
+function shownForms(secret: string): string[] {
+    const forms = new Set([secret, JSON.stringify(secret).slice(1, -1)]);
+    try {
+        const url = new URL(secret);
+        forms.add(url.origin);
+        forms.add(url.hostname);
+    } catch {
+        // not a URL
+    }
+    return [...forms].filter((f) => f.length >= 2 && f !== "null").sort((a, b) => b.length - a.length);
+}
+
 /**
  * `lines` with every secret string replaced, after each line's key path: a rule that checks two
  * keys together may quote a value ("lists "x" twice", "the default "<org>-tt02-apps-kv""), and
- * under `pulumi up` any string in a secret key may be the decrypted one. A short string is
- * replaced where it stands alone, a quoted one and a longer one wherever it appears.
+ * under `pulumi up` any string in a secret key may be the decrypted one. Matched in any case from 8
+ * characters (a message may lower-case a GUID or a host); a short string where it stands alone, a
+ * quoted one and a longer one wherever it appears.
  */
 export function withoutSecretValues(lines: string[], raw: RawConfig, top: Record<string, unknown>, opts: ParseOptions): string[] {
     const secrets = secretStrings(raw, top, opts);
     if (secrets.length === 0) return lines;
     const MARK = "\u0000";
+    // Any case only from 8 characters (a GUID, a host): a short secret such as "RBAC" must not hide
+    // the word "rbac" in the list of values a message offers.
+    const flags = (form: string) => (form.length >= 8 ? "giu" : "gu");
+    const patterns = secrets.flatMap((secret) => [
+        new RegExp(escaped(JSON.stringify(secret)), flags(secret)),
+        ...shownForms(secret).map((form) => new RegExp(form.length >= 6 ? escaped(form) : `(?<![\\p{L}\\p{N}])${escaped(form)}(?![\\p{L}\\p{N}])`, flags(form))),
+    ]);
     return lines.map((line) => {
         const at = line.includes(": ") ? line.indexOf(": ") + 2 : 0;
         let rest = line.slice(at);
-        for (const secret of secrets) {
-            const quoted = JSON.stringify(secret);
-            rest = rest.replaceAll(quoted, MARK);
-            for (const form of new Set([secret, quoted.slice(1, -1)])) {
-                if (form.length >= 6) rest = rest.replaceAll(form, MARK);
-                else if (form.length >= 2) rest = rest.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped(form)}(?![\\p{L}\\p{N}])`, "gu"), MARK);
-            }
-        }
+        for (const pattern of patterns) rest = rest.replace(pattern, MARK);
         return line.slice(0, at) + rest.replaceAll(MARK, HIDDEN);
     });
 }
-
