@@ -8,6 +8,7 @@
 import type { Level, PackSuppression, PolicyResource, ReviewContext, Rule, Suppression } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
 import { levelOf } from "../core/policy/ruleIds";
+import { defuseWorkflowCommands } from "../core/text";
 
 export type { PackSuppression, Suppression } from "../core/policy/rule";
 
@@ -119,6 +120,19 @@ export function findingMessage(info: string, text: string | undefined, fix: stri
     // The subject once: a sentence that already names the setting needs no "(setting ...)".
     const named = about.setting !== undefined && !about.principalId && !about.secretName && what.includes(about.setting);
     return `${what}${named ? "" : subjectSuffix(about)} To fix: ${fix.replace(/\.$/, "")}.`;
+}
+
+/** Control, line-breaking and bidirectional characters: in a terminal or a CI log they move, hide or forge text. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A finding's message as the policy pack hands it to Pulumi, which prints it as it is: what came
+ * from Azure (a scope, a principal) or a stack file can hold an escape sequence, a line break and
+ * `::error`, or a bidirectional override. Those characters are shown escaped (`\u001b`), and a
+ * workflow command is defused.
+ */
+export function reportable(message: string): string {
+    return defuseWorkflowCommands(message.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 
 function target(s: Suppression): string {

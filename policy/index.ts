@@ -7,7 +7,7 @@
  * their reasons, so a suppression never hides a finding from the review.
  */
 import { PolicyPack, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { blocks, evaluateRules, Finding, Suppression, suppressionFindings } from "./evaluate";
+import { blocks, evaluateRules, Finding, reportable, Suppression, suppressionFindings } from "./evaluate";
 import { readPackConfig } from "./packConfig";
 import type { PolicyResource, ReviewContext, Rule } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
@@ -41,7 +41,7 @@ const blocking: StackValidationPolicy[] = ALL_RULES.filter((rule) => canBeMandat
     description: rule.explanation,
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        for (const f of findingsOf(args, [rule]).filter(blocks)) reportViolation(f.message, f.resource);
+        for (const f of findingsOf(args, [rule]).filter(blocks)) reportViolation(reportable(f.message), f.resource);
     },
 }));
 
@@ -54,7 +54,7 @@ const notes: StackValidationPolicy = {
         const stale = suppressionFindings(suppressionsOf(args), all, "suppressions", OFFLINE_ONLY_RULES);
         for (const f of [...all, ...stale].filter((f) => !blocks(f))) {
             const tag = f.suppressed ? `${f.policy}, suppressed: ${f.suppressed.reason}` : f.policy;
-            reportViolation(`[${tag}] ${f.message}`, f.resource);
+            reportViolation(reportable(`[${tag}] ${f.message}`), f.resource);
         }
     },
 };
