@@ -14,6 +14,8 @@ import { TYPES } from "../../core/resourceNames";
 import { rule } from "../../policy/rules/studio-host-allowed";
 import { main, UsageError } from "../../scripts/redeploy.mjs";
 import { checkStudioUrl } from "../../scripts/redeploy/options.mjs";
+import { DEFAULT_STUDIO_URL as SCRIPT_DEFAULT } from "../../scripts/redeploy/core.mjs";
+import { DEFAULT_STUDIO_URL as CONFIG_DEFAULT } from "../../core/config/limits";
 import { redeployScriptCopy, ROOT, runNode, writePackConfig } from "../support/helpers";
 
 const KEY = "studio-api-key-host-check-7d41c0";
@@ -170,5 +172,13 @@ describe("redeploy: the Studio host is checked before anything is sent", () => {
     it("never prints the key", () => {
         expect(allOutput.length).toBeGreaterThan(10);
         for (const out of allOutput) expect(out).not.toContain(KEY);
+    });
+});
+
+describe("the default Studio", () => {
+    it("is one and the same for the config, the redeploy script and the allowed hosts", () => {
+        // Written twice (limits.ts has no imports; the script is plain Node): held equal here.
+        expect(SCRIPT_DEFAULT).toBe(CONFIG_DEFAULT);
+        expect(DEFAULT_STUDIO_HOSTS).toEqual([new URL(CONFIG_DEFAULT).hostname]);
     });
 });
