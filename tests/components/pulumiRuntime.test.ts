@@ -11,20 +11,13 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_STACKS, ROOT } from "../support/helpers";
+import { EXAMPLE_STACKS, ROOT, runNode } from "../support/helpers";
 
 const RUNTIME = path.join(ROOT, "tests", "support", "fixtures", "pulumi-ts-runtime.js");
 
 describe.concurrent("under Pulumi's TypeScript runtime (ts-node)", () => {
     it("loads and runs the program for the tt02 stack", async () => {
-        const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-            const child = spawn(process.execPath, [RUNTIME, "program", ROOT, "tt02", EXAMPLE_STACKS], { env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-            child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-            child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-        });
+        const result = await runNode([RUNTIME, "program", ROOT, "tt02", EXAMPLE_STACKS], { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
         expect(result.stderr).toBe("");
         expect(result.code).toBe(0);
         expect(JSON.parse(result.stdout).resources).toBeGreaterThan(20);

@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCli, UsageError, usage } from "../../scripts/cli/cli";
-import { EXAMPLE_STACKS, ROOT, RunResult, runNode, runPlan, runScript, TYPESCRIPT, writeStacks } from "../support/helpers";
+import { EXAMPLE_STACKS, ROOT, RunResult, runNode, runPlan, runScript, spawnNode, TYPESCRIPT, writeStacks } from "../support/helpers";
 
 const LOADED = path.join(ROOT, "tests", "support", "fixtures", "loadedModules.cjs");
 
@@ -18,12 +17,19 @@ async function runWatchingLoads(script: string, args: string[]): Promise<RunResu
 /** Run a script whose stdout reader goes away at once, as `| head -c 10` does once it has its bytes. */
 function runWithClosedStdout(script: string, args: string[]): Promise<{ code: number | null; signal: string | null; stderr: string }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [...TYPESCRIPT, path.join(ROOT, script), ...args], { cwd: ROOT });
+        const { child, checkReads } = spawnNode([...TYPESCRIPT, path.join(ROOT, script), ...args], process.env);
         child.stdout.destroy();
         let stderr = "";
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("error", reject);
-        child.on("close", (code, signal) => resolve({ code, signal, stderr }));
+        child.on("close", (code, signal) => {
+            try {
+                checkReads();
+                resolve({ code, signal, stderr });
+            } catch (e) {
+                reject(e);
+            }
+        });
     });
 }
 

@@ -2,7 +2,7 @@
  * Assertions on the rendered model, as CDK's Template does: count and find resources the
  * mocks recorded. Also: run the plan CLI and write throwaway stack files and pack configs.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -59,22 +59,38 @@ export interface RunResult {
     stderr: string;
 }
 
+/**
+ * Start `node <nodeArgs>` in the project folder with `env` as its whole environment, noting the
+ * root stack files it reads (a test must not depend on what the org wrote there). `checkReads`,
+ * once the process has ended, throws if it read one.
+ */
+export function spawnNode(nodeArgs: string[], env: NodeJS.ProcessEnv): { child: ChildProcessWithoutNullStreams; checkReads: () => void } {
+    const reads = path.join(tmpdir(), `root-stack-reads-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    const child = spawn(process.execPath, ["--require", ROOT_STACK_GUARD, ...nodeArgs], { cwd: ROOT, env: { ...env, ROOT_STACK_READS_FILE: reads } });
+    const checkReads = () => {
+        const read = existsSync(reads) ? readFileSync(reads, "utf8").split("\n").filter(Boolean) : [];
+        rmSync(reads, { force: true });
+        if (read.length && !install().allowed) throw new Error(rootStackReadsMessage([...new Set(read)]));
+    };
+    return { child, checkReads };
+}
+
 /** Run `node <nodeArgs>` in the project folder with `env` as its whole environment; collect what it prints. */
 export function runNode(nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-    // The process notes the root stack files it reads: a test must not depend on what the org wrote there.
-    const reads = path.join(tmpdir(), `root-stack-reads-${process.pid}-${Math.random().toString(36).slice(2)}`);
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--require", ROOT_STACK_GUARD, ...nodeArgs], { cwd: ROOT, env: { ...env, ROOT_STACK_READS_FILE: reads } });
+        const { child, checkReads } = spawnNode(nodeArgs, env);
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("error", reject);
         child.on("close", (code) => {
-            const read = existsSync(reads) ? readFileSync(reads, "utf8").split("\n").filter(Boolean) : [];
-            rmSync(reads, { force: true });
-            if (read.length && !install().allowed) reject(new Error(rootStackReadsMessage([...new Set(read)])));
-            else resolve({ code: code ?? -1, stdout, stderr });
+            try {
+                checkReads();
+                resolve({ code: code ?? -1, stdout, stderr });
+            } catch (e) {
+                reject(e);
+            }
         });
     });
 }
