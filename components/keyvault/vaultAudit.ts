@@ -18,6 +18,8 @@ export const DEFAULT_ARM_URL = "https://management.azure.com";
 export const AUTHORIZATION_API_VERSION = "2022-04-01";
 /** Pages of role assignments read at most (ARM pages hold up to 1,000): more is an error, not a silent cut. */
 export const MAX_PAGES = 50;
+/** Role definitions that are not Key Vault's own read at most (one request each): more is an error, not a silent cut. */
+export const MAX_UNKNOWN_ROLES = 100;
 /** Time for each ARM request, answer included. */
 export const ARM_TIMEOUT_MS = 30_000;
 /** Largest ARM answer read; a full page of role assignments is about 1 MB. */
@@ -135,7 +137,10 @@ export async function listVaultRoleAssignments(
     // (a single secret), which atScope() leaves out. Both, once each.
     const roleAssignments = eachOnce([...(await listPages(base, `${list}&$filter=atScope()`, token, opts)), ...(await listPages(base, list, token, opts))]);
     const dataActionsByRole: Record<string, string[]> = {};
-    for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
+    const unknown = unknownRoleIds(roleAssignments);
+    // One request each: a listing of thousands of custom roles is no vault's, and would stall the audit.
+    if (unknown.length > MAX_UNKNOWN_ROLES) throw new Error(`vault audit: the role assignments name more than ${MAX_UNKNOWN_ROLES} roles that are not Key Vault's own; the audit reads each, and stops rather than send thousands of requests`);
+    for (const roleDefinitionId of unknown) {
         const def = await armGet(base, `${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, token, opts);
         // No permission list is an answer that could not be read, not a role that allows nothing.
         const permissions = ((def.properties ?? {}) as Record<string, unknown>).permissions;

@@ -127,13 +127,14 @@ export function unshowableProblem(text: string): string | undefined {
 
 /**
  * Why role assignments from a listing (saved `az` output, or ARM's answer to the program) cannot
- * be believed and shown, one line per problem naming the entry; none when they can. Each needs a
- * principal that is a GUID, a role and a scope, and no field that reaches a summary, a fragment
+ * be believed and shown, one line per problem naming the entry; none when they can. Each needs an
+ * id, a principal that is a GUID, a role and a scope, and no field that reaches a summary, a fragment
  * or a finding may hold a control or bidirectional character.
  */
 export function roleAssignmentProblems(list: readonly VaultRoleAssignment[]): string[] {
     return list.flatMap((a, i) => {
-        if (!a.principalId || !a.roleDefinitionId || !a.scope) return [`entry ${i} lacks principalId, roleDefinitionId or scope`];
+        // Without its id an entry cannot be told from another (each is kept once, by id): refused, not merged.
+        if (!a.id || !a.principalId || !a.roleDefinitionId || !a.scope) return [`entry ${i} lacks id, principalId, roleDefinitionId or scope`];
         return [
             ...(GUID_PATTERN.test(a.principalId) ? [] : [`entry ${i}: principalId ${quoted(a.principalId)} is not a GUID`]),
             ...(["id", "name", "scope", "roleDefinitionId", "principalType"] as const).flatMap((k) => {

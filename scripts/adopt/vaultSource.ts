@@ -111,7 +111,7 @@ export function roleAssignmentsFromJson(json: unknown, flag = "--role-assignment
 function checkedRoleAssignments(list: VaultRoleAssignment[], flag: string): VaultRoleAssignment[] {
     const problems = roleAssignmentProblems(list);
     // A missing field is reported alone: the rest of that listing says nothing more useful.
-    const missing = problems.find((p) => p.endsWith("lacks principalId, roleDefinitionId or scope"));
+    const missing = problems.find((p) => p.endsWith("lacks id, principalId, roleDefinitionId or scope"));
     if (missing) throw new InputError([`${flag}: ${missing}`]);
     if (problems.length) throw new InputError(problems.map((p) => `${flag}: ${p}`));
     return list;
@@ -249,7 +249,8 @@ async function readLiveUnchecked(access: AzureAccess, subscriptionId: string, re
                 for await (const a of auth.roleAssignments.listForScope(vault.id, options)) listed.push(roleAssignmentOf(a as unknown as Record<string, unknown>));
             }
         });
-        roleAssignments.push(...checkedRoleAssignments(eachOnce(listed), `vault ${vaultName}: role assignment list`));
+        // Checked before each is kept once by id: an entry without one must be refused, not merged.
+        roleAssignments.push(...eachOnce(checkedRoleAssignments(listed, `vault ${vaultName}: role assignment list`)));
         for (const roleDefinitionId of unknownRoleIds(roleAssignments)) {
             const def = await step(`reading role definition ${roleDefinitionId}`, () => auth.roleDefinitions.getById(roleDefinitionId));
             // No permission list is an answer that could not be read, not a role that allows nothing.

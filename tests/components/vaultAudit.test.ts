@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_ROLES, roleAssignmentName, roleDefinitionResourceId, vaultResourceId } from "../../core/vault/roles";
 import * as pulumi from "@pulumi/pulumi";
-import { accessPoliciesOf, armBaseUrl, listVaultRoleAssignments, roleAssignmentsForAudit, MAX_ARM_BODY_BYTES, MAX_PAGES } from "../../components/keyvault/vaultAudit";
+import { accessPoliciesOf, armBaseUrl, listVaultRoleAssignments, roleAssignmentsForAudit, MAX_ARM_BODY_BYTES, MAX_PAGES, MAX_UNKNOWN_ROLES } from "../../components/keyvault/vaultAudit";
 import { installMocks, MOCK_CLIENT_CONFIG, RecordedResource, settle, valueOf } from "../../scripts/offline/mocks";
 import { policyResources } from "../../scripts/offline/findings";
 import { evaluateRules } from "../../policy/evaluate";
@@ -227,7 +227,7 @@ describe("the audit against a misbehaving ARM", () => {
             [{ principalId: "someone" }, 'entry 0: principalId "someone" is not a GUID'],
             [{ principalType: "User\u001b[31m" }, "entry 0: principalType \"User\\u001b[31m\" contains a control character"],
             [{ scope: `${VAULT}\u202e` }, "contains a bidirectional control character"],
-            [{ roleDefinitionId: undefined }, "entry 0 lacks principalId, roleDefinitionId or scope"],
+            [{ roleDefinitionId: undefined }, "entry 0 lacks id, principalId, roleDefinitionId or scope"],
         ] as const) {
             answer = (_req, res) => res.end(JSON.stringify({ value: [entry(extra)] }));
             const error = await list().then(() => undefined, (e: unknown) => e as Error);
@@ -235,6 +235,22 @@ describe("the audit against a misbehaving ARM", () => {
             expect(error?.message).toContain(why);
             expect(error?.message).not.toMatch(/[\u0000-\u001f\u202e]/);
         }
+        // Entries without an id would be kept once, as one: the second one's access hidden.
+        const idless = (principalId: string) => ({ properties: { ...entry({}).properties, principalId } });
+        answer = (_req, res) => res.end(JSON.stringify({ value: [idless("11111111-2222-3333-4444-555555555555"), idless("66666666-7777-8888-9999-000000000000")] }));
+        await expect(list()).rejects.toThrow("vault audit: the role assignment listing cannot be believed: entry 0 lacks id, principalId, roleDefinitionId or scope (and 1 more)");
+        // Thousands of custom roles: one request each is refused up front.
+        const many = Array.from({ length: MAX_UNKNOWN_ROLES + 1 }, (_, i) => ({
+            id: `${VAULT}/providers/Microsoft.Authorization/roleAssignments/c${i}`,
+            properties: { ...entry({}).properties, roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/custom-${i}` },
+        }));
+        let definitionsAsked = 0;
+        answer = (req, res) => {
+            if (req.url?.includes("roleDefinitions")) definitionsAsked++;
+            res.end(JSON.stringify({ value: many }));
+        };
+        await expect(list()).rejects.toThrow(`vault audit: the role assignments name more than ${MAX_UNKNOWN_ROLES} roles that are not Key Vault's own`);
+        expect(definitionsAsked).toBe(0);
         for (const definition of [{ properties: { permissions: { dataActions: "all" } } }, { id: "no properties" }, { properties: { roleName: "Custom" } }, { properties: { permissions: [null] } }]) {
             answer = (req, res) => res.end(JSON.stringify(req.url?.includes("roleDefinitions") ? definition : { value: [entry({})] }));
             await expect(list(), JSON.stringify(definition)).rejects.toThrow("vault audit: a role definition's permissions are not a list of {dataActions: [names]}; the audit cannot tell what the role allows");

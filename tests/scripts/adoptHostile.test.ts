@@ -228,6 +228,16 @@ describe("adopt on saved az output that is malformed: one line naming the flag, 
         ]);
     });
 
+    it("role assignments without an id: refused, not kept once as one (which would hide the second one's access)", async () => {
+        const idless = (principalId: string) => {
+            const { id: _id, ...rest } = assignment("0a0a0a0a-0000-4000-8000-000000000001", VAULT, { principalId, principalType: "User", roleDefinitionId: USER_ROLE });
+            return rest;
+        };
+        const r = await adopt(stackDoc(RBAC), vaultJson([], { rbac: true }), [], [idless(A), idless("66666666-7777-8888-9999-000000000000")]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toEqual(["--role-assignments-json: entry 0 lacks id, principalId, roleDefinitionId or scope"]);
+    });
+
     it("a saved vault of another resource group or subscription than the stack's, even of the same name", async () => {
         const elsewhere = await adopt(stackDoc({}), vaultJson([], { id: vaultResourceId(SUB, "other-rg", VAULT_NAME) }));
         expect(elsewhere.code).toBe(2);
