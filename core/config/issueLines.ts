@@ -72,6 +72,11 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], top: Record<stri
         if (iss.code === "unrecognized_keys") {
             const known = /expected one of (.*)\)$/.exec(iss.message)?.[1].split(", ") ?? [];
             for (const key of iss.keys) {
+                // Under a key Pulumi marks secret, an unknown key may be a secret pasted as a key: say only how long it is.
+                if (isSecret([...iss.path, key]) !== false) {
+                    line([...iss.path, `<a key of ${key.length} characters>`], iss.message);
+                    continue;
+                }
                 const guess = closest(key, known);
                 line([...iss.path, key], guess ? `${iss.message}; did you mean ${guess}?` : iss.message);
             }

@@ -160,6 +160,19 @@ describe("no secret leaves the program except into the vault", () => {
         }
     });
 
+    it("under pulumi up, an unknown key inside a secret key is named by its length only (it may be a secret pasted as a key)", () => {
+        const pasted = `sk_live_${"9f8e".repeat(30)}`;
+        let errors: string[] = [];
+        try {
+            parseStackConfig(rawConfig({ ...config, appSecrets: [{ section: "Ext", key: "ApiKey", value: "v", [pasted]: "" }] }), { secretKeys: ["altinn-app-secrets:appSecrets"], stack: "tt02" });
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            errors = e.errors;
+        }
+        expect(errors).toContainEqual(expect.stringMatching(/^appSecrets\[0\]\["<a key of 128 characters>"\]: unknown key/));
+        expect(errors.join("\n")).not.toContain("sk_live");
+    });
+
     it("the offline plan, which knows the secure: paths, still quotes what is not secret", () => {
         const grant = { principalId: "11111111-2222-3333-4444-555555555555", access: "read", reason: "Operations team reads secrets" };
         try {
