@@ -156,15 +156,11 @@ export function stackConfigOf(doc: unknown, project: string): Required<Pick<Stac
     // Pulumi uses is not for the plan to guess, and the review would show only one of them.
     const spelled = new Map<string, string>();
     const twice: string[] = [];
-    for (const key of Object.keys(file.config ?? {})) {
+    for (const [key, raw] of Object.entries(file.config ?? {})) {
         const fullKey = key.includes(":") ? key : `${project}:${key}`;
         const before = spelled.get(fullKey);
         if (before !== undefined) twice.push(`config: ${JSON.stringify(shownKey(before))} and ${JSON.stringify(shownKey(key))} are the same key, given twice; keep one`);
         spelled.set(fullKey, key);
-    }
-    if (twice.length > 0) throw new ConfigError(twice);
-    for (const [key, raw] of Object.entries(file.config ?? {})) {
-        const fullKey = key.includes(":") ? key : `${project}:${key}`;
         const ours = fullKey.startsWith(`${project}:`);
         const { value, secret } = withoutCiphertext(raw, [fullKey.slice(fullKey.indexOf(":") + 1)], ours ? secretPaths : []);
         config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
@@ -177,6 +173,7 @@ export function stackConfigOf(doc: unknown, project: string): Required<Pick<Stac
             });
         }
     }
+    if (twice.length > 0) throw new ConfigError(twice);
     const escEnvironments = Array.isArray(file.environment) ? file.environment.map(String) : undefined;
     return { config, secretKeys, plainTextPaths, secretPaths, placeholderPaths, ...(escEnvironments ? { escEnvironments } : {}) };
 }
