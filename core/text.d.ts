@@ -23,3 +23,5 @@ export declare function wrapKeepingCodeSpans(text: string, lead: string, indent:
 export declare function defuseWorkflowCommands(text: string, json?: boolean): string;
 /** The closest of `candidates` to `word` (ignoring case), when it is close enough to be a typo. */
 export declare function closest(word: string, candidates: readonly string[]): string | undefined;
+/** `c` as a JSON-style escape, `\u001b`: how a character that would move, hide or forge text is shown. */
+export declare function unicodeEscape(c: string): string;

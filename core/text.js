@@ -19,6 +19,9 @@ exports.terminalWidth = (stream = process.stdout) => (stream.isTTY && stream.col
  */
 const STARTS_COMMAND = /^[\s\u0085]*::/;
 
+/** `c` as a JSON-style escape, `\u001b`: how a character that would move, hide or forge text is shown. @param {string} c */
+exports.unicodeEscape = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
 /** What `wrapKeepingCommands` joins a command's words with, so that it wraps as one word. */
 const GLUE = "\u0000";
 

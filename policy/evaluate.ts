@@ -8,7 +8,8 @@
 import type { Level, PackSuppression, PolicyResource, ReviewContext, Rule, Suppression } from "../core/policy/rule";
 import { ALL_RULES } from "./rules";
 import { levelOf } from "../core/policy/ruleIds";
-import { defuseWorkflowCommands } from "../core/text";
+import { defuseWorkflowCommands, unicodeEscape } from "../core/text";
+import { BIDI_CHARACTER, CONTROL_CHARACTER } from "../core/config/limits";
 
 export type { PackSuppression, Suppression } from "../core/policy/rule";
 
@@ -123,7 +124,7 @@ export function findingMessage(info: string, text: string | undefined, fix: stri
 }
 
 /** Control, line-breaking and bidirectional characters: in a terminal or a CI log they move, hide or forge text. */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = new RegExp(`${CONTROL_CHARACTER.source}|${BIDI_CHARACTER.source}`, "g");
 
 /**
  * A finding's message as the policy pack hands it to Pulumi, which prints it as it is: what came
@@ -132,7 +133,7 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\u061c\u200e\u
  * workflow command is defused.
  */
 export function reportable(message: string): string {
-    return defuseWorkflowCommands(message.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+    return defuseWorkflowCommands(message.replace(UNPRINTABLE, unicodeEscape));
 }
 
 function target(s: Suppression): string {

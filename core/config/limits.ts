@@ -50,6 +50,8 @@ export const DEFAULT_STUDIO_URL = "https://altinn.studio";
  * Text that reaches output, the stack file or a review must have none.
  */
 export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+/** Bidirectional marks, embeddings, overrides and isolates: they reorder what a terminal shows. */
+export const BIDI_CHARACTER = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /** Largest whole number a config key accepts (bounded so that YAML cannot smuggle in 1e+23). */
 export const MAX_CONFIG_INTEGER = 2147483647;
 

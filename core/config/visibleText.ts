@@ -13,8 +13,8 @@
 const INVISIBLE = /[\p{Cf}\p{Cc}\p{Cn}\p{Co}\p{Cs}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
 /** Bidirectional overrides and isolates: they reorder what is shown, so the cell says something else. */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/u;
-/** The same, as a JSON Schema pattern for a text that holds none of them. */
-export const NO_BIDI_CONTROL_SOURCE = "^[^\\u202a-\\u202e\\u2066-\\u2069]*$";
+/** The same, as a JSON Schema pattern for a text that holds none of them: `^[^...]*$`. */
+export const NO_BIDI_CONTROL_SOURCE = `^[^${BIDI_CONTROL.source.slice(1)}*$`;
 
 /** The text as a reader sees it: invisible characters removed, white space collapsed and trimmed. */
 export function shownText(text: string): string {

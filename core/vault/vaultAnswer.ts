@@ -3,7 +3,8 @@
  * and azure-native's `getVault` return them), checked before anything in it is believed or shown:
  * `npm run adopt` and the program's vault audit read it with these same rules. Pure.
  */
-import { CONTROL_CHARACTER, GUID_PATTERN, PERMISSION_KINDS } from "../config/limits";
+import { BIDI_CHARACTER, CONTROL_CHARACTER, GUID_PATTERN, PERMISSION_KINDS } from "../config/limits";
+import { unicodeEscape } from "../text";
 import type { Permissions } from "../config/parse";
 import type { VaultAccessPolicy, VaultRoleAssignment } from "./audit";
 
@@ -24,7 +25,7 @@ const SHOWN_MAX = 300;
 export function quoted(value: unknown): string {
     const text = String(value);
     const cut = text.length > SHOWN_MAX ? `${text.slice(0, SHOWN_MAX)}...` : text;
-    return JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return JSON.stringify(cut).replace(/[^\x20-\x7e]/g, unicodeEscape);
 }
 
 /**
@@ -111,9 +112,6 @@ export function accessPoliciesOfAnswer(props: Record<string, unknown>): VaultAcc
         permissions: permissionsOf(p.permissions as Record<string, unknown> | undefined),
     }));
 }
-
-/** Bidirectional marks, embeddings, overrides and isolates: they reorder what a terminal shows. */
-const BIDI_CHARACTER = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * Why a text from an answer (a name, an ID, a scope) cannot be shown on one line as it is, or
